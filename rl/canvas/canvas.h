@@ -1,0 +1,102 @@
+// Canvas: the 2D picture an environment draws of its state, as a list of
+// shapes. Envs fill a canvas; renderers (rl/render) turn it into pixels. The
+// canvas itself knows nothing about OpenGL, so envs never touch GL.
+//
+// Coordinates are logical pixels of the canvas' own size, origin at the top
+// left, x to the right, y down. A renderer scales the canvas to whatever frame
+// size it was asked for. Shapes are painted in the order they were added.
+//
+// Example:
+//   Canvas canvas(600, 400, kWhite);
+//   canvas.FillPolygon({{275, 285}, {325, 285}, {325, 315}, {275, 315}},
+//                      Color{0, 0, 0});
+//   canvas.FillCircle({300, 292.5}, 5, Color{129, 132, 203});
+//   canvas.DrawLine({0, 300}, {600, 300}, 1, Color{0, 0, 0});
+#ifndef RL_CANVAS_CANVAS_H_
+#define RL_CANVAS_CANVAS_H_
+
+#include <cstdint>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace rl {
+
+struct Color {
+  uint8_t r = 0;
+  uint8_t g = 0;
+  uint8_t b = 0;
+  uint8_t a = 255;
+  friend bool operator==(const Color& x, const Color& y) {
+    return x.r == y.r && x.g == y.g && x.b == y.b && x.a == y.a;
+  }
+};
+
+inline constexpr Color kWhite{255, 255, 255, 255};
+inline constexpr Color kBlack{0, 0, 0, 255};
+
+struct Point {
+  float x = 0;
+  float y = 0;
+};
+
+// A filled simple polygon (convex or not, not self-intersecting), 3+ points.
+struct PolygonShape {
+  std::vector<Point> points;
+  Color color;
+};
+
+// A filled disc.
+struct CircleShape {
+  Point center;
+  float radius = 0;
+  Color color;
+};
+
+// A straight segment of the given width (logical pixels), flat ends.
+struct LineShape {
+  Point from;
+  Point to;
+  float width = 1;
+  Color color;
+};
+
+using Shape = std::variant<PolygonShape, CircleShape, LineShape>;
+
+class Canvas {
+ public:
+  // `width` x `height` logical pixels, both > 0, filled with `background`.
+  Canvas(int width, int height, Color background = kWhite)
+      : width_(width), height_(height), background_(background) {}
+
+  int width() const { return width_; }
+  int height() const { return height_; }
+  Color background() const { return background_; }
+  const std::vector<Shape>& shapes() const { return shapes_; }
+
+  // Drops every shape and sets the background: start of a new picture.
+  void Clear(Color background) {
+    background_ = background;
+    shapes_.clear();
+  }
+
+  void FillPolygon(std::vector<Point> points, Color color) {
+    shapes_.push_back(PolygonShape{std::move(points), color});
+  }
+  void FillCircle(Point center, float radius, Color color) {
+    shapes_.push_back(CircleShape{center, radius, color});
+  }
+  void DrawLine(Point from, Point to, float width, Color color) {
+    shapes_.push_back(LineShape{from, to, width, color});
+  }
+
+ private:
+  int width_;
+  int height_;
+  Color background_;
+  std::vector<Shape> shapes_;
+};
+
+}  // namespace rl
+
+#endif  // RL_CANVAS_CANVAS_H_
