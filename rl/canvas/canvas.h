@@ -79,6 +79,12 @@ class Canvas {
     background_ = background;
     shapes_.clear();
   }
+  // As Clear(), and sets a new logical size (both > 0).
+  void Reset(int width, int height, Color background) {
+    width_ = width;
+    height_ = height;
+    Clear(background);
+  }
 
   void FillPolygon(std::vector<Point> points, Color color) {
     shapes_.push_back(PolygonShape{std::move(points), color});

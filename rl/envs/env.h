@@ -1,0 +1,132 @@
+// Env: a reinforcement-learning environment with Gymnasium's semantics.
+//
+//   Reset(seed) starts an episode and returns the first observation.
+//   Step(action) advances one step and fills a StepResult:
+//     terminated: the episode reached a terminal state of the MDP (the pole
+//                 fell); bootstrapping from it is wrong.
+//     truncated:  the episode was cut short from outside the MDP (the time
+//                 limit); the state is not terminal.
+//   After either is true, Step() fails with FailedPrecondition until the next
+//   Reset(): stepping a finished episode is a bug in the caller.
+//   Draw(&canvas) paints the current state onto a 2D canvas (no OpenGL).
+//
+// Implementations derive from Env, pass an EnvSpec to the constructor and
+// implement ResetState/StepState/Draw; the base class owns the random
+// generator, the time limit (Gymnasium's TimeLimit wrapper), action checks
+// and the finished-episode guard, so every env behaves alike.
+//
+// Seeding: the same seed gives the same trajectory, on every machine
+// (std::mt19937_64 and our own distributions). The numbers differ from
+// Gymnasium's NumPy generator: same distributions, not the same draws.
+#ifndef RL_ENVS_ENV_H_
+#define RL_ENVS_ENV_H_
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rl/canvas/canvas.h"
+#include "rl/core/registry.h"
+#include "rl/envs/space.h"
+
+namespace rl {
+
+using Observation = std::vector<float>;
+
+// An action: `discrete` for Discrete action spaces, `continuous` for Box.
+struct Action {
+  static Action Discrete(int64_t index) {
+    Action action;
+    action.discrete = index;
+    return action;
+  }
+  static Action Continuous(std::vector<float> values) {
+    Action action;
+    action.continuous = std::move(values);
+    return action;
+  }
+  int64_t discrete = 0;
+  std::vector<float> continuous;
+};
+
+struct StepResult {
+  Observation observation;
+  double reward = 0;
+  bool terminated = false;
+  bool truncated = false;
+};
+
+// What an env declares about itself.
+struct EnvSpec {
+  std::string id;                 // Gymnasium's id, e.g. "CartPole-v1".
+  int max_episode_steps = 0;      // Time limit; 0 means none.
+  Space observation_space;
+  Space action_space;
+  int render_width = 600;         // Preferred frame size and rate.
+  int render_height = 400;
+  int render_fps = 30;
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+
+  const EnvSpec& spec() const { return spec_; }
+  const std::string& id() const { return spec_.id; }
+  const Space& observation_space() const { return spec_.observation_space; }
+  const Space& action_space() const { return spec_.action_space; }
+
+  // Starts an episode. With a seed, the generator is re-seeded (same seed,
+  // same episode); without, it continues from its current state.
+  Observation Reset(std::optional<uint64_t> seed = std::nullopt);
+
+  // Advances one step. Errors: FailedPrecondition before the first Reset()
+  // or after the episode ended; InvalidArgument for an action outside the
+  // action space. On error `result` is left unchanged.
+  absl::Status Step(const Action& action, StepResult* result);
+
+  // Steps taken in the current episode.
+  int elapsed_steps() const { return elapsed_steps_; }
+  // True between the step that ended an episode and the next Reset().
+  bool episode_over() const { return episode_over_; }
+
+  // Paints the current state onto `canvas`, which it first resets to the
+  // env's preferred render size (spec().render_width x render_height); the
+  // renderer scales that to the frame size.
+  virtual void Draw(Canvas* canvas) const = 0;
+
+ protected:
+  explicit Env(EnvSpec spec) : spec_(std::move(spec)) {}
+
+  // Sets a fresh initial state drawn from `rng` and writes its observation.
+  virtual void ResetState(std::mt19937_64& rng, Observation* observation) = 0;
+  // Applies a valid action: writes observation, reward and terminated.
+  virtual void StepState(const Action& action, StepResult* result) = 0;
+
+  std::mt19937_64& rng() { return rng_; }
+
+ private:
+  EnvSpec spec_;
+  std::mt19937_64 rng_{0};
+  int elapsed_steps_ = 0;
+  bool started_ = false;
+  bool episode_over_ = false;
+};
+
+// Envs built into this binary, by Gymnasium id ("CartPole-v1").
+using EnvRegistry = Registry<Env>;
+EnvRegistry& Envs();
+
+// Uniform real in [low, high) from `rng`; identical on every platform (the
+// standard library's distributions are not).
+double UniformReal(std::mt19937_64& rng, double low, double high);
+
+}  // namespace rl
+
+#endif  // RL_ENVS_ENV_H_
