@@ -78,8 +78,17 @@ class Registry {
     return it == entries_.end() ? "" : it->second.description;
   }
 
-  // Creates the implementation called `name`. An unknown name is an
-  // InvalidArgument error that lists the valid names.
+  // OK if `name` is registered, else an InvalidArgument error that lists the
+  // valid names.
+  absl::Status CheckName(absl::string_view name) const {
+    if (Contains(name)) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown ", kind_, " '", name, "': valid values are ",
+                     absl::StrJoin(Names(), ", ")));
+  }
+
+  // Creates the implementation called `name`; an unknown name fails as
+  // CheckName() does.
   absl::StatusOr<std::unique_ptr<T>> Create(absl::string_view name,
                                             Args... args) const {
     Factory factory;
@@ -88,11 +97,7 @@ class Registry {
       auto it = entries_.find(std::string(name));
       if (it != entries_.end()) factory = it->second.factory;
     }
-    if (!factory) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown ", kind_, " '", name, "': valid values are ",
-                       absl::StrJoin(Names(), ", ")));
-    }
+    if (!factory) return CheckName(name);
     return factory(std::forward<Args>(args)...);
   }
 

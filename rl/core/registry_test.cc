@@ -47,6 +47,9 @@ TEST(RegistryTest, UnknownNameListsTheValidOnes) {
     return std::make_unique<Polygon>(4);
   });
   EXPECT_THAT(registry.Names(), ElementsAre("square", "triangle"));
+  EXPECT_TRUE(registry.CheckName("square").ok());
+  EXPECT_EQ(registry.CheckName("hexagon").message(),
+            "unknown shape 'hexagon': valid values are square, triangle");
   auto shape = registry.Create("hexagon", 1);
   EXPECT_EQ(shape.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(shape.status().message(),
