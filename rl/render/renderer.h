@@ -6,7 +6,12 @@
 // readback). Frames come out top row first, packed RGB.
 //
 // A Renderer owns its backend and its GL objects; it is used from one thread
-// at a time (it makes its context current on every call).
+// at a time. Each call makes its context current and releases it before
+// returning (about 10 us on llvmpipe), so a renderer may be created, used and
+// destroyed on different threads, and leaves no context current behind.
+//
+// Shapes with non-finite coordinates, no area, a radius or width <= 0, or
+// alpha 0 draw nothing. Lines stay at least one frame pixel wide.
 //
 // Example:
 //   RL_ASSIGN_OR_RETURN(auto backend, RenderBackends().Create("llvmpipe"));
@@ -28,9 +33,11 @@
 namespace rl {
 
 struct RendererOptions {
-  int width = 600;   // Frame size in pixels, 1..8192 each.
+  int width = 600;  // Frame size in pixels, 1..8192 each.
   int height = 400;
-  int msaa_samples = 4;  // 0 or 1 turns antialiasing off.
+  // 0 or 1 turns antialiasing off; more than the driver's GL_MAX_SAMPLES
+  // (4 on llvmpipe) is clamped to it.
+  int msaa_samples = 4;
 };
 
 class Renderer {
