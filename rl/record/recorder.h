@@ -32,7 +32,7 @@ struct RecorderOptions {
   // or row repeating the last one.
   int width = 0;
   int height = 0;
-  int fps = 30;      // Frames per second, 1..240.
+  int fps = 30;  // Frames per second, 1..240.
   // Constant rate factor (quality): lower is better and larger. 0..51 for
   // H.264; 23 is libx264's default.
   int crf = 23;

@@ -1,0 +1,52 @@
+// Gallery: the index.html written beside the videos, so a browser or a
+// notebook cell shows them.
+//
+// The page is rewritten (atomically: temp file + rename) after every video,
+// so it can be opened while a run is still going. With `embed`, each video
+// is inlined as base64 (data: URL) and the page stands alone: it can be
+// displayed in Jupyter or Colab with IPython.display.HTML, as the seed's
+// show_video() did, at the cost of a page ~1.35x the videos' size.
+//
+// Example:
+//   std::vector<GalleryVideo> videos = {
+//       {"CartPole-v1-episode-0.mp4", "Episode 0", {{"return", "23"}}}};
+//   RL_RETURN_IF_ERROR(WriteGallery("videos", videos, {"CartPole-v1"}));
+#ifndef RL_RECORD_GALLERY_H_
+#define RL_RECORD_GALLERY_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace rl {
+
+struct GalleryVideo {
+  std::string file;   // Path relative to the gallery's directory.
+  std::string title;  // Shown above the video.
+  // Label/value pairs shown under the video ("return", "23.0").
+  std::vector<std::pair<std::string, std::string>> facts;
+};
+
+struct GalleryOptions {
+  std::string title = "Videos";
+  bool embed = false;  // Inline the videos as base64.
+};
+
+// Writes `dir`/index.html listing `videos` in order. Errors name the file
+// and the OS reason (unreadable video when embedding, unwritable page).
+absl::Status WriteGallery(const std::string& dir,
+                          const std::vector<GalleryVideo>& videos,
+                          const GalleryOptions& options);
+
+// Standard base64 (RFC 4648, with padding).
+std::string Base64Encode(absl::string_view bytes);
+
+// Escapes & < > " ' for HTML text and attribute values.
+std::string HtmlEscape(absl::string_view text);
+
+}  // namespace rl
+
+#endif  // RL_RECORD_GALLERY_H_

@@ -1,0 +1,86 @@
+#include "rl/record/gallery.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace rl {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string TempDir(const std::string& name) {
+  const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
+  mkdir(dir.c_str(), 0755);
+  return dir;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+TEST(GalleryTest, Base64MatchesRfc4648Vectors) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64Encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode(std::string("\xff\x00\x80", 3)), "/wCA");
+}
+
+TEST(GalleryTest, ListsVideosByRelativePathWithEscapedFacts) {
+  const std::string dir = TempDir("linked");
+  std::vector<GalleryVideo> videos = {
+      {"a.mp4", "Episode 0", {{"return", "<23>"}}},
+      {"b.webm", "Episode 1", {{"steps", "40"}}}};
+  ASSERT_TRUE(WriteGallery(dir, videos, {"Cart & Pole", false}).ok());
+  const std::string html = Slurp(dir + "/index.html");
+  EXPECT_THAT(html, HasSubstr("<title>Cart &amp; Pole</title>"));
+  EXPECT_THAT(html, HasSubstr("<source src=\"a.mp4\" type=\"video/mp4\">"));
+  EXPECT_THAT(html, HasSubstr("<source src=\"b.webm\" type=\"video/webm\">"));
+  EXPECT_THAT(html, HasSubstr("<dt>return</dt><dd>&lt;23&gt;</dd>"));
+  EXPECT_LT(html.find("Episode 0"), html.find("Episode 1"));
+  EXPECT_THAT(html, Not(HasSubstr("base64")));
+}
+
+TEST(GalleryTest, EmbedsVideosAsBase64) {
+  const std::string dir = TempDir("embedded");
+  std::ofstream(dir + "/a.mp4", std::ios::binary) << "foobar";
+  ASSERT_TRUE(WriteGallery(dir, {{"a.mp4", "A", {}}}, {"t", true}).ok());
+  EXPECT_THAT(Slurp(dir + "/index.html"),
+              HasSubstr("src=\"data:video/mp4;base64,Zm9vYmFy\""));
+}
+
+TEST(GalleryTest, MissingVideoToEmbedIsAClearErrorAndKeepsTheOldPage) {
+  const std::string dir = TempDir("missing");
+  ASSERT_TRUE(WriteGallery(dir, {}, {"old", false}).ok());
+  const absl::Status status =
+      WriteGallery(dir, {{"gone.mp4", "A", {}}}, {"new", true});
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(status.message(), HasSubstr("gone.mp4"));
+  EXPECT_THAT(Slurp(dir + "/index.html"), HasSubstr("<title>old</title>"));
+}
+
+TEST(GalleryTest, UnwritableDirectoryIsAClearError) {
+  const absl::Status status =
+      WriteGallery("/nonexistent-dir/videos", {}, {"t", false});
+  EXPECT_FALSE(status.ok());
+  EXPECT_THAT(status.message(),
+              HasSubstr("/nonexistent-dir/videos/index.html"));
+  EXPECT_THAT(status.message(), HasSubstr("No such file or directory"));
+}
+
+}  // namespace
+}  // namespace rl
