@@ -23,8 +23,8 @@ class RandomAgent : public Agent {
     }
     std::vector<float> values(action_space_.low.size());
     for (size_t i = 0; i < values.size(); ++i) {
-      values[i] = static_cast<float>(UniformReal(
-          rng_, action_space_.low[i], action_space_.high[i]));
+      values[i] = static_cast<float>(
+          UniformReal(rng_, action_space_.low[i], action_space_.high[i]));
     }
     return Action::Continuous(std::move(values));
   }

@@ -54,8 +54,8 @@ class Registry {
   bool Register(std::string name, std::string description, Factory factory) {
     absl::MutexLock lock(&mutex_);
     return entries_
-        .emplace(std::move(name), Entry{std::move(description),
-                                        std::move(factory)})
+        .emplace(std::move(name),
+                 Entry{std::move(description), std::move(factory)})
         .second;
   }
 

@@ -43,9 +43,10 @@ TEST(RegistryTest, CreatesByNameAndPassesArguments) {
 TEST(RegistryTest, UnknownNameListsTheValidOnes) {
   Registry<Shape, int> registry("shape");
   registry.Register("triangle", "", &MakeTriangle);
-  registry.Register("square", "", [](int) -> absl::StatusOr<std::unique_ptr<Shape>> {
-    return std::make_unique<Polygon>(4);
-  });
+  registry.Register("square", "",
+                    [](int) -> absl::StatusOr<std::unique_ptr<Shape>> {
+                      return std::make_unique<Polygon>(4);
+                    });
   EXPECT_THAT(registry.Names(), ElementsAre("square", "triangle"));
   EXPECT_TRUE(registry.CheckName("square").ok());
   EXPECT_EQ(registry.CheckName("hexagon").message(),

@@ -17,9 +17,9 @@
 
 // Evaluates `expr` (an absl::Status); returns it from the enclosing function
 // if it is not OK.
-#define RL_RETURN_IF_ERROR(expr)                         \
-  do {                                                   \
-    const ::absl::Status rl_status_internal = (expr);    \
+#define RL_RETURN_IF_ERROR(expr)                             \
+  do {                                                       \
+    const ::absl::Status rl_status_internal = (expr);        \
     if (!rl_status_internal.ok()) return rl_status_internal; \
   } while (false)
 
@@ -29,12 +29,12 @@
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status from
 // the enclosing function, otherwise moves the value into `lhs`, which may be a
 // declaration (`auto x`) or an existing variable.
-#define RL_ASSIGN_OR_RETURN(lhs, rexpr)                                       \
-  RL_ASSIGN_OR_RETURN_IMPL(                                                   \
+#define RL_ASSIGN_OR_RETURN(lhs, rexpr) \
+  RL_ASSIGN_OR_RETURN_IMPL(             \
       RL_STATUS_MACROS_CONCAT(rl_statusor_internal_, __LINE__), lhs, rexpr)
 
-#define RL_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                             \
+#define RL_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr)     \
+  auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

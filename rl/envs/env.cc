@@ -43,10 +43,10 @@ absl::Status Env::Step(const Action& action, StepResult* result) {
                        " is outside the action space ", space.ToString()));
     }
   } else if (action.continuous.size() != space.low.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        spec_.id, ": action has ", action.continuous.size(),
-        " values, the action space ", space.ToString(), " wants ",
-        space.low.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(spec_.id, ": action has ", action.continuous.size(),
+                     " values, the action space ", space.ToString(), " wants ",
+                     space.low.size()));
   }
   StepResult next;
   next.observation.swap(result->observation);  // Reuse its buffer.
@@ -54,8 +54,8 @@ absl::Status Env::Step(const Action& action, StepResult* result) {
   ++elapsed_steps_;
   // As Gymnasium's TimeLimit: truncated at the limit even if the same step
   // also terminated.
-  next.truncated = spec_.max_episode_steps > 0 &&
-                   elapsed_steps_ >= spec_.max_episode_steps;
+  next.truncated =
+      spec_.max_episode_steps > 0 && elapsed_steps_ >= spec_.max_episode_steps;
   episode_over_ = next.terminated || next.truncated;
   *result = std::move(next);
   return absl::OkStatus();

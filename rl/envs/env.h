@@ -62,11 +62,11 @@ struct StepResult {
 
 // What an env declares about itself.
 struct EnvSpec {
-  std::string id;                 // Gymnasium's id, e.g. "CartPole-v1".
-  int max_episode_steps = 0;      // Time limit; 0 means none.
+  std::string id;             // Gymnasium's id, e.g. "CartPole-v1".
+  int max_episode_steps = 0;  // Time limit; 0 means none.
   Space observation_space;
   Space action_space;
-  int render_width = 600;         // Preferred frame size and rate.
+  int render_width = 600;  // Preferred frame size and rate.
   int render_height = 400;
   int render_fps = 30;
 };

@@ -45,8 +45,7 @@ void CartPole::StepState(const Action& action, StepResult* result) {
   const double costheta = std::cos(theta);
   const double sintheta = std::sin(theta);
   const double temp =
-      (force + kPoleMassLength * theta_dot * theta_dot * sintheta) /
-      kTotalMass;
+      (force + kPoleMassLength * theta_dot * theta_dot * sintheta) / kTotalMass;
   const double thetaacc =
       (kGravity * sintheta - costheta * temp) /
       (kLength * (4.0 / 3.0 - kMassPole * costheta * costheta / kTotalMass));
@@ -90,9 +89,10 @@ void CartPole::Draw(Canvas* canvas) const {
   {
     const double l = -cart_width / 2, r = cart_width / 2;
     const double t = cart_height / 2, b = -cart_height / 2;
-    canvas->FillPolygon({flip(l + cart_x, b + cart_y), flip(l + cart_x, t + cart_y),
-                         flip(r + cart_x, t + cart_y), flip(r + cart_x, b + cart_y)},
-                        Color{0, 0, 0});
+    canvas->FillPolygon(
+        {flip(l + cart_x, b + cart_y), flip(l + cart_x, t + cart_y),
+         flip(r + cart_x, t + cart_y), flip(r + cart_x, b + cart_y)},
+        Color{0, 0, 0});
   }
   {
     const double l = -pole_width / 2, r = pole_width / 2;
