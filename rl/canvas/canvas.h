@@ -16,6 +16,7 @@
 #define RL_CANVAS_CANVAS_H_
 
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -61,7 +62,17 @@ struct LineShape {
   Color color;
 };
 
-using Shape = std::variant<PolygonShape, CircleShape, LineShape>;
+// A line of text in the renderer's built-in font: `top_left` is the top-left
+// corner of the first glyph's cell, `height` the cell height in logical
+// pixels (glyphs scale with it). Printable ASCII; other bytes draw as '?'.
+struct TextShape {
+  Point top_left;
+  float height = 16;
+  Color color;
+  std::string text;
+};
+
+using Shape = std::variant<PolygonShape, CircleShape, LineShape, TextShape>;
 
 class Canvas {
  public:
@@ -94,6 +105,9 @@ class Canvas {
   }
   void DrawLine(Point from, Point to, float width, Color color) {
     shapes_.push_back(LineShape{from, to, width, color});
+  }
+  void DrawText(Point top_left, float height, Color color, std::string text) {
+    shapes_.push_back(TextShape{top_left, height, color, std::move(text)});
   }
 
  private:

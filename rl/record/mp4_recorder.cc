@@ -369,6 +369,10 @@ absl::Status Mp4Recorder::WriteFrame(const Frame& frame) {
         "mp4 recorder: WriteFrame after Close on '", options_.path, "'"));
   }
   if (!status_.ok()) return status_;
+  if (frame.format() != PixelFormat::kRgb24) {
+    return absl::InvalidArgumentError(
+        "mp4 recorder: only RGB frames are supported");
+  }
   if (frame.width() != options_.width || frame.height() != options_.height) {
     return absl::InvalidArgumentError(absl::StrCat(
         "mp4 recorder: frame is ", frame.width(), "x", frame.height(), " but '",
