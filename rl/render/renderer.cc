@@ -413,9 +413,7 @@ absl::Status GlRenderer::Draw(const Canvas& canvas, Frame* frame) {
                       GL_COLOR_BUFFER_BIT, GL_NEAREST);
   }
 
-  if (frame->width() != width_ || frame->height() != height_) {
-    frame->Reset(width_, height_);
-  }
+  frame->Reset(width_, height_);  // Keeps the allocation of a reused frame.
   // RGBA is the renderbuffer's own layout, so Mesa copies it straight out;
   // packing to RGB here beats asking GL for GL_RGB (0.11 vs 0.18 ms at
   // 600x400 on llvmpipe).
