@@ -12,6 +12,12 @@
 //                      Color{0, 0, 0});
 //   canvas.FillCircle({300, 292.5}, 5, Color{129, 132, 203});
 //   canvas.DrawLine({0, 300}, {600, 300}, 1, Color{0, 0, 0});
+//
+//   // Composition: a 2x2 grid of half-size copies (what a vector env's tiled
+//   // rendering does), each clipped to its own tile.
+//   Canvas grid(600, 400, kBlack);
+//   grid.DrawCanvas(canvas, {0, 0}, 0.5f);
+//   grid.DrawCanvas(canvas, {300, 200}, 0.5f);
 #ifndef RL_CANVAS_CANVAS_H_
 #define RL_CANVAS_CANVAS_H_
 
@@ -109,6 +115,23 @@ class Canvas {
   void DrawText(Point top_left, float height, Color color, std::string text) {
     shapes_.push_back(TextShape{top_left, height, color, std::move(text)});
   }
+  // An axis-aligned filled rectangle with its top-left corner at (x, y).
+  void FillRect(float x, float y, float width, float height, Color color) {
+    FillPolygon(
+        {{x, y}, {x + width, y}, {x + width, y + height}, {x, y + height}},
+        color);
+  }
+
+  // Appends a copy of `source` scaled by `scale` (> 0) with its top-left
+  // corner at `top_left`: first its background as a rectangle, then its
+  // shapes in order, every coordinate, radius, line width and text height
+  // multiplied by `scale`. The copy is clipped to the source's own bounds,
+  // so what lies outside the source canvas (a cart that left the screen)
+  // does not spill into neighbouring tiles: polygons are clipped exactly,
+  // circles that cross the border become clipped polygons, lines are
+  // clipped along their centre line, and text is kept only if its top-left
+  // corner lies inside. `source` may be this canvas.
+  void DrawCanvas(const Canvas& source, Point top_left, float scale);
 
  private:
   int width_;

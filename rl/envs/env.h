@@ -5,23 +5,33 @@
 //     terminated: the episode reached a terminal state of the MDP (the pole
 //                 fell); bootstrapping from it is wrong.
 //     truncated:  the episode was cut short from outside the MDP (the time
-//                 limit); the state is not terminal.
+//                 limit, Gymnasium's TimeLimit wrapper); the state is not
+//                 terminal.
 //   After either is true, Step() fails with FailedPrecondition until the next
 //   Reset(): stepping a finished episode is a bug in the caller.
 //   Draw(&canvas) paints the current state onto a 2D canvas (no OpenGL).
 //
 // Implementations derive from Env, pass an EnvSpec to the constructor and
 // implement ResetState/StepState/Draw; the base class owns the random
-// generator, the time limit (Gymnasium's TimeLimit wrapper), action checks
-// and the finished-episode guard, so every env behaves alike.
+// generator, the time limit, action checks and the finished-episode guard,
+// so every env behaves alike. rl/envs/reference/ holds the smallest complete
+// env, commented as a tutorial; rl/envs/README.md says how to add one.
 //
 // Seeding: the same seed gives the same trajectory, on every machine
 // (std::mt19937_64 and our own distributions). The numbers differ from
 // Gymnasium's NumPy generator: same distributions, not the same draws.
+//
+// Example:
+//   RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env,
+//   Envs().Create("CartPole-v1")); Observation observation =
+//   env->Reset(/*seed=*/42); StepResult result; while (!env->episode_over()) {
+//     RL_RETURN_IF_ERROR(env->Step(Action::Discrete(1), &result));
+//   }
 #ifndef RL_ENVS_ENV_H_
 #define RL_ENVS_ENV_H_
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <random>
 #include <string>
@@ -35,6 +45,8 @@
 
 namespace rl {
 
+// Box observations are their floats; a Discrete observation is one float
+// holding the index.
 using Observation = std::vector<float>;
 
 // An action: `discrete` for Discrete action spaces, `continuous` for Box.
@@ -63,11 +75,16 @@ struct StepResult {
 // What an env declares about itself.
 struct EnvSpec {
   std::string id;             // Gymnasium's id, e.g. "CartPole-v1".
-  int max_episode_steps = 0;  // Time limit; 0 means none.
+  int max_episode_steps = 0;  // Time limit; 0 means none (as Gymnasium's
+                              // CliffWalking).
   Space observation_space;
   Space action_space;
-  int render_width = 600;  // Preferred frame size and rate.
-  int render_height = 400;
+  // Bounds of the reward of any single step, for checks and agents that
+  // scale rewards.
+  double min_reward = -std::numeric_limits<double>::infinity();
+  double max_reward = std::numeric_limits<double>::infinity();
+  int render_width = 600;   // Preferred frame size and rate: the canvas Draw()
+  int render_height = 400;  // fills has this logical size.
   int render_fps = 30;
 };
 
@@ -85,16 +102,28 @@ class Env {
   // Starts an episode. With a seed, the generator is re-seeded (same seed,
   // same episode); without, it continues from its current state.
   Observation Reset(std::optional<uint64_t> seed = std::nullopt);
+  // As above, writing into `observation` (reusing its memory: no allocation
+  // once it has the capacity).
+  void Reset(std::optional<uint64_t> seed, Observation* observation);
 
   // Advances one step. Errors: FailedPrecondition before the first Reset()
-  // or after the episode ended; InvalidArgument for an action outside the
-  // action space. On error `result` is left unchanged.
+  // or after the episode ended; InvalidArgument for an action outside a
+  // Discrete action space, or a Box action of the wrong size or with a
+  // non-finite value. Box actions outside the bounds are clipped by the env
+  // exactly where Gymnasium's env clips them (Pendulum, MountainCarContinuous).
+  // On error `result` is left unchanged. Reuses result->observation's memory.
   absl::Status Step(const Action& action, StepResult* result);
 
   // Steps taken in the current episode.
   int elapsed_steps() const { return elapsed_steps_; }
   // True between the step that ended an episode and the next Reset().
   bool episode_over() const { return episode_over_; }
+  // True once Reset() has been called.
+  bool started() const { return started_; }
+
+  // Overrides the time limit, as gym.make(id, max_episode_steps=n) does; 0
+  // removes it. Takes effect from the current step count on.
+  void set_max_episode_steps(int steps) { spec_.max_episode_steps = steps; }
 
   // Paints the current state onto `canvas`, which it first resets to the
   // env's preferred render size (spec().render_width x render_height); the
@@ -106,12 +135,15 @@ class Env {
 
   // Sets a fresh initial state drawn from `rng` and writes its observation.
   virtual void ResetState(std::mt19937_64& rng, Observation* observation) = 0;
-  // Applies a valid action: writes observation, reward and terminated.
+  // Applies a valid action: writes observation, reward and terminated (the
+  // base class has set reward = 0 and terminated = false beforehand).
   virtual void StepState(const Action& action, StepResult* result) = 0;
 
   std::mt19937_64& rng() { return rng_; }
 
  private:
+  absl::Status CheckStep(const Action& action) const;
+
   EnvSpec spec_;
   std::mt19937_64 rng_{0};
   int elapsed_steps_ = 0;
@@ -126,6 +158,15 @@ EnvRegistry& Envs();
 // Uniform real in [low, high) from `rng`; identical on every platform (the
 // standard library's distributions are not).
 double UniformReal(std::mt19937_64& rng, double low, double high);
+
+// Uniform integer in [0, n), n >= 1, without modulo bias; identical on every
+// platform.
+int64_t UniformInt(std::mt19937_64& rng, int64_t n);
+
+// An index drawn with the given probabilities (summing to 1), as Gymnasium's
+// toy_text categorical_sample: the first i whose cumulative probability
+// exceeds a uniform draw in [0, 1).
+int Categorical(std::mt19937_64& rng, const double* probabilities, int n);
 
 }  // namespace rl
 

@@ -18,6 +18,8 @@ EnvSpec CartPoleSpec() {
   spec.observation_space =
       Space::Box({-x, -kInf, -theta, -kInf}, {x, kInf, theta, kInf});
   spec.action_space = Space::Discrete(2);
+  spec.min_reward = 1;
+  spec.max_reward = 1;
   spec.render_width = 600;
   spec.render_height = 400;
   spec.render_fps = 50;

@@ -47,8 +47,9 @@ TEST(CartPoleTest, OneStepFromRestMatchesHandComputation) {
 }
 
 // Ten steps from a fixed state with a fixed action sequence. Expected values
-// from a plain re-implementation of Gymnasium's published step() equations
-// in Python (float64, euler integrator), not from this code.
+// from rl/envs/testdata/gymnasium_reference.py, a plain re-implementation of
+// Gymnasium's published step() equations in Python (float64, euler
+// integrator), not from this code.
 TEST(CartPoleTest, TenStepTrajectoryMatchesGymnasiumEquations) {
   CartPole env;
   env.Reset(0);
