@@ -9,15 +9,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "rl/record/file_util.h"
 
 namespace rl {
 namespace {
-
-absl::Status ErrnoError(absl::string_view what, const std::string& path) {
-  return absl::PermissionDeniedError(
-      absl::StrCat(what, " ", path, ": ", std::strerror(errno),
-                   "; check that the directory exists and is writable"));
-}
 
 std::string MimeType(absl::string_view file) {
   if (absl::EndsWithIgnoreCase(file, ".webm")) return "video/webm";
@@ -105,6 +100,7 @@ absl::Status WriteGallery(const std::string& dir,
       "border-radius:6px}\n"
       "video{display:block;max-width:100%;height:auto}\n"
       "figcaption{font-weight:bold;margin-bottom:.4em}\n"
+      "a.details{font-size:85%}\n"
       "dl{display:grid;grid-template-columns:auto auto;gap:.1em 1em;"
       "margin:.5em 0 0;font-size:90%}\ndt{color:#666}\ndd{margin:0}\n"
       "</style>\n</head>\n<body>\n<h1>",
@@ -128,32 +124,18 @@ absl::Status WriteGallery(const std::string& dir,
       absl::StrAppend(&html, "<dt>", HtmlEscape(label), "</dt><dd>",
                       HtmlEscape(value), "</dd>\n");
     }
-    absl::StrAppend(&html, "</dl>\n</figure>\n");
+    absl::StrAppend(&html, "</dl>\n");
+    if (!video.details_file.empty()) {
+      absl::StrAppend(&html, "<a class=\"details\" href=\"",
+                      HtmlEscape(video.details_file), "\">details</a>\n");
+    }
+    absl::StrAppend(&html, "</figure>\n");
   }
   absl::StrAppend(&html, "</div>\n</body>\n</html>\n");
 
   // Write then rename, so a browser reloading mid-run never sees half a
   // page and a failed write leaves the previous page intact.
-  const std::string path = absl::StrCat(dir, "/index.html");
-  const std::string temp = absl::StrCat(path, ".tmp");
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (file == nullptr) return ErrnoError("cannot create", temp);
-  bool ok = std::fwrite(html.data(), 1, html.size(), file) == html.size();
-  int error = ok ? 0 : errno;
-  if (std::fclose(file) != 0 && ok) {
-    ok = false;
-    error = errno;
-  }
-  if (!ok) {
-    std::remove(temp.c_str());
-    errno = error;
-    return ErrnoError("cannot write", temp);
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    return ErrnoError("cannot replace", path);
-  }
-  return absl::OkStatus();
+  return WriteFileAtomically(absl::StrCat(dir, "/index.html"), html);
 }
 
 }  // namespace rl

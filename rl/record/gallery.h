@@ -28,6 +28,9 @@ struct GalleryVideo {
   std::string title;  // Shown above the video.
   // Label/value pairs shown under the video ("return", "23.0").
   std::vector<std::pair<std::string, std::string>> facts;
+  // Optional: a file beside the video with every detail (the sidecar
+  // JSON), linked under the facts.
+  std::string details_file = "";
 };
 
 struct GalleryOptions {

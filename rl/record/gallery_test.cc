@@ -55,6 +55,17 @@ TEST(GalleryTest, ListsVideosByRelativePathWithEscapedFacts) {
   EXPECT_THAT(html, Not(HasSubstr("base64")));
 }
 
+TEST(GalleryTest, LinksTheDetailsFileWhenThereIsOne) {
+  const std::string dir = TempDir("details");
+  GalleryVideo with = {"a.mp4", "A", {}};
+  with.details_file = "a & b.json";
+  ASSERT_TRUE(WriteGallery(dir, {with, {"b.mp4", "B", {}}}, {"t", false}).ok());
+  const std::string html = Slurp(dir + "/index.html");
+  EXPECT_THAT(html, HasSubstr("<a class=\"details\" href=\"a &amp; b.json\">"));
+  EXPECT_EQ(html.find("class=\"details\""),
+            html.rfind("class=\"details\""));  // Only A has one.
+}
+
 TEST(GalleryTest, EmbedsVideosAsBase64) {
   const std::string dir = TempDir("embedded");
   std::ofstream(dir + "/a.mp4", std::ios::binary) << "foobar";

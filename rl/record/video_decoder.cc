@@ -94,6 +94,8 @@ class Decoder {
         NameOr(av_color_space_name(parameters.color_space), "?");
     video.color_range =
         NameOr(av_color_range_name(parameters.color_range), "?");
+    video.chroma_location =
+        NameOr(av_chroma_location_name(parameters.chroma_location), "?");
 
     decoder_.reset(avcodec_alloc_context3(codec));
     frame_.reset(av_frame_alloc());
@@ -161,6 +163,7 @@ class Decoder {
     video_.frames.push_back(std::move(rgb));
     video_.pts_seconds.push_back(frame.best_effort_timestamp *
                                  av_q2d(stream_->time_base));
+    video_.keyframes.push_back(frame.key_frame != 0);
     return absl::OkStatus();
   }
 

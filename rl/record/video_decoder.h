@@ -27,6 +27,7 @@ struct DecodedVideo {
   int height = 0;
   std::vector<Frame> frames;        // In presentation order, as RGB.
   std::vector<double> pts_seconds;  // One per frame.
+  std::vector<bool> keyframes;      // One per frame: a keyframe?
   double duration_seconds = 0;      // The stream's, else the container's.
   int avg_frame_rate_num = 0;       // The stream's average frame rate.
   int avg_frame_rate_den = 1;
@@ -36,6 +37,7 @@ struct DecodedVideo {
   std::string color_transfer;
   std::string color_space;
   std::string color_range;
+  std::string chroma_location;  // "left", "center", "unspecified".
   // Packets the decoder rejected as invalid and skipped, as players do: the
   // torn last fragment of a file whose writer hit a full disk.
   int corrupt_packets = 0;
