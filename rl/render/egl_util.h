@@ -1,6 +1,6 @@
-// EGL boilerplate shared by the EGL-based render backends (llvmpipe today, a
-// GPU `egl` backend later): error names, device enumeration, reference-counted
-// display initialisation, and an OpenGL 3.3 core context with no surface.
+// EGL boilerplate shared by the EGL-based render backends (llvmpipe, and egl
+// for GPUs): error names, device enumeration, reference-counted display
+// initialisation, and an OpenGL 3.3 core context with no surface.
 //
 // A backend differs only in which display it picks; the rest is EglBackend:
 //

@@ -48,7 +48,8 @@ absl::StatusOr<EGLDisplay> SoftwareDisplay() {
       kHint);
 }
 
-absl::StatusOr<std::unique_ptr<RenderBackend>> CreateLlvmpipe() {
+absl::StatusOr<std::unique_ptr<RenderBackend>> CreateLlvmpipe(
+    const RenderBackendOptions& /*options*/) {
   RL_ASSIGN_OR_RETURN(EGLDisplay display, SoftwareDisplay());
   RL_ASSIGN_OR_RETURN(egl::DisplayRef display_ref,
                       egl::DisplayRef::Acquire(display, kHint));

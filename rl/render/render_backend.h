@@ -2,20 +2,36 @@
 //
 // A backend only creates a context and makes it current; all drawing is done
 // by the one Renderer (renderer.h), the same code for every backend. Backends
-// register themselves by name (llvmpipe, egl, glx, ...) in RenderBackends()
-// and are chosen by the --render_backend flag.
+// register themselves by name in RenderBackends() and are chosen by the
+// --render_backend flag:
+//   egl       a GPU through EGL's device platform (no X server)
+//   llvmpipe  Mesa's CPU rasterizer through EGL (no X server, no GPU)
+//   glx       GLX on an X server: $DISPLAY, or a private Xvfb it starts
+//   auto      the first of egl, llvmpipe, glx that works; says which and why
+//
+// A binary links //rl/render:backends for all of them; a build with
+// --config=no_egl / no_glx / no_llvmpipe (.bazelrc) leaves one out, and the
+// registry then says so by name instead of calling it unknown.
 //
 // Example:
+//   RenderBackendOptions options;
+//   options.egl_device = 1;  // The second EGL device, on a multi-GPU box.
 //   RL_ASSIGN_OR_RETURN(std::unique_ptr<RenderBackend> backend,
-//                       RenderBackends().Create("llvmpipe"));
+//                       RenderBackends().Create("auto", options));
 //   RL_RETURN_IF_ERROR(backend->MakeCurrent());
 #ifndef RL_RENDER_RENDER_BACKEND_H_
 #define RL_RENDER_RENDER_BACKEND_H_
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "rl/core/registry.h"
 
 namespace rl {
@@ -24,7 +40,8 @@ class RenderBackend {
  public:
   virtual ~RenderBackend() = default;
 
-  // The registered name, e.g. "llvmpipe".
+  // The registered name of the backend that made the context, e.g.
+  // "llvmpipe" (never "auto": auto returns the backend it chose).
   virtual std::string name() const = 0;
 
   // Makes this backend's context current on the calling thread. A context is
@@ -42,8 +59,77 @@ class RenderBackend {
   virtual std::string gl_version() const = 0;
 };
 
-// Factories take no arguments; options arrive through flags of their own.
-using RenderBackendRegistry = Registry<RenderBackend>;
+// Whether `gl_renderer` (a GL_RENDERER string) names a software rasterizer
+// (llvmpipe, softpipe, swrast, SwiftShader, ...), not a GPU.
+bool IsSoftwareRenderer(absl::string_view gl_renderer);
+
+// What a backend may be told at creation; each backend reads what concerns
+// it and ignores the rest.
+struct RenderBackendOptions {
+  // egl: index of the EGL device to use, as listed in egl's errors; -1 picks
+  // the first GPU (hardware) device.
+  int egl_device = -1;
+  // Where auto's choice and warnings (a software GL_RENDERER on egl) go, one
+  // line per call; unset means standard error.
+  std::function<void(absl::string_view)> log;
+};
+
+// Sends `line` to options.log, or to standard error when that is unset.
+void LogRenderBackendLine(const RenderBackendOptions& options,
+                          absl::string_view line);
+
+// The backends built into a binary, by name; see the file comment.
+class RenderBackendRegistry {
+ public:
+  using Factory = std::function<absl::StatusOr<std::unique_ptr<RenderBackend>>(
+      const RenderBackendOptions&)>;
+
+  // Every backend this project has, built in or not: auto, egl, glx,
+  // llvmpipe.
+  static const std::vector<std::string>& KnownNames();
+
+  RenderBackendRegistry() : registry_("render backend") {}
+
+  // Registers a backend; returns true, or false if `name` was taken.
+  bool Register(std::string name, std::string description, Factory factory);
+  // Records that backend `name` was left out of this binary at build time;
+  // `how` says how, e.g. "built with --config=no_glx".
+  bool RegisterNotBuilt(std::string name, std::string how);
+
+  // Built-in backends, sorted; and whether one is built in.
+  std::vector<std::string> Names() const { return registry_.Names(); }
+  bool Contains(absl::string_view name) const {
+    return registry_.Contains(name);
+  }
+  std::string Description(absl::string_view name) const {
+    return registry_.Description(name);
+  }
+
+  // OK if `name` is built in. Otherwise InvalidArgument naming what was
+  // asked for, whether it was left out of the build (and how) or is not a
+  // backend at all, the valid values, and which backends work on this
+  // machine (found by trying each, so the error path costs a few hundred
+  // ms: it may start Xvfb).
+  absl::Status CheckName(absl::string_view name,
+                         const RenderBackendOptions& options = {}) const;
+
+  // Creates backend `name`; a name that is not built in fails as CheckName.
+  absl::StatusOr<std::unique_ptr<RenderBackend>> Create(
+      absl::string_view name, const RenderBackendOptions& options = {}) const;
+
+  // One line per built-in backend but auto: "llvmpipe: works (llvmpipe (LLVM
+  // 15.0.6, 256 bits))" or "egl: unavailable: <why>". Creates (and drops)
+  // each backend to find out.
+  std::vector<std::string> Probe(const RenderBackendOptions& options) const;
+
+ private:
+  std::string NotBuiltHow(absl::string_view name) const;
+
+  Registry<RenderBackend, const RenderBackendOptions&> registry_;
+  mutable absl::Mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> not_built_
+      ABSL_GUARDED_BY(mutex_);
+};
 
 // The process-wide registry of backends built into this binary.
 RenderBackendRegistry& RenderBackends();

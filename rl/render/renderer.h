@@ -2,8 +2,40 @@
 //
 // One code path (OpenGL 3.3 core) for every backend: the backend only
 // supplies the current context. The canvas is scaled to the renderer's frame
-// size and drawn antialiased (multisampled framebuffer, resolved before
-// readback). Frames come out top row first, packed RGB.
+// size and drawn antialiased into a framebuffer object, then read back as
+// packed RGB or as planar YUV 4:2:0 (BT.709, limited range; see frame.h),
+// top row first.
+//
+// Two ways to get frames:
+//   Render(canvas, &frame)        draws and reads back before returning.
+//   Submit(canvas) ... Retrieve(&frame)
+//                                 pipelined: Submit queues the drawing and an
+//                                 asynchronous readback into a pixel buffer
+//                                 object and returns; Retrieve hands back the
+//                                 oldest submitted frame, waiting only if the
+//                                 GPU is not done with it. Up to
+//                                 frames_in_flight frames may be submitted
+//                                 and not yet retrieved, so the caller (say,
+//                                 an encoder) works on frame N while the GPU
+//                                 draws frame N+1.
+//
+// Choices, each measured by renderer_benchmark (numbers in its header); the
+// kAuto defaults pick the faster for the backend's GL_RENDERER:
+//   antialiasing    kAnalytic (default): a one-pixel coverage fringe on every
+//                   edge (tessellator.h); kMsaa: multisampling and a resolve
+//                   blit, 4x slower on llvmpipe; kNone: hard edges.
+//   yuv_conversion  kYuv420p frames: kGpu draws in YUV (the colour matrix is
+//                   affine, so blending commutes with it) into a luma and a
+//                   chroma target, averages chroma in a shader and reads the
+//                   planes straight out, 1.5 bytes per pixel; kCpu reads
+//                   RGBA and converts in C++ (yuv.h). kAuto: kCpu on software
+//                   rasterizers, where a full-frame shader pass costs more
+//                   than the C++ loop, else kGpu.
+//   readback        kPixelBuffers (PBO + fence per frame in flight) or
+//                   kDirect (glReadPixels into memory during Submit). kAuto:
+//                   kDirect on software rasterizers, whose "asynchronous"
+//                   PBO readback is a synchronous copy plus overhead, else
+//                   kPixelBuffers.
 //
 // A Renderer owns its backend and its GL objects; it is used from one thread
 // at a time. Each call makes its context current and releases it before
@@ -11,18 +43,26 @@
 // destroyed on different threads, and leaves no context current behind.
 //
 // Shapes with non-finite coordinates, no area, a radius or width <= 0, or
-// alpha 0 draw nothing. Lines stay at least one frame pixel wide.
+// alpha 0 draw nothing. Text uses the built-in font (font.h).
 //
 // Example:
-//   RL_ASSIGN_OR_RETURN(auto backend, RenderBackends().Create("llvmpipe"));
+//   RL_ASSIGN_OR_RETURN(auto backend, RenderBackends().Create("auto"));
+//   RendererOptions options;
+//   options.format = PixelFormat::kYuv420p;
 //   RL_ASSIGN_OR_RETURN(auto renderer,
-//                       Renderer::Create(std::move(backend), {600, 400}));
+//                       Renderer::Create(std::move(backend), options));
 //   Frame frame;
 //   RL_RETURN_IF_ERROR(renderer->Render(canvas, &frame));
+//
+//   // Pipelined:
+//   RL_RETURN_IF_ERROR(renderer->Submit(canvas));
+//   ... draw the next canvas, Submit it ...
+//   RL_RETURN_IF_ERROR(renderer->Retrieve(&frame));  // The first canvas.
 #ifndef RL_RENDER_RENDERER_H_
 #define RL_RENDER_RENDERER_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -32,31 +72,61 @@
 
 namespace rl {
 
+enum class Antialiasing { kNone, kAnalytic, kMsaa };
+enum class YuvConversion { kAuto, kGpu, kCpu };
+enum class Readback { kAuto, kPixelBuffers, kDirect };
+
 struct RendererOptions {
   int width = 600;  // Frame size in pixels, 1..8192 each.
   int height = 400;
-  // 0 or 1 turns antialiasing off; more than the driver's GL_MAX_SAMPLES
-  // (4 on llvmpipe) is clamped to it.
+  PixelFormat format = PixelFormat::kRgb24;  // Of the frames produced.
+  Antialiasing antialiasing = Antialiasing::kAnalytic;
+  // kMsaa only: samples per pixel, clamped to the driver's GL_MAX_SAMPLES
+  // (4 on llvmpipe); below 2 means no antialiasing.
   int msaa_samples = 4;
+  YuvConversion yuv_conversion = YuvConversion::kAuto;
+  Readback readback = Readback::kAuto;
+  int frames_in_flight = 2;  // 1..16.
 };
 
 class Renderer {
  public:
-  // Fails with InvalidArgument on a bad size, or with the backend's error
-  // when no context can be made.
+  // Fails with InvalidArgument on a bad size or option, or with the
+  // backend's error when no context can be made.
   static absl::StatusOr<std::unique_ptr<Renderer>> Create(
       std::unique_ptr<RenderBackend> backend, const RendererOptions& options);
 
   virtual ~Renderer() = default;
 
   // Draws `canvas` (scaled to the frame size) and reads the pixels back into
-  // `frame`, which is resized as needed (reuse one Frame to avoid
-  // allocation).
+  // `frame`, which is reset to the size and format (reuse one Frame to avoid
+  // allocation). FailedPrecondition while submitted frames wait for
+  // Retrieve.
   virtual absl::Status Render(const Canvas& canvas, Frame* frame) = 0;
 
+  // Queues `canvas` for drawing and readback. FailedPrecondition when
+  // frames_in_flight frames already wait: Retrieve one first.
+  virtual absl::Status Submit(const Canvas& canvas) = 0;
+  // Fills `frame` with the oldest submitted canvas, waiting for it if
+  // needed. FailedPrecondition if nothing was submitted.
+  virtual absl::Status Retrieve(Frame* frame) = 0;
+  // Submitted frames not yet retrieved.
+  virtual int pending() const = 0;
+
+  // Draws `canvas` and waits until the drawing is done, reading nothing
+  // back: for benchmarks that separate drawing from readback.
+  virtual absl::Status DrawOnly(const Canvas& canvas) = 0;
+
+  // The options in force, with every kAuto resolved and msaa_samples
+  // clamped.
+  virtual const RendererOptions& options() const = 0;
+  // e.g. "600x400 yuv420p, analytic antialiasing, YUV on the CPU, direct
+  // readback", for logs and the gallery.
+  virtual std::string Describe() const = 0;
+
   virtual const RenderBackend& backend() const = 0;
-  virtual int width() const = 0;
-  virtual int height() const = 0;
+  int width() const { return options().width; }
+  int height() const { return options().height; }
 };
 
 }  // namespace rl

@@ -19,8 +19,10 @@
 #include "gtest/gtest.h"
 #include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
+#include "rl/render/font.h"
 #include "rl/render/image_io.h"
 #include "rl/render/render_backend.h"
+#include "rl/render/yuv.h"
 
 namespace rl {
 namespace {
@@ -38,14 +40,20 @@ std::string ToString(Rgb c) {
   return absl::StrCat("(", c.r, ",", c.g, ",", c.b, ")");
 }
 
-absl::StatusOr<std::unique_ptr<Renderer>> MakeRenderer(int width, int height,
-                                                       int msaa_samples) {
+constexpr Antialiasing kAnalytic = Antialiasing::kAnalytic;
+constexpr Antialiasing kMsaa = Antialiasing::kMsaa;
+constexpr Antialiasing kNoAa = Antialiasing::kNone;
+
+absl::StatusOr<std::unique_ptr<Renderer>> MakeRenderer(
+    int width, int height, Antialiasing antialiasing = kAnalytic,
+    int msaa_samples = 4) {
   absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
       RenderBackends().Create("llvmpipe");
   if (!backend.ok()) return backend.status();
   RendererOptions options;
   options.width = width;
   options.height = height;
+  options.antialiasing = antialiasing;
   options.msaa_samples = msaa_samples;
   return Renderer::Create(*std::move(backend), options);
 }
@@ -106,9 +114,10 @@ class RendererTest : public ::testing::Test {
   }
 
   // Renders `canvas` with a new renderer into frame_.
-  void RenderOnce(const Canvas& canvas, int width, int height, int msaa) {
+  void RenderOnce(const Canvas& canvas, int width, int height,
+                  Antialiasing antialiasing, int msaa_samples = 4) {
     absl::StatusOr<std::unique_ptr<Renderer>> renderer =
-        MakeRenderer(width, height, msaa);
+        MakeRenderer(width, height, antialiasing, msaa_samples);
     ASSERT_TRUE(renderer.ok()) << renderer.status();
     absl::Status rendered = (*renderer)->Render(canvas, &frame_);
     ASSERT_TRUE(rendered.ok()) << rendered;
@@ -146,21 +155,21 @@ class RendererTest : public ::testing::Test {
 
 TEST_F(RendererTest, BackgroundFillsTheFrame) {
   Canvas canvas(600, 400, kBackground);
-  RenderOnce(canvas, 600, 400, 4);
+  RenderOnce(canvas, 600, 400, kAnalytic);
   EXPECT_EQ(CountPixels(frame_, ToRgb(kBackground)), 600 * 400);
 }
 
 TEST_F(RendererTest, RectangleLandsOnItsPixels) {
   Canvas canvas(600, 400, kWhite);
   canvas.FillPolygon(Rect(100, 50, 300, 150), kRed);
-  RenderOnce(canvas, 600, 400, 4);
+  RenderOnce(canvas, 600, 400, kAnalytic);
   ExpectRect(100, 50, 300, 150, kRed, kWhite, /*slack=*/1);
 }
 
 TEST_F(RendererTest, RectangleIsExactWithoutAntialiasing) {
   Canvas canvas(600, 400, kWhite);
   canvas.FillPolygon(Rect(100, 50, 300, 150), kRed);
-  RenderOnce(canvas, 600, 400, 0);
+  RenderOnce(canvas, 600, 400, kNoAa);
   ExpectRect(100, 50, 300, 150, kRed, kWhite, /*slack=*/0);
 }
 
@@ -168,7 +177,7 @@ TEST_F(RendererTest, TopOfTheCanvasIsRowZero) {
   Canvas canvas(600, 400, kWhite);
   canvas.FillPolygon(Rect(0, 0, 40, 20), kRed);         // Top left.
   canvas.FillPolygon(Rect(560, 380, 600, 400), kBlue);  // Bottom right.
-  RenderOnce(canvas, 600, 400, 4);
+  RenderOnce(canvas, 600, 400, kAnalytic);
   EXPECT_EQ(frame_.at(0, 0), ToRgb(kRed));
   EXPECT_EQ(frame_.at(20, 10), ToRgb(kRed));
   EXPECT_EQ(frame_.at(20, 399), ToRgb(kWhite));
@@ -182,21 +191,21 @@ TEST_F(RendererTest, TopOfTheCanvasIsRowZero) {
 TEST_F(RendererTest, CanvasIsStretchedToTheFrame) {
   Canvas canvas(600, 400, kWhite);
   canvas.FillPolygon(Rect(100, 50, 300, 150), kRed);
-  RenderOnce(canvas, 300, 200, 4);
+  RenderOnce(canvas, 300, 200, kAnalytic);
   ExpectRect(50, 25, 150, 75, kRed, kWhite, 1);
 }
 
 TEST_F(RendererTest, NonUniformStretch) {
   Canvas canvas(100, 100, kWhite);
   canvas.FillPolygon(Rect(10, 20, 50, 60), kRed);
-  RenderOnce(canvas, 300, 50, 0);
+  RenderOnce(canvas, 300, 50, kNoAa);
   ExpectRect(30, 10, 150, 30, kRed, kWhite, 0);
 }
 
 TEST_F(RendererTest, CircleIsRoundAndHasTheRightArea) {
   Canvas canvas(600, 400, kWhite);
   canvas.FillCircle({300, 200}, 50, kRed);
-  RenderOnce(canvas, 600, 400, 4);
+  RenderOnce(canvas, 600, 400, kAnalytic);
   EXPECT_EQ(frame_.at(300, 200), ToRgb(kRed));
   // Just inside and just outside the radius, in all four directions.
   EXPECT_EQ(frame_.at(300 + 47, 200), ToRgb(kRed));
@@ -216,7 +225,7 @@ TEST_F(RendererTest, CircleIsRoundAndHasTheRightArea) {
 TEST_F(RendererTest, SmallCircleIsStillThere) {
   Canvas canvas(600, 400, kWhite);
   canvas.FillCircle({300.5, 200.5}, 2, kRed);
-  RenderOnce(canvas, 600, 400, 4);
+  RenderOnce(canvas, 600, 400, kAnalytic);
   EXPECT_EQ(frame_.at(300, 200), ToRgb(kRed));
   EXPECT_NEAR(CoveredArea(frame_, kWhite, kRed), M_PI * 4, 0.15 * M_PI * 4);
 }
@@ -228,7 +237,7 @@ TEST_F(RendererTest, ConcaveLShapeKeepsItsNotch) {
   canvas.FillPolygon(
       {{100, 100}, {300, 100}, {300, 150}, {150, 150}, {150, 300}, {100, 300}},
       kRed);
-  RenderOnce(canvas, 600, 400, 4);
+  RenderOnce(canvas, 600, 400, kAnalytic);
   EXPECT_EQ(frame_.at(125, 125), ToRgb(kRed));    // The corner.
   EXPECT_EQ(frame_.at(280, 125), ToRgb(kRed));    // End of the top bar.
   EXPECT_EQ(frame_.at(125, 280), ToRgb(kRed));    // End of the left bar.
@@ -268,7 +277,7 @@ TEST_F(RendererTest, ConcaveStarInBothWindings) {
     if (reversed) points.assign(star.rbegin(), star.rend());
     Canvas canvas(600, 400, kWhite);
     canvas.FillPolygon(points, kRed);
-    RenderOnce(canvas, 600, 400, 4);
+    RenderOnce(canvas, 600, 400, kAnalytic);
     EXPECT_NEAR(CoveredArea(frame_, kWhite, kRed), want, 0.01 * want)
         << "reversed " << reversed;
     EXPECT_EQ(frame_.at(300, 200), ToRgb(kRed));
@@ -279,7 +288,7 @@ TEST_F(RendererTest, ConcaveStarInBothWindings) {
 }
 
 TEST_F(RendererTest, ThinLinesStayVisible) {
-  for (int msaa : {0, 4}) {
+  for (Antialiasing msaa : {kNoAa, kAnalytic, kMsaa}) {
     // 1:1, and shrunk to half size (a 1-pixel line would be half a pixel).
     for (int scale_down : {1, 2}) {
       Canvas canvas(600, 400, kWhite);
@@ -296,7 +305,8 @@ TEST_F(RendererTest, ThinLinesStayVisible) {
           ink += Coverage(frame_.at(x, y), ToRgb(kWhite), ToRgb(kBlack));
         }
         ASSERT_GT(ink, 0.2)
-            << "column " << x << " msaa " << msaa << " scale 1/" << scale_down;
+            << "column " << x << " antialiasing " << static_cast<int>(msaa)
+            << " scale 1/" << scale_down;
       }
       for (int y = 30 / scale_down; y < 370 / scale_down; ++y) {
         double ink = 0;
@@ -322,10 +332,10 @@ TEST_F(RendererTest, ThinLinesStayVisible) {
 TEST_F(RendererTest, WideLineHasItsWidth) {
   Canvas canvas(600, 400, kWhite);
   canvas.DrawLine({100, 200}, {500, 200}, 10, kRed);
-  RenderOnce(canvas, 600, 400, 0);
+  RenderOnce(canvas, 600, 400, kNoAa);
   ExpectRect(100, 195, 500, 205, kRed, kWhite, 0);
   // Scaled: 10 canvas pixels are 5 frame pixels at half size.
-  RenderOnce(canvas, 300, 200, 0);
+  RenderOnce(canvas, 300, 200, kNoAa);
   ExpectRect(50, 97, 250, 102, kRed, kWhite, 1);
 }
 
@@ -336,18 +346,18 @@ TEST_F(RendererTest, AntialiasingMakesIntermediateColors) {
     return 600 * 400 - CountPixels(frame_, ToRgb(kWhite)) -
            CountPixels(frame_, ToRgb(kBlack));
   };
-  RenderOnce(canvas, 600, 400, 4);
+  RenderOnce(canvas, 600, 400, kAnalytic);
   EXPECT_GT(intermediate(), 300);  // About one per column along the edge.
-  RenderOnce(canvas, 600, 400, 0);
+  RenderOnce(canvas, 600, 400, kNoAa);
   EXPECT_EQ(intermediate(), 0);
-  RenderOnce(canvas, 600, 400, 1);
+  RenderOnce(canvas, 600, 400, kNoAa);
   EXPECT_EQ(intermediate(), 0);
 }
 
 TEST_F(RendererTest, MsaaBeyondTheMaximumIsClamped) {
   Canvas canvas(600, 400, kWhite);
   canvas.FillPolygon({{0, 0}, {600, 0}, {0, 400}}, kBlack);
-  RenderOnce(canvas, 600, 400, 64);
+  RenderOnce(canvas, 600, 400, kMsaa, 64);
   EXPECT_GT(600 * 400 - CountPixels(frame_, ToRgb(kWhite)) -
                 CountPixels(frame_, ToRgb(kBlack)),
             300);
@@ -357,7 +367,7 @@ TEST_F(RendererTest, AlphaBlendsOverWhatIsBelow) {
   Canvas canvas(100, 100, kWhite);
   canvas.FillPolygon(Rect(0, 0, 100, 50), kBlue);
   canvas.FillPolygon(Rect(0, 0, 100, 100), Color{255, 0, 0, 128});
-  RenderOnce(canvas, 100, 100, 4);
+  RenderOnce(canvas, 100, 100, kAnalytic);
   // 128/255 red over blue, and over white.
   const Rgb over_blue = frame_.at(50, 25);
   EXPECT_NEAR(over_blue.r, 128, 1);
@@ -374,7 +384,7 @@ TEST_F(RendererTest, LaterShapesPaintOverEarlierOnes) {
   canvas.FillPolygon(Rect(10, 10, 60, 60), kRed);
   canvas.FillCircle({60, 60}, 20, kGreen);
   canvas.DrawLine({0, 60}, {100, 60}, 4, kBlue);
-  RenderOnce(canvas, 100, 100, 4);
+  RenderOnce(canvas, 100, 100, kAnalytic);
   EXPECT_EQ(frame_.at(20, 20), ToRgb(kRed));
   EXPECT_EQ(frame_.at(50, 50), ToRgb(kGreen));
   EXPECT_EQ(frame_.at(60, 60), ToRgb(kBlue));
@@ -399,7 +409,7 @@ TEST_F(RendererTest, DegenerateShapesDrawNothing) {
   canvas.FillCircle({nan, 50}, 5, kRed);
   canvas.DrawLine({20, 20}, {inf, 20}, 5, kRed);
   canvas.DrawLine({20, 20}, {80, 20}, nan, kRed);
-  RenderOnce(canvas, 100, 100, 4);
+  RenderOnce(canvas, 100, 100, kAnalytic);
   EXPECT_EQ(CountPixels(frame_, ToRgb(kWhite)), 100 * 100);
 }
 
@@ -418,7 +428,7 @@ TEST_F(RendererTest, PolygonWithCollinearAndDuplicatePoints) {
                       {100, 300},
                       {100, 200}},
                      kRed);
-  RenderOnce(canvas, 600, 400, 4);
+  RenderOnce(canvas, 600, 400, kAnalytic);
   EXPECT_EQ(frame_.at(200, 150), ToRgb(kWhite));  // Inside the U.
   EXPECT_EQ(frame_.at(125, 150), ToRgb(kRed));
   EXPECT_EQ(frame_.at(275, 150), ToRgb(kRed));
@@ -427,25 +437,34 @@ TEST_F(RendererTest, PolygonWithCollinearAndDuplicatePoints) {
 }
 
 TEST_F(RendererTest, OddAndTinySizes) {
-  for (auto [width, height] :
-       {std::pair{1, 1}, std::pair{3, 5}, std::pair{601, 401},
-        std::pair{1, 400}, std::pair{600, 1}}) {
-    SCOPED_TRACE(absl::StrCat(width, "x", height));
-    Canvas canvas(600, 400, kBlue);
-    canvas.FillPolygon(Rect(0, 0, 300, 400), kRed);  // Left half.
-    RenderOnce(canvas, width, height, 4);
-    if (width > 1) {
-      EXPECT_EQ(frame_.at(0, 0), ToRgb(kRed));
-      EXPECT_EQ(frame_.at(0, height - 1), ToRgb(kRed));
-      EXPECT_EQ(frame_.at(width - 1, 0), ToRgb(kBlue));
-      EXPECT_EQ(frame_.at(width - 1, height - 1), ToRgb(kBlue));
-    } else {
-      // One column spans the whole canvas: half red, half blue.
-      EXPECT_NEAR(frame_.at(0, 0).r, 128, 2);
-      EXPECT_EQ(frame_.at(0, 0).g, 0);
-      EXPECT_NEAR(frame_.at(0, 0).b, 128, 2);
+  for (Antialiasing antialiasing : {kAnalytic, kMsaa, kNoAa}) {
+    for (auto [width, height] :
+         {std::pair{1, 1}, std::pair{3, 5}, std::pair{601, 401},
+          std::pair{1, 400}, std::pair{600, 1}, std::pair{2, 2}}) {
+      SCOPED_TRACE(absl::StrCat(width, "x", height, " antialiasing ",
+                                static_cast<int>(antialiasing)));
+      Canvas canvas(600, 400, kBlue);
+      canvas.FillPolygon(Rect(0, 0, 300, 400), kRed);  // Left half.
+      RenderOnce(canvas, width, height, antialiasing);
+      if (width > 1) {
+        EXPECT_EQ(frame_.at(0, 0), ToRgb(kRed));
+        EXPECT_EQ(frame_.at(0, height - 1), ToRgb(kRed));
+        EXPECT_EQ(frame_.at(width - 1, 0), ToRgb(kBlue));
+        EXPECT_EQ(frame_.at(width - 1, height - 1), ToRgb(kBlue));
+      } else if (antialiasing == kMsaa) {
+        // One column spans the whole canvas: half red, half blue.
+        EXPECT_NEAR(frame_.at(0, 0).r, 128, 2);
+        EXPECT_EQ(frame_.at(0, 0).g, 0);
+        EXPECT_NEAR(frame_.at(0, 0).b, 128, 2);
+      } else if (antialiasing == kAnalytic) {
+        // The half-pixel-wide rectangle's fringe is an approximation of
+        // its coverage (0.375 instead of 0.5): close, and a blend.
+        EXPECT_NEAR(frame_.at(0, 0).r, 128, 40);
+        EXPECT_EQ(frame_.at(0, 0).g, 0);
+        EXPECT_EQ(frame_.at(0, 0).r + frame_.at(0, 0).b, 255);
+      }
+      EXPECT_EQ(frame_.size_bytes(), static_cast<size_t>(width) * height * 3);
     }
-    EXPECT_EQ(frame_.size_bytes(), static_cast<size_t>(width) * height * 3);
   }
 }
 
@@ -455,7 +474,7 @@ TEST_F(RendererTest, BadSizesAreInvalidArguments) {
         std::pair{10, -1}, std::pair{9000, 10}, std::pair{10, 9000},
         std::pair{8193, 8193}}) {
     absl::StatusOr<std::unique_ptr<Renderer>> renderer =
-        MakeRenderer(width, height, 4);
+        MakeRenderer(width, height);
     ASSERT_FALSE(renderer.ok()) << width << "x" << height;
     EXPECT_EQ(renderer.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(renderer.status().message(),
@@ -467,15 +486,14 @@ TEST_F(RendererTest, NullBackendAndNullFrame) {
   absl::StatusOr<std::unique_ptr<Renderer>> no_backend =
       Renderer::Create(nullptr, RendererOptions());
   EXPECT_EQ(no_backend.status().code(), absl::StatusCode::kInvalidArgument);
-  absl::StatusOr<std::unique_ptr<Renderer>> renderer = MakeRenderer(8, 8, 4);
+  absl::StatusOr<std::unique_ptr<Renderer>> renderer = MakeRenderer(8, 8);
   ASSERT_TRUE(renderer.ok()) << renderer.status();
   EXPECT_EQ((*renderer)->Render(Canvas(8, 8), nullptr).code(),
             absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(RendererTest, ReportsItsSizeAndBackend) {
-  absl::StatusOr<std::unique_ptr<Renderer>> renderer =
-      MakeRenderer(320, 240, 4);
+  absl::StatusOr<std::unique_ptr<Renderer>> renderer = MakeRenderer(320, 240);
   ASSERT_TRUE(renderer.ok()) << renderer.status();
   EXPECT_EQ((*renderer)->width(), 320);
   EXPECT_EQ((*renderer)->height(), 240);
@@ -483,7 +501,7 @@ TEST_F(RendererTest, ReportsItsSizeAndBackend) {
 }
 
 TEST_F(RendererTest, ReusedFrameIsResizedAndOverwritten) {
-  absl::StatusOr<std::unique_ptr<Renderer>> renderer = MakeRenderer(60, 40, 4);
+  absl::StatusOr<std::unique_ptr<Renderer>> renderer = MakeRenderer(60, 40);
   ASSERT_TRUE(renderer.ok()) << renderer.status();
   frame_ = Frame(7, 3);
   ASSERT_TRUE((*renderer)->Render(Canvas(600, 400, kRed), &frame_).ok());
@@ -527,8 +545,9 @@ std::string CheckMovingRect(const Frame& frame, int i, Color color) {
 }
 
 TEST_F(RendererTest, TwoRenderersInterleaved) {
-  absl::StatusOr<std::unique_ptr<Renderer>> first = MakeRenderer(300, 200, 4);
-  absl::StatusOr<std::unique_ptr<Renderer>> second = MakeRenderer(300, 200, 0);
+  absl::StatusOr<std::unique_ptr<Renderer>> first = MakeRenderer(300, 200);
+  absl::StatusOr<std::unique_ptr<Renderer>> second =
+      MakeRenderer(300, 200, kNoAa);
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(second.ok()) << second.status();
   Frame other;
@@ -548,13 +567,12 @@ TEST_F(RendererTest, RenderersInTwoThreads) {
   constexpr int kFrames = 50;
   // One renderer is made in its thread, the other here and handed over; both
   // are destroyed in the thread that rendered with them or here.
-  absl::StatusOr<std::unique_ptr<Renderer>> handed = MakeRenderer(300, 200, 4);
+  absl::StatusOr<std::unique_ptr<Renderer>> handed = MakeRenderer(300, 200);
   ASSERT_TRUE(handed.ok()) << handed.status();
   std::string errors[2];
   std::thread threads[2];
   threads[0] = std::thread([&errors] {
-    absl::StatusOr<std::unique_ptr<Renderer>> renderer =
-        MakeRenderer(300, 200, 4);
+    absl::StatusOr<std::unique_ptr<Renderer>> renderer = MakeRenderer(300, 200);
     if (!renderer.ok()) {
       errors[0] = std::string(renderer.status().message());
       return;
@@ -585,7 +603,7 @@ TEST_F(RendererTest, RenderersInTwoThreads) {
 TEST_F(RendererTest, CreateAndDestroyHundredRenderers) {
   for (int i = 0; i < 100; ++i) {
     absl::StatusOr<std::unique_ptr<Renderer>> renderer =
-        MakeRenderer(64, 48, i % 2 == 0 ? 4 : 0);
+        MakeRenderer(64, 48, i % 2 == 0 ? kAnalytic : kMsaa);
     ASSERT_TRUE(renderer.ok()) << "renderer " << i << ": " << renderer.status();
     Canvas canvas(64, 48, kWhite);
     canvas.FillPolygon(Rect(i % 32, 10, i % 32 + 20, 30), kRed);
@@ -594,6 +612,217 @@ TEST_F(RendererTest, CreateAndDestroyHundredRenderers) {
     ASSERT_EQ(frame_.at((i % 32 + 40) % 64, 20), ToRgb(kWhite))
         << "renderer " << i;
   }
+}
+
+// A busy canvas: every kind of shape, partly transparent, and text.
+Canvas BusyCanvas(int i) {
+  Canvas canvas(600, 400, Color{240, 240, 250, 255});
+  const float x = 300 + 7 * (i % 20) - 70;
+  canvas.DrawLine({0, 300}, {600, 300}, 1, kBlack);
+  canvas.FillPolygon(Rect(x - 25, 285, x + 25, 315), kBlack);
+  canvas.FillPolygon({{x - 5, 292}, {x + 5, 292}, {x + 15, 170}, {x + 5, 168}},
+                     Color{202, 152, 101, 255});
+  canvas.FillCircle({x, 292.5}, 5, Color{129, 132, 203, 255});
+  canvas.FillCircle({100, 100}, 60, Color{255, 0, 0, 128});
+  canvas.DrawText({20, 20}, 20, Color{0, 90, 0, 255}, "step 42");
+  return canvas;
+}
+
+Frame ReferenceYuv(const Frame& rgb) {
+  std::vector<uint8_t> rgba(static_cast<size_t>(rgb.width()) * rgb.height() *
+                            4);
+  for (int y = 0; y < rgb.height(); ++y) {
+    for (int x = 0; x < rgb.width(); ++x) {
+      const Rgb c = rgb.at(x, y);
+      uint8_t* p = &rgba[(static_cast<size_t>(y) * rgb.width() + x) * 4];
+      p[0] = c.r;
+      p[1] = c.g;
+      p[2] = c.b;
+      p[3] = 255;
+    }
+  }
+  Frame yuv(rgb.width(), rgb.height(), PixelFormat::kYuv420p);
+  RgbaToYuv420p(rgba.data(), rgb.width(), rgb.height(), &yuv);
+  return yuv;
+}
+
+// Largest difference of any byte, and how many differ at all.
+std::pair<int, int> Compare(const Frame& a, const Frame& b) {
+  int largest = 0;
+  int differing = 0;
+  for (size_t i = 0; i < std::min(a.size_bytes(), b.size_bytes()); ++i) {
+    const int d = std::abs(a.data()[i] - b.data()[i]);
+    largest = std::max(largest, d);
+    differing += d != 0;
+  }
+  return {largest, differing};
+}
+
+absl::StatusOr<std::unique_ptr<Renderer>> MakeYuvRenderer(
+    int width, int height, YuvConversion conversion,
+    Antialiasing antialiasing = kAnalytic,
+    Readback readback = Readback::kAuto) {
+  absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
+      RenderBackends().Create("llvmpipe");
+  if (!backend.ok()) return backend.status();
+  RendererOptions options;
+  options.width = width;
+  options.height = height;
+  options.format = PixelFormat::kYuv420p;
+  options.yuv_conversion = conversion;
+  options.antialiasing = antialiasing;
+  options.readback = readback;
+  return Renderer::Create(*std::move(backend), options);
+}
+
+TEST_F(RendererTest, YuvOnTheCpuIsTheConvertedRgbFrame) {
+  for (auto [width, height] : {std::pair{600, 400}, std::pair{601, 401},
+                               std::pair{3, 5}, std::pair{1, 1}}) {
+    SCOPED_TRACE(absl::StrCat(width, "x", height));
+    RenderOnce(BusyCanvas(3), width, height, kAnalytic);
+    const Frame want = ReferenceYuv(frame_);
+    auto renderer = MakeYuvRenderer(width, height, YuvConversion::kCpu);
+    ASSERT_TRUE(renderer.ok()) << renderer.status();
+    Frame yuv;
+    ASSERT_TRUE((*renderer)->Render(BusyCanvas(3), &yuv).ok());
+    ASSERT_EQ(yuv.format(), PixelFormat::kYuv420p);
+    ASSERT_EQ(yuv.size_bytes(), want.size_bytes());
+    EXPECT_EQ(Compare(yuv, want).first, 0);
+  }
+}
+
+TEST_F(RendererTest, YuvOnTheGpuMatchesTheCpuWithinRounding) {
+  for (Antialiasing antialiasing : {kAnalytic, kMsaa, kNoAa}) {
+    for (auto [width, height] :
+         {std::pair{600, 400}, std::pair{601, 401}, std::pair{84, 84},
+          std::pair{3, 5}, std::pair{1, 1}}) {
+      SCOPED_TRACE(absl::StrCat(width, "x", height, " antialiasing ",
+                                static_cast<int>(antialiasing)));
+      RenderOnce(BusyCanvas(5), width, height, antialiasing);
+      const Frame want = ReferenceYuv(frame_);
+      auto renderer =
+          MakeYuvRenderer(width, height, YuvConversion::kGpu, antialiasing);
+      ASSERT_TRUE(renderer.ok()) << renderer.status();
+      EXPECT_THAT((*renderer)->Describe(), HasSubstr("YUV on the GPU"));
+      Frame yuv;
+      ASSERT_TRUE((*renderer)->Render(BusyCanvas(5), &yuv).ok());
+      ASSERT_EQ(yuv.size_bytes(), want.size_bytes());
+      // Blending happens in YUV instead of RGB, and chroma is rounded per
+      // pixel before averaging: a few levels at antialiased edges.
+      const auto [largest, differing] = Compare(yuv, want);
+      EXPECT_LE(largest, 4);
+      EXPECT_LE(differing, static_cast<int>(want.size_bytes() / 10 + 8));
+      // Flat areas are exact: the background's Y, U, V.
+      EXPECT_NEAR(yuv.plane(0)[width * height - 1],
+                  want.plane(0)[width * height - 1], 1);
+    }
+  }
+}
+
+TEST_F(RendererTest, SubmitAndRetrieveKeepOrder) {
+  for (Readback readback : {Readback::kPixelBuffers, Readback::kDirect}) {
+    for (PixelFormat format : {PixelFormat::kRgb24, PixelFormat::kYuv420p}) {
+      for (YuvConversion conversion :
+           {YuvConversion::kGpu, YuvConversion::kCpu}) {
+        SCOPED_TRACE(absl::StrCat("readback ", static_cast<int>(readback),
+                                  " format ", static_cast<int>(format),
+                                  " conversion ",
+                                  static_cast<int>(conversion)));
+        auto backend = RenderBackends().Create("llvmpipe");
+        ASSERT_TRUE(backend.ok()) << backend.status();
+        RendererOptions options;
+        options.width = 300;
+        options.height = 200;
+        options.format = format;
+        options.yuv_conversion = conversion;
+        options.readback = readback;
+        options.frames_in_flight = 3;
+        auto renderer = Renderer::Create(*std::move(backend), options);
+        ASSERT_TRUE(renderer.ok()) << renderer.status();
+        Renderer& r = **renderer;
+        // What each canvas looks like, rendered synchronously.
+        std::vector<Frame> want(5);
+        for (int i = 0; i < 5; ++i) {
+          ASSERT_TRUE(r.Render(BusyCanvas(i), &want[i]).ok());
+        }
+        Frame got;
+        EXPECT_EQ(r.Retrieve(&got).code(),
+                  absl::StatusCode::kFailedPrecondition);
+        for (int i = 0; i < 3; ++i) ASSERT_TRUE(r.Submit(BusyCanvas(i)).ok());
+        EXPECT_EQ(r.pending(), 3);
+        EXPECT_EQ(r.Submit(BusyCanvas(3)).code(),
+                  absl::StatusCode::kFailedPrecondition);
+        EXPECT_EQ(r.Render(BusyCanvas(3), &got).code(),
+                  absl::StatusCode::kFailedPrecondition);
+        for (int i = 0; i < 5; ++i) {
+          ASSERT_TRUE(r.Retrieve(&got).ok()) << i;
+          EXPECT_EQ(got.format(), format);
+          EXPECT_EQ(Compare(got, want[i]), std::make_pair(0, 0)) << i;
+          if (i + 3 < 5) {
+            ASSERT_TRUE(r.Submit(BusyCanvas(i + 3)).ok());
+          }
+        }
+        EXPECT_EQ(r.pending(), 0);
+      }
+    }
+  }
+}
+
+TEST_F(RendererTest, FramesInFlightIsChecked) {
+  auto backend = RenderBackends().Create("llvmpipe");
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  RendererOptions options;
+  options.frames_in_flight = 0;
+  auto renderer = Renderer::Create(*std::move(backend), options);
+  EXPECT_EQ(renderer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(renderer.status().message(), HasSubstr("frames_in_flight"));
+}
+
+TEST_F(RendererTest, AutoChoicesForASoftwareRasterizer) {
+  auto renderer = MakeYuvRenderer(64, 64, YuvConversion::kAuto);
+  ASSERT_TRUE(renderer.ok()) << renderer.status();
+  EXPECT_EQ((*renderer)->options().yuv_conversion, YuvConversion::kCpu);
+  EXPECT_EQ((*renderer)->options().readback, Readback::kDirect);
+  EXPECT_EQ((*renderer)->Describe(),
+            "64x64 yuv420p, analytic antialiasing, YUV on the CPU, direct "
+            "readback");
+}
+
+TEST_F(RendererTest, TextDrawsTheFontsGlyphs) {
+  // Each font pixel 4x4 frame pixels: "A" in a 24x40 cell at (8, 8).
+  Canvas canvas(100, 60, kWhite);
+  canvas.DrawText({8, 8}, 40, kBlack, "A");
+  for (Antialiasing antialiasing : {kAnalytic, kNoAa, kMsaa}) {
+    RenderOnce(canvas, 100, 60, antialiasing);
+    int wrong = 0;
+    for (int fy = 0; fy < font::kCellHeight; ++fy) {
+      for (int fx = 0; fx < font::kCellWidth; ++fx) {
+        // The middle of each font pixel.
+        const Rgb got = frame_.at(8 + 4 * fx + 2, 8 + 4 * fy + 2);
+        const Rgb want = font::Ink('A', fx, fy) ? ToRgb(kBlack) : ToRgb(kWhite);
+        wrong += !(got == want);
+      }
+    }
+    EXPECT_EQ(wrong, 0) << static_cast<int>(antialiasing);
+    // Nothing outside the cell.
+    EXPECT_EQ(frame_.at(50, 30), ToRgb(kWhite));
+    EXPECT_EQ(frame_.at(4, 30), ToRgb(kWhite));
+  }
+}
+
+TEST_F(RendererTest, TextIsSmoothAtFractionalScales) {
+  Canvas canvas(100, 60, kWhite);
+  canvas.DrawText({3.3f, 5.7f}, 13.7f, kBlack, "Hello, world!");
+  RenderOnce(canvas, 100, 60, kAnalytic);
+  const int intermediate = 100 * 60 - CountPixels(frame_, ToRgb(kWhite)) -
+                           CountPixels(frame_, ToRgb(kBlack));
+  EXPECT_GT(intermediate, 50);
+  EXPECT_GT(CountPixels(frame_, ToRgb(kBlack)), 20);
+  // Non-ASCII draws as '?', not nothing.
+  Canvas odd(100, 60, kWhite);
+  odd.DrawText({10, 10}, 20, kBlack, "\xff");
+  RenderOnce(odd, 100, 60, kNoAa);
+  EXPECT_GT(CountPixels(frame_, ToRgb(kBlack)), 10);
 }
 
 }  // namespace

@@ -1,0 +1,43 @@
+// "auto" picks the first backend that works and says which and why.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rl/render/render_backend.h"
+
+namespace rl {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(AutoBackendTest, ChoosesAWorkingBackendAndSaysWhy) {
+  std::vector<std::string> log;
+  RenderBackendOptions options;
+  options.log = [&log](absl::string_view line) { log.emplace_back(line); };
+  auto backend = RenderBackends().Create("auto", options);
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_THAT(log[0], HasSubstr(absl::StrCat("render backend auto: using ",
+                                             (*backend)->name())));
+  EXPECT_THAT(log[0], HasSubstr((*backend)->gl_renderer()));
+  if ((*backend)->name() != "egl") {
+    // No GPU here: egl was tried first and the log says why it failed.
+    EXPECT_EQ((*backend)->name(), "llvmpipe");
+    EXPECT_THAT(log[0], HasSubstr("because egl failed: no GPU EGL device"));
+  }
+  EXPECT_TRUE((*backend)->MakeCurrent().ok());
+  EXPECT_TRUE((*backend)->ReleaseCurrent().ok());
+}
+
+TEST(AutoBackendTest, LogsToStandardErrorByDefault) {
+  testing::internal::CaptureStderr();
+  auto backend = RenderBackends().Create("auto");
+  const std::string err = testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  EXPECT_THAT(err, HasSubstr("render backend auto: using"));
+}
+
+}  // namespace
+}  // namespace rl
