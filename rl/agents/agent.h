@@ -14,21 +14,36 @@
 #define RL_AGENTS_AGENT_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "rl/core/registry.h"
 #include "rl/envs/env.h"
 #include "rl/envs/space.h"
 
 namespace rl {
 
+// Hyper-parameters by name, values as text ("learning_rate" -> "3e-4").
+// rl/agents/hyperparams.h parses "key=value,..." into this.
+using HyperParams = std::map<std::string, std::string>;
+
 // What an agent is built for.
 struct AgentContext {
   Space observation_space;
   Space action_space;
   uint64_t seed = 0;
+  // Gymnasium id of the env, when known: learning agents start from the
+  // defaults tuned for it (rl/agents/defaults.cc). May be empty.
+  std::string env_id;
+  // Overrides of the agent's defaults. A learning agent refuses a key it
+  // does not know, listing the valid ones; agents without hyper-parameters
+  // ignore this (use CreateAgent() in rl/agents/hyperparams.h to refuse).
+  HyperParams hyperparams;
 };
 
 // One step of experience. References stay valid only during Observe().
@@ -49,6 +64,59 @@ class Agent {
   // learn ignore it.
   virtual absl::Status Observe(const Transition& transition) {
     return absl::OkStatus();
+  }
+
+  // --- Optional: learning agents override what applies. ---
+
+  // The action without exploration, for evaluation: argmax Q, the mode of
+  // the policy. Leaves the learning state untouched (no cached action, no
+  // random draw, no statistics update), so evaluations may be interleaved
+  // with training without changing it. Defaults to Act().
+  virtual Action ActGreedy(const Observation& observation) {
+    return Act(observation);
+  }
+
+  // How many envs the agent learns from at once (PPO's n_envs). A trainer
+  // steps that many envs in lockstep and calls ActBatch()/ObserveBatch()
+  // with one entry per env, in env order; Act()/Observe() are the
+  // single-env case.
+  virtual int num_envs() const { return 1; }
+  virtual void ActBatch(const std::vector<Observation>& observations,
+                        std::vector<Action>* actions) {
+    actions->resize(observations.size());
+    for (size_t i = 0; i < observations.size(); ++i) {
+      (*actions)[i] = Act(observations[i]);
+    }
+  }
+  virtual absl::Status ObserveBatch(
+      const std::vector<Transition>& transitions) {
+    for (const Transition& transition : transitions) {
+      absl::Status status = Observe(transition);
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+
+  // The hyper-parameters in use, defaults included, as text; empty for
+  // agents without any. Creating the agent again with these as overrides
+  // gives the same agent.
+  virtual HyperParams hyperparams() const { return {}; }
+
+  // Latest learning statistics by name ("loss", "epsilon", ...), for logs
+  // and metrics; empty for agents that do not learn.
+  virtual std::map<std::string, double> Stats() const { return {}; }
+
+  // Everything needed to continue learning exactly where it stopped
+  // (parameters, optimiser state, counters, random state, buffers), as
+  // opaque bytes; rl/agents/checkpoint.h wraps them in a checked file.
+  // LoadState() accepts only what SaveState() of an agent created with the
+  // same spaces and hyper-parameters wrote; anything else is an error, never
+  // a crash.
+  virtual absl::StatusOr<std::string> SaveState() const {
+    return absl::UnimplementedError("this agent has no checkpoint support");
+  }
+  virtual absl::Status LoadState(absl::string_view state) {
+    return absl::UnimplementedError("this agent has no checkpoint support");
   }
 };
 

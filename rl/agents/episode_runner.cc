@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -16,8 +17,12 @@
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
+#include "rl/record/file_util.h"
 #include "rl/record/gallery.h"
 #include "rl/record/recorder.h"
+#include "rl/record/sidecar.h"
+#include "rl/record/trigger.h"
+#include "rl/render/overlay.h"
 #include "rl/render/render_backend.h"
 #include "rl/render/renderer.h"
 
@@ -71,8 +76,212 @@ absl::StatusOr<std::pair<int, int>> ParseFrameSize(absl::string_view text) {
   return std::pair<int, int>(width, height);
 }
 
-absl::StatusOr<std::vector<EpisodeSummary>> RunEpisodes(
-    const RunOptions& options, std::ostream& log) {
+VideoSession::VideoSession(const VideoSessionOptions& options,
+                           const EnvSpec& spec, std::ostream* log)
+    : options_(options),
+      spec_(spec),
+      trigger_(options.record),
+      prefix_(NamePrefix(options.record, spec.id)),
+      log_(log),
+      canvas_(spec.render_width, spec.render_height) {}
+
+VideoSession::~VideoSession() {
+  // A video cut short by an error keeps its "-recording" name: what was
+  // written plays, and the name says it is incomplete.
+  if (recorder_ != nullptr) recorder_->Close().IgnoreError();
+}
+
+absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
+    const VideoSessionOptions& options, const EnvSpec& spec,
+    std::ostream* log) {
+  RL_RETURN_IF_ERROR(ValidateSchedule(options.record));
+  RL_RETURN_IF_ERROR(Recorders().CheckName(options.recorder));
+  RL_RETURN_IF_ERROR(RenderBackends().CheckName(options.render_backend));
+  VideoSessionOptions resolved = options;
+  if ((resolved.width == 0) != (resolved.height == 0)) {
+    return absl::InvalidArgumentError(
+        "give both frame width and height, or neither");
+  }
+  if (resolved.width == 0) {
+    resolved.width = spec.render_width;
+    resolved.height = spec.render_height;
+  }
+  if (resolved.fps == 0) resolved.fps = spec.render_fps;
+  RecorderOptions encoder = resolved.encoder;
+  encoder.width = resolved.width;
+  encoder.height = resolved.height;
+  encoder.fps = resolved.fps;
+  std::unique_ptr<VideoSession> session(new VideoSession(resolved, spec, log));
+  if (session->trigger_.RecordsAnything()) {
+    // A dry run of the encoder on /dev/null: a bad option (crf, preset...)
+    // fails now, before anything is created or played.
+    encoder.path = "/dev/null";
+    encoder.queue_frames = 0;
+    RL_ASSIGN_OR_RETURN(std::unique_ptr<Recorder> probe,
+                        Recorders().Create(resolved.recorder, encoder));
+    RL_RETURN_IF_ERROR(probe->Close());
+    RL_RETURN_IF_ERROR(MakeDirectories(resolved.video_dir));
+    // Proves the directory is writable before the first episode.
+    RL_RETURN_IF_ERROR(WriteGallery(resolved.video_dir, {},
+                                    {resolved.gallery_title, resolved.embed}));
+  }
+  return session;
+}
+
+absl::Status VideoSession::Start(int64_t episode) {
+  if (recorder_ != nullptr) RL_RETURN_IF_ERROR(Close("next video"));
+  if (renderer_ == nullptr) {
+    RenderBackendOptions backend_options;
+    backend_options.egl_device = options_.egl_device;
+    RL_ASSIGN_OR_RETURN(
+        std::unique_ptr<RenderBackend> backend,
+        RenderBackends().Create(options_.render_backend, backend_options));
+    gl_renderer_ = backend->gl_renderer();
+    backend_name_ = backend->name();
+    RendererOptions renderer_options;
+    renderer_options.width = options_.width;
+    renderer_options.height = options_.height;
+    RL_ASSIGN_OR_RETURN(renderer_,
+                        Renderer::Create(std::move(backend), renderer_options));
+  }
+  RecorderOptions encoder = options_.encoder;
+  encoder.path = absl::StrCat(options_.video_dir, "/",
+                              RecordingFileStem(prefix_, episode, steps_), ".",
+                              options_.recorder);
+  encoder.width = options_.width;
+  encoder.height = options_.height;
+  encoder.fps = options_.fps;
+  RL_ASSIGN_OR_RETURN(recorder_,
+                      Recorders().Create(options_.recorder, encoder));
+  current_path_ = encoder.path;
+  current_ = VideoRecord();
+  current_.env_id = spec_.id;
+  current_.episode = episode;
+  current_.first_step = steps_;
+  current_.seed = options_.seed;
+  current_.agent = options_.agent;
+  current_.render_backend = backend_name_;  // What auto chose, if asked.
+  current_.gl_renderer = gl_renderer_;
+  current_.recorder = options_.recorder;
+  current_.encoder = recorder_->info();
+  current_.width = options_.width;
+  current_.height = options_.height;
+  current_.fps = options_.fps;
+  current_.trigger = trigger_.Describe();
+  return absl::OkStatus();
+}
+
+absl::Status VideoSession::Capture(const Env& env, double reward,
+                                   bool is_step) {
+  env.Draw(&canvas_);
+  if (options_.overlay || !options_.overlay_label.empty()) {
+    OverlayInfo info;
+    if (options_.overlay) {
+      info.env_id = spec_.id;
+      info.episode = static_cast<int>(episode_);
+      info.step = env.elapsed_steps();
+      info.episode_return = episode_return_;
+    } else {
+      info.show_return = false;
+    }
+    info.label = options_.overlay_label;
+    DrawOverlay(info, OverlayOptions(), &canvas_);
+  }
+  RL_RETURN_IF_ERROR(renderer_->Render(canvas_, &frame_));
+  RL_RETURN_IF_ERROR(recorder_->WriteFrame(frame_));
+  ++current_.frames;
+  current_.last_episode = episode_;
+  current_.last_step = steps_;
+  if (is_step) {
+    ++current_.steps;
+    current_.video_return += reward;
+  }
+  if (parts_.empty() || parts_.back().video != -1 ||
+      parts_.back().episode != episode_) {
+    parts_.push_back({episode_, 0, -1});
+  }
+  ++parts_.back().frames;
+  return absl::OkStatus();
+}
+
+absl::Status VideoSession::Close(absl::string_view why) {
+  std::unique_ptr<Recorder> recorder = std::move(recorder_);
+  RL_RETURN_IF_ERROR(recorder->Close());
+  const std::string stem = VideoFileStem(
+      prefix_, current_.episode, current_.first_step, current_.last_step);
+  current_.file = absl::StrCat(stem, ".", options_.recorder);
+  current_.ended = std::string(why);
+  const std::string path = absl::StrCat(options_.video_dir, "/", current_.file);
+  RL_RETURN_IF_ERROR(RenameFile(current_path_, path));
+  const std::string sidecar = absl::StrCat(stem, ".json");
+  RL_RETURN_IF_ERROR(
+      WriteSidecar(absl::StrCat(options_.video_dir, "/", sidecar), current_));
+  gallery_.push_back(ToGalleryVideo(current_, sidecar));
+  RL_RETURN_IF_ERROR(WriteGallery(options_.video_dir, gallery_,
+                                  {options_.gallery_title, options_.embed}));
+  for (Part& part : parts_) {
+    if (part.video == -1) part.video = static_cast<int>(videos_.size());
+  }
+  videos_.push_back(current_);
+  if (log_ != nullptr) {
+    *log_ << absl::StrFormat("  video %s: %d frames, steps %d-%d (%s)\n", path,
+                             current_.frames, current_.first_step,
+                             current_.last_step, why)
+          << std::flush;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status VideoSession::OnReset(const Env& env, int64_t episode) {
+  episode_ = episode;
+  episode_return_ = 0;
+  if (recording() && trigger_.EndsWithEpisode()) {
+    RL_RETURN_IF_ERROR(Close("episode ended"));
+  }
+  if (trigger_.StartsAtEpisode(episode)) RL_RETURN_IF_ERROR(Start(episode));
+  if (!recording()) return absl::OkStatus();
+  RL_RETURN_IF_ERROR(Capture(env, 0, /*is_step=*/false));
+  if (trigger_.IsFull(current_.frames)) return Close("video_length");
+  return absl::OkStatus();
+}
+
+absl::Status VideoSession::OnStep(const Env& env, const StepResult& result) {
+  const int64_t step_id = steps_++;  // Gymnasium's step_id: 0-based.
+  episode_return_ += result.reward;
+  if (trigger_.StartsAtStep(step_id)) RL_RETURN_IF_ERROR(Start(episode_));
+  if (!recording()) return absl::OkStatus();
+  RL_RETURN_IF_ERROR(Capture(env, result.reward, /*is_step=*/true));
+  if (trigger_.IsFull(current_.frames)) return Close("video_length");
+  if (trigger_.EndsWithEpisode() && (result.terminated || result.truncated)) {
+    return Close(result.terminated ? "terminated" : "truncated");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status VideoSession::Finish(absl::string_view why) {
+  if (!recording()) return absl::OkStatus();
+  return Close(why);
+}
+
+int64_t VideoSession::FramesOfEpisode(int64_t episode) const {
+  int64_t frames = 0;
+  for (const Part& part : parts_) {
+    if (part.episode == episode) frames += part.frames;
+  }
+  return frames;
+}
+
+std::string VideoSession::FirstVideoOfEpisode(int64_t episode) const {
+  for (const Part& part : parts_) {
+    if (part.episode == episode && part.video >= 0) {
+      return absl::StrCat(options_.video_dir, "/", videos_[part.video].file);
+    }
+  }
+  return "";
+}
+
+absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
+                                        std::ostream& log) {
   // Check every choice before doing any work.
   if (options.episodes < 1) {
     return absl::InvalidArgumentError(
@@ -80,68 +289,55 @@ absl::StatusOr<std::vector<EpisodeSummary>> RunEpisodes(
   }
   RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(options.env));
   RL_RETURN_IF_ERROR(Agents().CheckName(options.agent));
-  RL_RETURN_IF_ERROR(Recorders().CheckName(options.recorder));
-  RL_RETURN_IF_ERROR(RenderBackends().CheckName(options.render_backend));
-  if ((options.width == 0) != (options.height == 0)) {
-    return absl::InvalidArgumentError(
-        "give both frame width and height, or neither");
-  }
   const EnvSpec& spec = env->spec();
-  const int width = options.width == 0 ? spec.render_width : options.width;
-  const int height = options.height == 0 ? spec.render_height : options.height;
-  const int fps = options.fps == 0 ? spec.render_fps : options.fps;
-  RL_RETURN_IF_ERROR(MakeDirectories(options.video_dir));
-  GalleryOptions gallery_options{
-      absl::StrCat(spec.id, ": ", options.agent, " agent"), options.embed};
-  std::vector<GalleryVideo> gallery;
-  // Proves the directory is writable before the first episode.
-  RL_RETURN_IF_ERROR(WriteGallery(options.video_dir, gallery, gallery_options));
+  VideoSessionOptions video_options;
+  video_options.render_backend = options.render_backend;
+  video_options.egl_device = options.egl_device;
+  video_options.overlay = options.overlay;
+  video_options.overlay_label = options.overlay_label;
+  video_options.recorder = options.recorder;
+  video_options.video_dir = options.video_dir;
+  video_options.width = options.width;
+  video_options.height = options.height;
+  video_options.fps = options.fps;
+  video_options.record = options.record;
+  video_options.encoder = options.encoder;
+  video_options.embed = options.embed;
+  video_options.gallery_title =
+      absl::StrCat(spec.id, ": ", options.agent, " agent");
+  video_options.agent = options.agent;
+  video_options.seed = options.seed;
+  // Video lines follow the line of the episode they end in.
+  std::ostringstream video_log;
+  auto flush_video_log = [&] {
+    log << video_log.str() << std::flush;
+    video_log.str("");
+  };
+  RL_ASSIGN_OR_RETURN(std::unique_ptr<VideoSession> videos,
+                      VideoSession::Create(video_options, spec, &video_log));
 
-  AgentContext context{spec.observation_space, spec.action_space, options.seed};
+  AgentContext context;
+  context.observation_space = spec.observation_space;
+  context.action_space = spec.action_space;
+  context.seed = options.seed;
+  context.env_id = spec.id;
   RL_ASSIGN_OR_RETURN(std::unique_ptr<Agent> agent,
                       Agents().Create(options.agent, context));
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<RenderBackend> backend,
-                      RenderBackends().Create(options.render_backend));
-  const std::string gl_renderer = backend->gl_renderer();
-  RL_ASSIGN_OR_RETURN(
-      std::unique_ptr<Renderer> renderer,
-      Renderer::Create(std::move(backend), RendererOptions{width, height}));
 
   auto stopped = [&options] {
     return options.stop_requested != nullptr &&
            options.stop_requested->load(std::memory_order_relaxed);
   };
-  std::vector<EpisodeSummary> summaries;
-  Canvas canvas(spec.render_width, spec.render_height);
-  Frame frame;
+  RunSummary run;
   StepResult result;
   for (int episode = 0; episode < options.episodes && !stopped(); ++episode) {
     EpisodeSummary summary;
     summary.episode = episode;
-    const std::string file =
-        absl::StrCat(spec.id, "-episode-", episode, ".", options.recorder);
-    summary.video_path = absl::StrCat(options.video_dir, "/", file);
-    RecorderOptions recorder_options;
-    recorder_options.path = summary.video_path;
-    recorder_options.width = width;
-    recorder_options.height = height;
-    recorder_options.fps = fps;
-    recorder_options.crf = options.crf;
-    recorder_options.preset = options.preset;
-    RL_ASSIGN_OR_RETURN(std::unique_ptr<Recorder> recorder,
-                        Recorders().Create(options.recorder, recorder_options));
-
     // Gymnasium's convention: seed the first reset, continue the generator
     // after that, so the whole run follows from one seed.
     Observation observation = env->Reset(
         episode == 0 ? std::optional<uint64_t>(options.seed) : std::nullopt);
-    absl::Status status = absl::OkStatus();
-    auto record_frame = [&]() -> absl::Status {
-      env->Draw(&canvas);
-      RL_RETURN_IF_ERROR(renderer->Render(canvas, &frame));
-      return recorder->WriteFrame(frame);
-    };
-    status = record_frame();
+    absl::Status status = videos->OnReset(*env, episode);
     while (status.ok() && !env->episode_over() && !stopped()) {
       const Action action = agent->Act(observation);
       status = env->Step(action, &result);
@@ -153,38 +349,34 @@ absl::StatusOr<std::vector<EpisodeSummary>> RunEpisodes(
       summary.episode_return += result.reward;
       summary.terminated = result.terminated;
       summary.truncated = result.truncated;
-      status = record_frame();
+      status = videos->OnStep(*env, result);
     }
-    // Finish the video even when the episode failed: what was recorded
-    // stays playable.
-    const absl::Status closed = recorder->Close();
-    summary.frames = recorder->frames_written();
-    if (status.ok()) status = closed;
-    RL_RETURN_IF_ERROR(status);
-
-    gallery.push_back(GalleryVideo{
-        file,
-        absl::StrCat("Episode ", episode),
-        {{"return", FormatReturn(summary.episode_return)},
-         {"steps", absl::StrCat(summary.steps)},
-         {"ended", summary.terminated  ? "terminated"
-                   : summary.truncated ? "truncated (time limit)"
-                                       : "stopped"},
-         {"seed", absl::StrCat(options.seed)},
-         {"size", absl::StrCat(width, "x", height, " @ ", fps, " fps")},
-         {"renderer", absl::StrCat(options.render_backend, ": ", gl_renderer)},
-         {"recorder", absl::StrCat(options.recorder, ", crf ", options.crf,
-                                   ", ", options.preset)}}});
-    RL_RETURN_IF_ERROR(
-        WriteGallery(options.video_dir, gallery, gallery_options));
-    log << absl::StrFormat("%s episode %d: return %s in %d steps -> %s\n",
-                           spec.id, episode,
-                           FormatReturn(summary.episode_return), summary.steps,
-                           summary.video_path)
-        << std::flush;
-    summaries.push_back(std::move(summary));
+    // On an error the video in progress is closed by the session's
+    // destructor: what was recorded stays playable.
+    if (!status.ok()) {
+      flush_video_log();
+      return status;
+    }
+    log << absl::StrFormat("%s episode %d: return %s in %d steps\n", spec.id,
+                           episode, FormatReturn(summary.episode_return),
+                           summary.steps);
+    flush_video_log();
+    run.episodes.push_back(std::move(summary));
   }
-  return summaries;
+  RL_RETURN_IF_ERROR(videos->Finish(stopped() ? "stopped" : "run ended"));
+  flush_video_log();
+  for (EpisodeSummary& summary : run.episodes) {
+    summary.frames = videos->FramesOfEpisode(summary.episode);
+    summary.video_path = videos->FirstVideoOfEpisode(summary.episode);
+  }
+  run.videos = videos->videos();
+  return run;
+}
+
+absl::StatusOr<std::vector<EpisodeSummary>> RunEpisodes(
+    const RunOptions& options, std::ostream& log) {
+  RL_ASSIGN_OR_RETURN(RunSummary run, PlayEpisodes(options, log));
+  return std::move(run.episodes);
 }
 
 }  // namespace rl

@@ -1,12 +1,16 @@
 // train: plays an agent in an env for N episodes with no screen, records
-// every episode to a video, and writes an index.html gallery beside them.
+// the episodes (or steps) --record picks to videos, and writes a JSON
+// sidecar per video and an index.html gallery beside them.
 //
-//   bazel run //rl/agents:train -- --env=CartPole-v1 --episodes=3 \
+//   bazel run //rl/agents:train -- --env=CartPole-v1 --episodes=3
 //       --video_dir=videos --embed
+//   bazel run //rl/agents:train -- --recorder=webm --record=every
+//       --record_every=10 --episodes=100
 //
 // Ctrl-C (SIGINT) or SIGTERM stops after the current step; the current
 // video is finished and the gallery written. A second Ctrl-C kills at once
-// (the fragmented MP4 still plays up to its last complete fragment).
+// (the video, named ...-recording.mp4/.webm, still plays up to its last
+// complete fragment or cluster, at most --flush_interval_ms before).
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -22,15 +26,42 @@
 #include "rl/agents/episode_runner.h"
 #include "rl/envs/env.h"
 #include "rl/record/recorder.h"
+#include "rl/record/trigger.h"
 #include "rl/render/render_backend.h"
 
 ABSL_FLAG(std::string, env, "CartPole-v1", "Gymnasium id of the env.");
 ABSL_FLAG(std::string, agent, "random", "Agent to run.");
-ABSL_FLAG(int, episodes, 3, "Episodes to play (each is recorded).");
+ABSL_FLAG(int, episodes, 3, "Episodes to play.");
 ABSL_FLAG(uint64_t, seed, 0, "Seed of the env and the agent.");
-ABSL_FLAG(std::string, render_backend, "llvmpipe",
-          "How to get an OpenGL context with no screen.");
-ABSL_FLAG(std::string, recorder, "mp4", "Video format.");
+ABSL_FLAG(std::string, render_backend, "auto",
+          "How to get an OpenGL context with no screen: egl (a GPU), "
+          "llvmpipe (Mesa on the CPU, no X), glx (an X server: $DISPLAY, or a "
+          "private Xvfb), or auto (the first of those that works; it says "
+          "which on stderr).");
+ABSL_FLAG(int, egl_device, -1,
+          "--render_backend=egl: index of the EGL device (GPU) to use on a "
+          "multi-GPU machine; -1 takes the first GPU.");
+ABSL_FLAG(bool, overlay, false,
+          "Draw the env id, episode, step and return into the video frames.");
+ABSL_FLAG(std::string, overlay_label, "",
+          "A label of your own drawn into the video frames (printable ASCII).");
+ABSL_FLAG(std::string, recorder, "mp4",
+          "Video format: mp4 (H.264, plays everywhere) or webm (VP9, "
+          "smaller).");
+ABSL_FLAG(std::string, record, "capped_cubic",
+          "What to record: capped_cubic (episodes 0, 1, 8, 27, ..., 729, "
+          "then every 1000th, as Gymnasium), every (every "
+          "--record_every-th episode), steps (a video every --record_every "
+          "env steps), none (nothing, not even rendering).");
+ABSL_FLAG(int64_t, record_every, 0,
+          "N for --record=every (default 1: every episode) or "
+          "--record=steps (required).");
+ABSL_FLAG(int64_t, video_length, 0,
+          "Most frames per video; 0: a video ends with its episode. With a "
+          "length, a video may run on into the next episode.");
+ABSL_FLAG(std::string, name_prefix, "",
+          "Start of the video file names; empty: the env id. Files are "
+          "PREFIX-episode-E-steps-A-B.EXT, with a .json sidecar.");
 ABSL_FLAG(std::string, video_dir, "videos",
           "Where videos and index.html go; relative paths are relative to "
           "the directory `bazel run` was started in.");
@@ -38,9 +69,27 @@ ABSL_FLAG(std::string, size, "",
           "Frame size WIDTHxHEIGHT, e.g. 1280x720; empty: the env's own "
           "(600x400 for CartPole).");
 ABSL_FLAG(int, fps, 0, "Video frame rate; 0: the env's own (50 for CartPole).");
-ABSL_FLAG(int, crf, 23, "Quality, 0..51: lower is better and larger.");
+ABSL_FLAG(int, crf, -1,
+          "Constant quality, lower is better and larger: mp4 0..51 "
+          "(default 23), webm 0..63 (default 32); -1: the recorder's "
+          "default.");
+ABSL_FLAG(int, bitrate, 0,
+          "Target kilobits per second instead of constant quality; 0: off.");
 ABSL_FLAG(std::string, preset, "medium",
-          "x264 speed preset, ultrafast..veryslow.");
+          "mp4: x264 speed preset, ultrafast..veryslow.");
+ABSL_FLAG(int, vp9_speed, 8,
+          "webm: libvpx real-time speed (cpu-used), 0..9, higher is faster.");
+ABSL_FLAG(bool, vp9_row_mt, true, "webm: row-based multithreading.");
+ABSL_FLAG(int, vp9_tile_columns, -1,
+          "webm: log2 of the tile columns, 0..6; -1: libvpx's choice.");
+ABSL_FLAG(int, encoder_threads, 0, "Encoder threads; 0: one per core.");
+ABSL_FLAG(int, keyframe_interval, 0,
+          "Frames between keyframes; 0: one second.");
+ABSL_FLAG(int, flush_interval_ms, 500,
+          "Crash safety: the video on disk is at most this far behind.");
+ABSL_FLAG(int, encoder_queue, 4,
+          "Frames queued for the encoder thread; 0: encode on the main "
+          "thread.");
 ABSL_FLAG(bool, embed, false,
           "Inline the videos in index.html (base64) so the page stands "
           "alone, e.g. in a notebook cell.");
@@ -78,7 +127,7 @@ std::string ResolveAgainstWorkingDirectory(const std::string& path) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "Plays an agent in an env headlessly and records every episode.\n"
+      "Plays an agent in an env headlessly and records videos of it.\n"
       "Example: bazel run //rl/agents:train -- --env=CartPole-v1 "
       "--episodes=3 --video_dir=videos");
   absl::ParseCommandLine(argc, argv);
@@ -96,6 +145,9 @@ int main(int argc, char** argv) {
   options.episodes = absl::GetFlag(FLAGS_episodes);
   options.seed = absl::GetFlag(FLAGS_seed);
   options.render_backend = absl::GetFlag(FLAGS_render_backend);
+  options.egl_device = absl::GetFlag(FLAGS_egl_device);
+  options.overlay = absl::GetFlag(FLAGS_overlay);
+  options.overlay_label = absl::GetFlag(FLAGS_overlay_label);
   options.recorder = absl::GetFlag(FLAGS_recorder);
   options.video_dir =
       ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
@@ -107,20 +159,44 @@ int main(int argc, char** argv) {
   options.width = size->first;
   options.height = size->second;
   options.fps = absl::GetFlag(FLAGS_fps);
-  options.crf = absl::GetFlag(FLAGS_crf);
-  options.preset = absl::GetFlag(FLAGS_preset);
+  auto record = rl::ParseRecordMode(absl::GetFlag(FLAGS_record));
+  if (!record.ok()) {
+    std::cerr << "error: --record: " << record.status().message() << "\n";
+    return 2;
+  }
+  options.record.mode = *record;
+  options.record.every = absl::GetFlag(FLAGS_record_every);
+  options.record.video_length = absl::GetFlag(FLAGS_video_length);
+  options.record.name_prefix = absl::GetFlag(FLAGS_name_prefix);
+  if (const int crf = absl::GetFlag(FLAGS_crf); crf != -1) {
+    options.encoder.crf = crf;
+  }
+  options.encoder.bitrate_kbps = absl::GetFlag(FLAGS_bitrate);
+  options.encoder.preset = absl::GetFlag(FLAGS_preset);
+  options.encoder.vp9_speed = absl::GetFlag(FLAGS_vp9_speed);
+  options.encoder.vp9_row_mt = absl::GetFlag(FLAGS_vp9_row_mt);
+  options.encoder.vp9_tile_columns = absl::GetFlag(FLAGS_vp9_tile_columns);
+  options.encoder.threads = absl::GetFlag(FLAGS_encoder_threads);
+  options.encoder.keyframe_interval = absl::GetFlag(FLAGS_keyframe_interval);
+  options.encoder.flush_interval_ms = absl::GetFlag(FLAGS_flush_interval_ms);
+  options.encoder.queue_frames = absl::GetFlag(FLAGS_encoder_queue);
   options.embed = absl::GetFlag(FLAGS_embed);
   options.stop_requested = &stop_requested;
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
 
-  auto episodes = rl::RunEpisodes(options, std::cout);
-  if (!episodes.ok()) {
-    std::cerr << "error: " << episodes.status().message() << "\n";
-    return absl::IsInvalidArgument(episodes.status()) ? 2 : 1;
+  auto run = rl::PlayEpisodes(options, std::cout);
+  if (!run.ok()) {
+    std::cerr << "error: " << run.status().message() << "\n";
+    return absl::IsInvalidArgument(run.status()) ? 2 : 1;
   }
-  std::cout << "wrote " << episodes->size() << " video(s) and "
-            << options.video_dir << "/index.html\n";
+  if (options.record.mode == rl::RecordMode::kNone) {
+    std::cout << "played " << run->episodes.size()
+              << " episode(s), recorded none (--record=none)\n";
+  } else {
+    std::cout << "wrote " << run->videos.size() << " video(s) and "
+              << options.video_dir << "/index.html\n";
+  }
   if (stop_requested.load()) {
     std::cout << "stopped early by a signal; the videos written are "
                  "complete\n";

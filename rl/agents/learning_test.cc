@@ -1,0 +1,112 @@
+// Learning tests: real agents on real envs, fixed seeds, budgets in env
+// steps (never wall time). Each BUILD target runs one of them (by
+// --gtest_filter) so they run in parallel and can be tagged separately.
+//
+// Learning.* ("reaches"): greedy evaluations every `eval_every` steps; the
+// test passes at the first evaluation that reaches the target, and fails if
+// none does within the budget. This is the issue's "reaches X within N
+// steps"; these run in CI.
+// FinalLearning.* (tagged manual): train for the whole budget and require
+// the target from the final policy; slower, run them by name. Not for DQN
+// (see below).
+#include <iostream>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+#include "rl/agents/defaults.h"
+#include "rl/agents/hyperparams.h"
+#include "rl/agents/trainer.h"
+
+namespace rl {
+namespace {
+
+constexpr uint64_t kTrainSeed = 0;
+constexpr uint64_t kEvalSeed = 12345;
+
+struct Goal {
+  std::string agent;
+  std::string env;
+  int64_t eval_every;
+  int eval_episodes;
+  double target;  // Mean greedy return to reach (success rate for 0/1 rewards).
+};
+
+// Trains with the defaults table's hyper-parameters and budget; evaluates
+// every goal.eval_every steps. Returns the step of the first evaluation at
+// or above the target (stop_early), or checks the final one.
+void Learn(const Goal& goal, bool stop_early) {
+  const int64_t budget = DefaultTrainingSteps(goal.agent, goal.env);
+  ASSERT_GT(budget, 0) << "no defaults row for " << goal.agent << " on "
+                       << goal.env;
+  TrainerOptions options;
+  options.env_id = goal.env;
+  options.agent = goal.agent;
+  options.seed = kTrainSeed;
+  auto trainer = Trainer::Create(options);
+  ASSERT_TRUE(trainer.ok()) << trainer.status();
+  std::cout << goal.agent << " on " << goal.env << ", budget " << budget
+            << " steps, target " << goal.target << "\n  "
+            << FormatHyperParams((*trainer)->options().hyperparams) << "\n";
+  double best = -1e300;
+  for (int64_t until = goal.eval_every;; until += goal.eval_every) {
+    until = std::min(until, budget);
+    const absl::Status status = (*trainer)->Run(until);
+    ASSERT_TRUE(status.ok()) << status;
+    auto eval =
+        Evaluate((*trainer)->agent(), goal.env, goal.eval_episodes, kEvalSeed);
+    ASSERT_TRUE(eval.ok()) << eval.status();
+    const double seconds = (*trainer)->episodes().empty()
+                               ? 0.0
+                               : (*trainer)->episodes().back().seconds;
+    std::cout << absl::StrFormat(
+                     "  step %7d  %6.1f s  greedy mean return %9.3f +- %7.3f "
+                     "over %d episodes\n",
+                     (*trainer)->steps(), seconds, eval->mean_return,
+                     eval->std_return, goal.eval_episodes)
+              << std::flush;
+    best = std::max(best, eval->mean_return);
+    if (stop_early && eval->mean_return >= goal.target) {
+      std::cout << "  reached " << goal.target << " at step "
+                << (*trainer)->steps() << "\n";
+      return;
+    }
+    if (until >= budget) {
+      if (stop_early) {
+        ADD_FAILURE() << goal.agent << " on " << goal.env << " did not reach "
+                      << goal.target << " within " << budget << " steps; best "
+                      << best;
+      } else {
+        EXPECT_GE(eval->mean_return, goal.target)
+            << goal.agent << " on " << goal.env << " after " << budget
+            << " steps";
+      }
+      return;
+    }
+  }
+}
+
+const Goal kPpoCartPole{"ppo", "CartPole-v1", 10000, 20, 475};
+const Goal kDqnCartPole{"dqn", "CartPole-v1", 10000, 20, 400};
+const Goal kQLearningFrozenLake{"q_learning", "FrozenLake-v1", 50000, 1000,
+                                0.7};
+const Goal kPpoAcrobot{"ppo", "Acrobot-v1", 20000, 20, -100};
+const Goal kPpoPendulum{"ppo", "Pendulum-v1", 25000, 20, -400};
+
+TEST(Learning, PpoCartPole) { Learn(kPpoCartPole, true); }
+TEST(Learning, DqnCartPole) { Learn(kDqnCartPole, true); }
+TEST(Learning, QLearningFrozenLake) { Learn(kQLearningFrozenLake, true); }
+TEST(Learning, PpoAcrobot) { Learn(kPpoAcrobot, true); }
+TEST(Learning, PpoPendulum) { Learn(kPpoPendulum, true); }
+
+TEST(FinalLearning, PpoCartPole) { Learn(kPpoCartPole, false); }
+// No FinalLearning.DqnCartPole: DQN's greedy policy on CartPole keeps
+// flipping between 500 and ~100 after it first reaches 500 (with every
+// setting tried, annealing included), a known trait of DQN there; keep the
+// best evaluated policy instead (SB3's EvalCallback does the same).
+TEST(FinalLearning, QLearningFrozenLake) { Learn(kQLearningFrozenLake, false); }
+TEST(FinalLearning, PpoAcrobot) { Learn(kPpoAcrobot, false); }
+TEST(FinalLearning, PpoPendulum) { Learn(kPpoPendulum, false); }
+
+}  // namespace
+}  // namespace rl

@@ -1,0 +1,391 @@
+#include "rl/agents/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "rl/agents/hyperparams.h"
+#include "rl/agents/nn/random.h"
+#include "rl/agents/serialize.h"
+#include "rl/core/status_macros.h"
+
+namespace rl {
+namespace {
+
+constexpr uint32_t kTrainerStateVersion = 1;
+
+int64_t NowTicks() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+absl::Status WithContext(const absl::Status& status, absl::string_view what) {
+  if (status.ok()) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat(what, ": ", status.message()));
+}
+
+}  // namespace
+
+uint64_t EpisodeSeed(uint64_t seed, int env_index, int64_t episode) {
+  return nn::MixSeed(
+      nn::MixSeed(seed, static_cast<uint64_t>(env_index) + 0x100),
+      static_cast<uint64_t>(episode));
+}
+
+absl::Status Trainer::Init(const TrainerOptions& options) {
+  options_ = options;
+  RL_RETURN_IF_ERROR(Envs().CheckName(options.env_id));
+  RL_RETURN_IF_ERROR(Agents().CheckName(options.agent));
+  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> first,
+                      Envs().Create(options.env_id));
+  context_.observation_space = first->observation_space();
+  context_.action_space = first->action_space();
+  context_.seed = options.seed;
+  context_.env_id = options.env_id;
+  context_.hyperparams = options.hyperparams;
+  RL_ASSIGN_OR_RETURN(agent_, CreateAgent(options.agent, context_));
+  // From here on the resolved hyper-parameters describe the run.
+  options_.hyperparams = agent_->hyperparams();
+  context_.hyperparams = options_.hyperparams;
+  const int n = agent_->num_envs();
+  if (n < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("agent '", options.agent, "' asks for ", n, " envs"));
+  }
+  slots_.resize(n);
+  slots_[0].env = std::move(first);
+  for (int e = 1; e < n; ++e) {
+    RL_ASSIGN_OR_RETURN(slots_[e].env, Envs().Create(options.env_id));
+  }
+  observations_.resize(n);
+  actions_.resize(n);
+  results_.resize(n);
+  start_ticks_ = NowTicks();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(
+    const TrainerOptions& options) {
+  std::unique_ptr<Trainer> trainer(new Trainer());
+  RL_RETURN_IF_ERROR(trainer->Init(options));
+  return trainer;
+}
+
+double Trainer::Elapsed() const {
+  return seconds_before_ + (NowTicks() - start_ticks_) * 1e-9;
+}
+
+absl::Status Trainer::StartEpisode(int index, const TrainerHooks& hooks) {
+  EnvSlot& slot = slots_[index];
+  slot.env->Reset(EpisodeSeed(options_.seed, index, slot.episode),
+                  &observations_[index]);
+  slot.episode_return = 0;
+  slot.length = 0;
+  slot.started = true;
+  slot.actions.clear();
+  if (hooks.on_reset) RL_RETURN_IF_ERROR(hooks.on_reset(index, *slot.env));
+  return absl::OkStatus();
+}
+
+absl::Status Trainer::Run(int64_t total_steps, const TrainerHooks& hooks) {
+  const int n = num_envs();
+  for (int e = 0; e < n; ++e) {
+    if (!slots_[e].started) RL_RETURN_IF_ERROR(StartEpisode(e, hooks));
+  }
+  while (steps_ < total_steps) {
+    if (hooks.should_stop && hooks.should_stop()) break;
+    agent_->ActBatch(observations_, &actions_);
+    if (static_cast<int>(actions_.size()) != n) {
+      return absl::InternalError(absl::StrCat("agent '", options_.agent,
+                                              "' returned ", actions_.size(),
+                                              " actions for ", n, " envs"));
+    }
+    for (int e = 0; e < n; ++e) {
+      EnvSlot& slot = slots_[e];
+      RL_RETURN_IF_ERROR(WithContext(
+          slot.env->Step(actions_[e], &results_[e]),
+          absl::StrCat("training ", options_.agent, " on ", options_.env_id,
+                       " (env ", e, ", step ", steps_, ")")));
+      slot.actions.push_back(actions_[e]);
+      slot.episode_return += results_[e].reward;
+      ++slot.length;
+      if (hooks.on_step)
+        RL_RETURN_IF_ERROR(hooks.on_step(e, *slot.env, results_[e]));
+    }
+    transitions_.clear();
+    for (int e = 0; e < n; ++e) {
+      transitions_.push_back(
+          Transition{observations_[e], actions_[e], results_[e]});
+    }
+    RL_RETURN_IF_ERROR(WithContext(
+        agent_->ObserveBatch(transitions_),
+        absl::StrCat("agent '", options_.agent, "' at step ", steps_)));
+    steps_ += n;
+    for (int e = 0; e < n; ++e) {
+      EnvSlot& slot = slots_[e];
+      const StepResult& result = results_[e];
+      if (!(result.terminated || result.truncated)) {
+        observations_[e].swap(results_[e].observation);
+        continue;
+      }
+      EpisodeRecord record;
+      record.episode = static_cast<int64_t>(episodes_.size());
+      record.env_index = e;
+      record.env_episode = slot.episode;
+      record.step = steps_;
+      record.episode_return = slot.episode_return;
+      record.length = slot.length;
+      record.terminated = result.terminated;
+      record.truncated = result.truncated;
+      record.seconds = Elapsed();
+      record.stats = agent_->Stats();
+      episodes_.push_back(record);
+      ++slot.episode;
+      if (hooks.on_episode_end)
+        RL_RETURN_IF_ERROR(hooks.on_episode_end(record));
+      RL_RETURN_IF_ERROR(StartEpisode(e, hooks));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string Trainer::SaveTrainerState() const {
+  ByteWriter out;
+  out.U32(kTrainerStateVersion);
+  out.I64(steps_);
+  out.F64(Elapsed());
+  out.U32(static_cast<uint32_t>(slots_.size()));
+  const bool discrete = context_.action_space.kind == Space::Kind::kDiscrete;
+  for (size_t e = 0; e < slots_.size(); ++e) {
+    const EnvSlot& slot = slots_[e];
+    out.I64(slot.episode);
+    out.F64(slot.episode_return);
+    out.I64(slot.length);
+    out.Bool(slot.started);
+    out.U64(slot.actions.size());
+    for (const Action& action : slot.actions) {
+      if (discrete) {
+        out.I64(action.discrete);
+      } else {
+        out.Floats(action.continuous);
+      }
+    }
+    out.Floats(observations_[e]);
+  }
+  out.U64(episodes_.size());
+  for (const EpisodeRecord& r : episodes_) {
+    out.I64(r.episode);
+    out.U32(static_cast<uint32_t>(r.env_index));
+    out.I64(r.env_episode);
+    out.I64(r.step);
+    out.F64(r.episode_return);
+    out.I64(r.length);
+    out.Bool(r.terminated);
+    out.Bool(r.truncated);
+    out.F64(r.seconds);
+    out.U64(r.stats.size());
+    for (const auto& [name, value] : r.stats) {
+      out.String(name);
+      out.F64(value);
+    }
+  }
+  return out.Release();
+}
+
+absl::Status Trainer::SaveCheckpoint(const std::string& path) const {
+  Checkpoint checkpoint;
+  CheckpointHeader& header = checkpoint.header;
+  header.agent = options_.agent;
+  header.env_id = options_.env_id;
+  header.observation_space = context_.observation_space;
+  header.action_space = context_.action_space;
+  header.seed = options_.seed;
+  header.steps = steps_;
+  header.hyperparams = agent_->hyperparams();
+  RL_ASSIGN_OR_RETURN(checkpoint.agent_state, agent_->SaveState());
+  checkpoint.trainer_state = SaveTrainerState();
+  return WriteCheckpoint(path, checkpoint);
+}
+
+absl::Status Trainer::LoadTrainerState(absl::string_view state,
+                                       absl::string_view source) {
+  ByteReader in(state, absl::StrCat("checkpoint ", source, ": trainer state"));
+  uint32_t version, envs;
+  RL_RETURN_IF_ERROR(in.U32(&version));
+  if (version != kTrainerStateVersion) {
+    return in.Error(absl::StrCat("version ", version, ", this build reads ",
+                                 kTrainerStateVersion));
+  }
+  RL_RETURN_IF_ERROR(in.I64(&steps_));
+  RL_RETURN_IF_ERROR(in.F64(&seconds_before_));
+  RL_RETURN_IF_ERROR(in.U32(&envs));
+  if (envs != slots_.size()) {
+    return in.Error(absl::StrCat("saved with ", envs, " envs, the agent has ",
+                                 slots_.size()));
+  }
+  const bool discrete = context_.action_space.kind == Space::Kind::kDiscrete;
+  for (uint32_t e = 0; e < envs; ++e) {
+    EnvSlot& slot = slots_[e];
+    uint64_t count;
+    RL_RETURN_IF_ERROR(in.I64(&slot.episode));
+    RL_RETURN_IF_ERROR(in.F64(&slot.episode_return));
+    RL_RETURN_IF_ERROR(in.I64(&slot.length));
+    RL_RETURN_IF_ERROR(in.Bool(&slot.started));
+    RL_RETURN_IF_ERROR(in.U64(&count));
+    if (count > in.remaining() / 8 + 1 ||
+        count != static_cast<uint64_t>(slot.length)) {
+      return in.Error(absl::StrCat("env ", e, ": ", count,
+                                   " actions for an episode of ", slot.length,
+                                   " steps"));
+    }
+    slot.actions.resize(count);
+    for (Action& action : slot.actions) {
+      if (discrete) {
+        RL_RETURN_IF_ERROR(in.I64(&action.discrete));
+      } else {
+        RL_RETURN_IF_ERROR(in.Floats(&action.continuous));
+      }
+    }
+    Observation saved;
+    RL_RETURN_IF_ERROR(in.Floats(&saved));
+    if (!slot.started) continue;
+    // Bring the env back to where it was: same seed, same actions.
+    const std::string what =
+        absl::StrCat("checkpoint ", source, ": replaying env ", e, " (",
+                     options_.env_id, ") to step ", count, " of its episode");
+    slot.env->Reset(EpisodeSeed(options_.seed, e, slot.episode),
+                    &observations_[e]);
+    StepResult result;
+    for (uint64_t k = 0; k < count; ++k) {
+      RL_RETURN_IF_ERROR(
+          WithContext(slot.env->Step(slot.actions[k], &result), what));
+      if ((result.terminated || result.truncated) && k + 1 < count) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(what, ": the episode ended early at step ", k + 1,
+                         "; the env is not deterministic given its seed and "
+                         "actions, so the run cannot resume mid-episode"));
+      }
+    }
+    if (count > 0) observations_[e] = result.observation;
+    if (observations_[e].size() != saved.size() ||
+        std::memcmp(observations_[e].data(), saved.data(), 4 * saved.size()) !=
+            0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          what,
+          ": the observation differs from the saved one; the env is not "
+          "deterministic given its seed and actions (or changed since "
+          "the checkpoint), so the run cannot resume mid-episode"));
+    }
+  }
+  uint64_t records;
+  RL_RETURN_IF_ERROR(in.U64(&records));
+  if (records > in.remaining() / 50) {
+    return in.Error(absl::StrCat(records, " episode records do not fit"));
+  }
+  episodes_.resize(records);
+  for (EpisodeRecord& r : episodes_) {
+    uint32_t env_index;
+    uint64_t stats;
+    RL_RETURN_IF_ERROR(in.I64(&r.episode));
+    RL_RETURN_IF_ERROR(in.U32(&env_index));
+    r.env_index = static_cast<int>(env_index);
+    RL_RETURN_IF_ERROR(in.I64(&r.env_episode));
+    RL_RETURN_IF_ERROR(in.I64(&r.step));
+    RL_RETURN_IF_ERROR(in.F64(&r.episode_return));
+    RL_RETURN_IF_ERROR(in.I64(&r.length));
+    RL_RETURN_IF_ERROR(in.Bool(&r.terminated));
+    RL_RETURN_IF_ERROR(in.Bool(&r.truncated));
+    RL_RETURN_IF_ERROR(in.F64(&r.seconds));
+    RL_RETURN_IF_ERROR(in.U64(&stats));
+    if (stats > in.remaining() / 16) return in.Error("corrupt episode record");
+    for (uint64_t k = 0; k < stats; ++k) {
+      std::string name;
+      double value;
+      RL_RETURN_IF_ERROR(in.String(&name));
+      RL_RETURN_IF_ERROR(in.F64(&value));
+      r.stats[name] = value;
+    }
+  }
+  return in.ExpectEnd();
+}
+
+absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
+    const std::string& checkpoint_path) {
+  RL_ASSIGN_OR_RETURN(Checkpoint checkpoint, ReadCheckpoint(checkpoint_path));
+  const CheckpointHeader& header = checkpoint.header;
+  if (checkpoint.trainer_state.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "checkpoint ", checkpoint_path,
+        " holds an agent without a trainer state (SaveAgent(), not "
+        "Trainer::SaveCheckpoint()); load it with LoadAgent()"));
+  }
+  TrainerOptions options;
+  options.env_id = header.env_id;
+  options.agent = header.agent;
+  options.seed = header.seed;
+  options.hyperparams = header.hyperparams;
+  std::unique_ptr<Trainer> trainer(new Trainer());
+  RL_RETURN_IF_ERROR(WithContext(trainer->Init(options),
+                                 absl::StrCat("checkpoint ", checkpoint_path,
+                                              ": cannot re-create its run")));
+  RL_RETURN_IF_ERROR(
+      WithContext(CheckCheckpointMatches(header, header.agent, header.env_id,
+                                         trainer->context_.observation_space,
+                                         trainer->context_.action_space),
+                  absl::StrCat("checkpoint ", checkpoint_path)));
+  RL_RETURN_IF_ERROR(
+      WithContext(trainer->agent_->LoadState(checkpoint.agent_state),
+                  absl::StrCat("checkpoint ", checkpoint_path)));
+  RL_RETURN_IF_ERROR(
+      trainer->LoadTrainerState(checkpoint.trainer_state, checkpoint_path));
+  trainer->start_ticks_ = NowTicks();
+  return trainer;
+}
+
+absl::StatusOr<EvaluationResult> Evaluate(Agent& agent,
+                                          absl::string_view env_id,
+                                          int episodes, uint64_t seed,
+                                          int64_t max_episode_steps) {
+  if (episodes < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Evaluate: episodes=", episodes, ", want at least 1"));
+  }
+  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(env_id));
+  EvaluationResult result;
+  Observation observation;
+  StepResult step;
+  for (int i = 0; i < episodes; ++i) {
+    env->Reset(EpisodeSeed(seed, -1, i), &observation);
+    double total = 0;
+    int64_t length = 0;
+    while (!env->episode_over() && length < max_episode_steps) {
+      const Action action = agent.ActGreedy(observation);
+      RL_RETURN_IF_ERROR(WithContext(
+          env->Step(action, &step),
+          absl::StrCat("evaluating on ", env_id, " (episode ", i, ")")));
+      total += step.reward;
+      ++length;
+      observation.swap(step.observation);
+    }
+    result.returns.push_back(total);
+    result.lengths.push_back(length);
+  }
+  double sum = 0, sum_sq = 0, length_sum = 0;
+  for (int i = 0; i < episodes; ++i) {
+    sum += result.returns[i];
+    length_sum += static_cast<double>(result.lengths[i]);
+  }
+  result.mean_return = sum / episodes;
+  for (double r : result.returns) {
+    sum_sq += (r - result.mean_return) * (r - result.mean_return);
+  }
+  result.std_return = std::sqrt(sum_sq / episodes);
+  result.mean_length = length_sum / episodes;
+  return result;
+}
+
+}  // namespace rl
