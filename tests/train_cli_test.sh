@@ -21,10 +21,10 @@ expect_failure() {
 }
 
 dir="$TEST_TMPDIR/videos"
-expect_failure 2 "unknown env 'Nope-v0': valid values are CartPole-v1" --env=Nope-v0 --video_dir="$dir"
-expect_failure 2 "unknown render backend 'metal': valid values are llvmpipe" --render_backend=metal --video_dir="$dir"
-expect_failure 2 "unknown recorder 'avi': valid values are mp4" --recorder=avi --video_dir="$dir"
-expect_failure 2 "unknown agent 'smart': valid values are random" --agent=smart --video_dir="$dir"
+expect_failure 2 "unknown env 'Nope-v0': valid values are Acrobot-v1, CartPole-v1, " --env=Nope-v0 --video_dir="$dir"
+expect_failure 2 "unknown render backend 'metal': valid values are auto, egl, glx, llvmpipe; on this machine: " --render_backend=metal --video_dir="$dir"
+expect_failure 2 "unknown recorder 'avi': valid values are mp4, webm" --recorder=avi --video_dir="$dir"
+expect_failure 2 "unknown agent 'smart': valid values are " --agent=smart --video_dir="$dir"
 expect_failure 2 "bad frame size '0x400'" --size=0x400 --video_dir="$dir"
 expect_failure 2 "episodes must be >= 1" --episodes=0 --video_dir="$dir"
 expect_failure 2 "unknown preset 'fastest'" --preset=fastest --video_dir="$TEST_TMPDIR/preset"
@@ -42,8 +42,8 @@ if ! "$train" --episodes=2 --size=161x101 --video_dir="$dir" --embed >"$out" 2>&
   failures=$((failures + 1))
 fi
 for episode in 0 1; do
-  video="$dir/CartPole-v1-episode-$episode.mp4"
-  if [[ ! -s "$video" ]]; then
+  video=$(ls "$dir"/CartPole-v1-episode-$episode-steps-*.mp4 2>/dev/null)
+  if [[ ! -s "$video" || ! -s "${video%.mp4}.json" ]]; then
     echo "FAIL: missing $video"
     failures=$((failures + 1))
   fi
