@@ -1,7 +1,17 @@
-// train: plays an agent in an env for N episodes with no screen, records
-// the episodes (or steps) --record picks to videos, and writes a JSON
-// sidecar per video and an index.html gallery beside them.
+// train: trains an agent in an env with no screen (--steps, --resume, or a
+// learning --agent), or plays one for N episodes (--episodes, the random
+// agent), records the episodes (or steps) --record picks to videos, and
+// writes a JSON sidecar per video and an index.html gallery beside them.
 //
+// Training writes a run directory (--run_dir, default runs/ENV-AGENT-seedN):
+// metrics.csv, evals.csv, config.json, checkpoints/{latest,best}.ckpt,
+// videos/ and index.html, a learning curve with the videos along it (see
+// rl/agents/training_run.h).
+//
+//   bazel run //rl/agents:train -- --env=CartPole-v1 --agent=ppo
+//       --steps=50000 --recorder=mp4
+//   bazel run //rl/agents:train -- --resume=runs/X/checkpoints/latest.ckpt
+//       --steps=100000
 //   bazel run //rl/agents:train -- --env=CartPole-v1 --episodes=3
 //       --video_dir=videos --embed
 //   bazel run //rl/agents:train -- --recorder=webm --record=every
@@ -11,6 +21,8 @@
 // video is finished and the gallery written. A second Ctrl-C kills at once
 // (the video, named ...-recording.mp4/.webm, still plays up to its last
 // complete fragment or cluster, at most --flush_interval_ms before).
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -19,11 +31,15 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rl/agents/agent.h"
+#include "rl/agents/defaults.h"
 #include "rl/agents/episode_runner.h"
+#include "rl/agents/hyperparams.h"
+#include "rl/agents/training_run.h"
 #include "rl/envs/env.h"
 #include "rl/record/recorder.h"
 #include "rl/record/trigger.h"
@@ -31,7 +47,35 @@
 
 ABSL_FLAG(std::string, env, "CartPole-v1", "Gymnasium id of the env.");
 ABSL_FLAG(std::string, agent, "random", "Agent to run.");
-ABSL_FLAG(int, episodes, 3, "Episodes to play.");
+ABSL_FLAG(int, episodes, 3,
+          "Episodes to play (without training: the random agent and no "
+          "--steps).");
+ABSL_FLAG(int64_t, steps, 0,
+          "Train for this many env steps (a total, also with --resume); 0: "
+          "the defaults table's budget for a learning agent, else play "
+          "--episodes.");
+ABSL_FLAG(std::string, hparams, "",
+          "Hyper-parameter overrides, key=value,... (see "
+          "rl/agents/README.md).");
+ABSL_FLAG(std::string, run_dir, "",
+          "Training: the run directory; empty: runs/ENV-AGENT-seedSEED. "
+          "Relative to the directory `bazel run` was started in.");
+ABSL_FLAG(std::string, resume, "",
+          "Training: continue from this checkpoint (e.g. "
+          "RUN_DIR/checkpoints/latest.ckpt), in its run directory.");
+ABSL_FLAG(bool, overwrite, false,
+          "Training: replace the run already in --run_dir (its metrics, "
+          "checkpoints and videos) instead of refusing.");
+ABSL_FLAG(int64_t, eval_every, 0,
+          "Training: env steps between greedy evaluations (recorded, "
+          "checkpointed); 0: a fifth of --steps.");
+ABSL_FLAG(int, eval_episodes, 5, "Training: episodes per evaluation.");
+ABSL_FLAG(bool, record_eval, true,
+          "Training: record the first episode of every evaluation.");
+ABSL_FLAG(bool, quiet, false, "Training: print errors only.");
+ABSL_FLAG(double, progress_interval, 10,
+          "Training: seconds between progress lines when stdout is not a "
+          "terminal (on a terminal the line is rewritten in place).");
 ABSL_FLAG(uint64_t, seed, 0, "Seed of the env and the agent.");
 ABSL_FLAG(std::string, render_backend, "auto",
           "How to get an OpenGL context with no screen: egl (a GPU), "
@@ -184,6 +228,110 @@ int main(int argc, char** argv) {
   options.stop_requested = &stop_requested;
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
+
+  const std::string agent = absl::GetFlag(FLAGS_agent);
+  int64_t steps = absl::GetFlag(FLAGS_steps);
+  const bool train = steps > 0 || !absl::GetFlag(FLAGS_resume).empty() ||
+                     (agent != "random" && rl::Agents().Contains(agent));
+  if (train) {
+    rl::TrainingRunOptions training;
+    training.trainer.env_id = options.env;
+    training.trainer.agent = agent;
+    training.trainer.seed = options.seed;
+    auto hparams = rl::ParseHyperParams(absl::GetFlag(FLAGS_hparams));
+    if (!hparams.ok()) {
+      std::cerr << "error: --hparams: " << hparams.status().message() << "\n";
+      return 2;
+    }
+    training.trainer.hyperparams = *hparams;
+    training.resume =
+        ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_resume));
+    if (steps == 0) steps = rl::DefaultTrainingSteps(agent, options.env);
+    if (steps <= 0) {
+      std::cerr << "error: no default step budget for " << agent << " on "
+                << options.env << "; pass --steps=N\n";
+      return 2;
+    }
+    training.steps = steps;
+    std::string run_dir = absl::GetFlag(FLAGS_run_dir);
+    if (run_dir.empty() && !training.resume.empty()) {
+      // RUN_DIR/checkpoints/latest.ckpt -> RUN_DIR.
+      std::string dir = training.resume.substr(
+          0, training.resume.find_last_of('/') == std::string::npos
+                 ? 0
+                 : training.resume.find_last_of('/'));
+      if (dir.size() >= 12 &&
+          dir.compare(dir.size() - 12, 12, "/checkpoints") == 0) {
+        dir.resize(dir.size() - 12);
+      }
+      run_dir = dir.empty() ? "." : dir;
+    }
+    if (run_dir.empty()) {
+      run_dir = absl::StrCat(
+          "runs/", rl::DefaultRunDirName(options.env, agent, options.seed));
+    }
+    training.run_dir = ResolveAgainstWorkingDirectory(run_dir);
+    training.video.render_backend = options.render_backend;
+    training.video.egl_device = options.egl_device;
+    training.video.overlay = options.overlay;
+    training.video.overlay_label = options.overlay_label;
+    training.video.recorder = options.recorder;
+    training.video.width = options.width;
+    training.video.height = options.height;
+    training.video.fps = options.fps;
+    training.video.record = options.record;
+    training.video.encoder = options.encoder;
+    training.video.embed = options.embed;
+    training.overwrite = absl::GetFlag(FLAGS_overwrite);
+    training.record_eval = absl::GetFlag(FLAGS_record_eval);
+    training.eval_every = absl::GetFlag(FLAGS_eval_every);
+    training.eval_episodes = absl::GetFlag(FLAGS_eval_episodes);
+    training.quiet = absl::GetFlag(FLAGS_quiet);
+    training.tty = isatty(STDOUT_FILENO) != 0;
+    training.progress_interval_s = absl::GetFlag(FLAGS_progress_interval);
+    training.stop_requested = &stop_requested;
+    for (const absl::CommandLineFlag* flag :
+         {absl::FindCommandLineFlag("env"), absl::FindCommandLineFlag("agent"),
+          absl::FindCommandLineFlag("seed"), absl::FindCommandLineFlag("steps"),
+          absl::FindCommandLineFlag("hparams"),
+          absl::FindCommandLineFlag("resume"),
+          absl::FindCommandLineFlag("eval_every"),
+          absl::FindCommandLineFlag("eval_episodes"),
+          absl::FindCommandLineFlag("record"),
+          absl::FindCommandLineFlag("record_every"),
+          absl::FindCommandLineFlag("recorder"),
+          absl::FindCommandLineFlag("render_backend"),
+          absl::FindCommandLineFlag("size"), absl::FindCommandLineFlag("fps"),
+          absl::FindCommandLineFlag("overlay")}) {
+      if (flag != nullptr) {
+        training.flags[std::string(flag->Name())] = flag->CurrentValue();
+      }
+    }
+    auto summary = rl::RunTraining(training, std::cout);
+    if (!summary.ok()) {
+      std::cerr << "error: " << summary.status().message() << "\n";
+      return absl::IsInvalidArgument(summary.status()) ||
+                     absl::IsFailedPrecondition(summary.status())
+                 ? 2
+                 : 1;
+    }
+    if (!training.quiet) {
+      std::cout << "trained " << summary->steps << " steps, "
+                << summary->episodes << " episodes; wrote "
+                << summary->videos.size() << " video(s) and "
+                << summary->run_dir << "/index.html\n";
+      if (!summary->best_checkpoint.empty()) {
+        std::cout << "best evaluation " << summary->best_eval << ": "
+                  << summary->best_checkpoint << "\n";
+      }
+    }
+    if (summary->stopped) {
+      std::cout << "stopped early by a signal; checkpoint, metrics, videos "
+                   "and page are complete\n";
+      return 130;
+    }
+    return 0;
+  }
 
   auto run = rl::PlayEpisodes(options, std::cout);
   if (!run.ok()) {

@@ -113,6 +113,9 @@ class Trainer {
   Agent& agent() { return *agent_; }
   int num_envs() const { return static_cast<int>(slots_.size()); }
   const Env& env(int index) const { return *slots_[index].env; }
+  // The episode number of env `index` in progress (or, between episodes,
+  // the next one): in on_reset, the episode that just started.
+  int64_t env_episode(int index) const { return slots_[index].episode; }
 
  private:
   struct EnvSlot {

@@ -1,0 +1,183 @@
+// play: loads a saved agent (a checkpoint the train binary wrote) and
+// records greedy evaluation episodes of it, with a JSON sidecar per video and
+// an index.html gallery.
+//
+//   bazel run //rl/agents:play -- \
+//       --checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt \
+//       --episodes=3 --video_dir=play
+//
+// Exit codes: 0 done; 2 bad flags; 3 the checkpoint cannot be used (missing,
+// not a checkpoint, corrupt, or made for another env); 1 anything else
+// (e.g. the video directory cannot be written); 130 stopped by a signal.
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "rl/agents/agent.h"
+#include "rl/agents/checkpoint.h"
+#include "rl/agents/episode_runner.h"
+#include "rl/agents/trainer.h"
+#include "rl/envs/env.h"
+#include "rl/record/trigger.h"
+
+ABSL_FLAG(std::string, checkpoint, "",
+          "The checkpoint to play (RUN_DIR/checkpoints/best.ckpt or "
+          "latest.ckpt). Required.");
+ABSL_FLAG(std::string, env, "",
+          "Env to play in; empty: the one the checkpoint was trained on. "
+          "Must match the checkpoint's env and spaces.");
+ABSL_FLAG(int, episodes, 3, "Greedy evaluation episodes to play and record.");
+ABSL_FLAG(uint64_t, seed, 0, "Seed of the episodes.");
+ABSL_FLAG(std::string, video_dir, "play",
+          "Where the videos and index.html go; relative to the directory "
+          "`bazel run` was started in.");
+ABSL_FLAG(std::string, render_backend, "auto",
+          "auto, egl, llvmpipe or glx (see //rl/agents:train --help).");
+ABSL_FLAG(std::string, recorder, "mp4", "mp4 or webm.");
+ABSL_FLAG(bool, overlay, false,
+          "Draw the env id, episode, step and return into the frames.");
+ABSL_FLAG(int64_t, max_episode_steps, 10000,
+          "Stop an episode of an env without a time limit after this many "
+          "steps.");
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+void OnStopSignal(int signal) {
+  stop_requested.store(true);
+  std::signal(signal, SIG_DFL);
+}
+
+std::string ResolveAgainstWorkingDirectory(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+  return cwd == nullptr ? path : absl::StrCat(cwd, "/", path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Records greedy episodes of a trained agent from its checkpoint.\n"
+      "Example: bazel run //rl/agents:play -- "
+      "--checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt");
+  absl::ParseCommandLine(argc, argv);
+  const std::string path =
+      ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_checkpoint));
+  if (path.empty()) {
+    std::cerr << "error: --checkpoint is required (e.g. "
+                 "runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt)\n";
+    return 2;
+  }
+  const int episodes = absl::GetFlag(FLAGS_episodes);
+  if (episodes < 1) {
+    std::cerr << "error: --episodes must be >= 1 (got " << episodes << ")\n";
+    return 2;
+  }
+
+  // Read and check the checkpoint before anything is created.
+  auto checkpoint = rl::ReadCheckpoint(path);
+  if (!checkpoint.ok()) {
+    std::cerr << "error: cannot use checkpoint: "
+              << checkpoint.status().message() << "\n";
+    return 3;
+  }
+  std::string env_id = absl::GetFlag(FLAGS_env);
+  if (env_id.empty()) env_id = checkpoint->header.env_id;
+  if (env_id.empty()) {
+    std::cerr << "error: the checkpoint " << path
+              << " does not name its env; pass --env\n";
+    return 2;
+  }
+  auto env = rl::Envs().Create(env_id);
+  if (!env.ok()) {
+    std::cerr << "error: " << env.status().message() << "\n";
+    return 2;
+  }
+  absl::Status matches = rl::CheckCheckpointMatches(
+      checkpoint->header, checkpoint->header.agent, env_id,
+      (*env)->observation_space(), (*env)->action_space());
+  if (!matches.ok()) {
+    std::cerr << "error: cannot use checkpoint: " << matches.message() << "\n";
+    return 3;
+  }
+  auto agent = rl::RestoreAgent(*checkpoint, path);
+  if (!agent.ok()) {
+    std::cerr << "error: cannot use checkpoint: " << agent.status().message()
+              << "\n";
+    return 3;
+  }
+
+  rl::VideoSessionOptions video;
+  video.render_backend = absl::GetFlag(FLAGS_render_backend);
+  video.recorder = absl::GetFlag(FLAGS_recorder);
+  video.overlay = absl::GetFlag(FLAGS_overlay);
+  video.video_dir =
+      ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
+  video.record.mode = rl::RecordMode::kEveryEpisodes;
+  video.record.every = 1;
+  video.record.name_prefix = env_id + "-play";
+  video.agent = checkpoint->header.agent;
+  video.seed = absl::GetFlag(FLAGS_seed);
+  video.gallery_title =
+      absl::StrCat(env_id, " ", checkpoint->header.agent, " after ",
+                   checkpoint->header.steps, " steps");
+  auto session = rl::VideoSession::Create(video, (*env)->spec(), &std::cout);
+  if (!session.ok()) {
+    std::cerr << "error: " << session.status().message() << "\n";
+    return absl::IsInvalidArgument(session.status()) ? 2 : 1;
+  }
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
+
+  const int64_t max_steps = absl::GetFlag(FLAGS_max_episode_steps);
+  rl::Env& e = **env;
+  rl::Agent& a = **agent;
+  rl::Observation observation;
+  rl::StepResult step;
+  double sum = 0;
+  int played = 0;
+  auto fail = [](const absl::Status& status) {
+    std::cerr << "error: " << status.message() << "\n";
+    return 1;
+  };
+  for (int i = 0; i < episodes && !stop_requested.load(); ++i) {
+    e.Reset(rl::EpisodeSeed(video.seed, -1, i), &observation);
+    if (absl::Status s = (*session)->OnReset(e, i); !s.ok()) return fail(s);
+    double total = 0;
+    int64_t length = 0;
+    while (!e.episode_over() && length < max_steps && !stop_requested.load()) {
+      if (absl::Status s = e.Step(a.ActGreedy(observation), &step); !s.ok()) {
+        return fail(s);
+      }
+      if (absl::Status s = (*session)->OnStep(e, step); !s.ok()) {
+        return fail(s);
+      }
+      total += step.reward;
+      ++length;
+      observation.swap(step.observation);
+    }
+    std::cout << "episode " << i << ": return " << total << ", " << length
+              << " steps\n";
+    sum += total;
+    ++played;
+  }
+  if (absl::Status s =
+          (*session)->Finish(stop_requested.load() ? "stopped" : "run ended");
+      !s.ok()) {
+    return fail(s);
+  }
+  std::cout << "played " << played << " episode(s) of " << env_id
+            << ", mean return " << (played > 0 ? sum / played : 0) << "; wrote "
+            << (*session)->videos().size() << " video(s) and "
+            << video.video_dir << "/index.html\n";
+  return stop_requested.load() ? 130 : 0;
+}

@@ -1,0 +1,772 @@
+#include "rl/agents/training_run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <system_error>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "rl/agents/hyperparams.h"
+#include "rl/core/status_macros.h"
+#include "rl/envs/env.h"
+#include "rl/record/file_util.h"
+
+namespace rl {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string PageEscape(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string JsonString(absl::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += absl::StrFormat("\\u%04x", c);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string JsonObject(const std::map<std::string, std::string>& map,
+                       const std::string& indent) {
+  std::vector<std::string> items;
+  for (const auto& [key, value] : map) {
+    items.push_back(
+        absl::StrCat(indent, "  ", JsonString(key), ": ", JsonString(value)));
+  }
+  return absl::StrCat("{\n", absl::StrJoin(items, ",\n"), "\n", indent, "}");
+}
+
+std::string FormatNumber(double value) {
+  if (!std::isfinite(value)) return "nan";
+  return absl::StrFormat("%.6g", value);
+}
+
+std::string FormatDuration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  const int64_t s = static_cast<int64_t>(seconds + 0.5);
+  if (s >= 3600) {
+    return absl::StrFormat("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+  }
+  return absl::StrFormat("%d:%02d", s / 60, s % 60);
+}
+
+absl::Status MakeDirectory(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot create directory ", path, ": ", error.message(),
+                     "; choose another --run_dir"));
+  }
+  return absl::OkStatus();
+}
+
+// Rows of a CSV file (header first); empty if the file does not exist.
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+int64_t FirstFieldAsStep(const std::string& line) {
+  int64_t step = -1;
+  const std::string field = line.substr(0, line.find(','));
+  if (!absl::SimpleAtoi(field, &step)) return -1;
+  return step;
+}
+
+// Keeps the header and the rows at or before `max_step`; returns the rows
+// kept (without the header).
+absl::StatusOr<std::vector<std::vector<std::string>>> TruncateCsv(
+    const std::string& path, int64_t max_step, std::string* header) {
+  std::vector<std::string> lines = ReadLines(path);
+  std::vector<std::vector<std::string>> rows;
+  if (lines.empty()) return rows;
+  *header = lines[0];
+  std::string kept = lines[0] + "\n";
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const int64_t step = FirstFieldAsStep(lines[i]);
+    if (step < 0 || step > max_step) continue;
+    kept += lines[i] + "\n";
+    rows.push_back(absl::StrSplit(lines[i], ','));
+  }
+  RL_RETURN_IF_ERROR(WriteFileAtomically(path, kept));
+  return rows;
+}
+
+class CsvAppender {
+ public:
+  absl::Status Open(const std::string& path, const std::string& header) {
+    const bool exists = std::filesystem::exists(path);
+    out_.open(path, std::ios::app);
+    if (!out_) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot open ", path, " for appending"));
+    }
+    if (!exists) out_ << header << "\n";
+    out_.flush();
+    path_ = path;
+    return absl::OkStatus();
+  }
+  absl::Status Append(const std::string& row) {
+    out_ << row << "\n";
+    out_.flush();
+    if (!out_) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("cannot write ", path_, " (disk full?)"));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::ofstream out_;
+  std::string path_;
+};
+
+class Run {
+ public:
+  Run(const TrainingRunOptions& options, std::ostream& out)
+      : options_(options), out_(out) {}
+
+  absl::StatusOr<TrainingSummary> Go();
+  // After Go() failed: finishes the videos and writes the page without its
+  // refresh, best effort (the error is what matters).
+  void CleanUpAfterError();
+
+ private:
+  absl::Status Setup();
+  absl::Status Evaluate(int64_t milestone);
+  absl::Status SaveCheckpoint(const std::string& path);
+  absl::Status WritePage(bool running);
+  void CollectVideos(VideoSession* session, const std::string& kind,
+                     const std::string& subdir, size_t* seen, int64_t step);
+  void Progress(bool force);
+  void Print(const std::string& text);
+  bool StopRequested() const {
+    return options_.stop_requested != nullptr &&
+           options_.stop_requested->load();
+  }
+
+  TrainingRunOptions options_;
+  std::ostream& out_;
+  std::ostringstream session_log_;
+  std::unique_ptr<Trainer> trainer_;
+  std::string env_id_, agent_;
+  std::unique_ptr<VideoSession> train_videos_, eval_videos_;
+  size_t train_seen_ = 0, eval_seen_ = 0;
+  bool env0_started_ = false;
+  std::vector<std::string> stat_keys_;
+  CsvAppender metrics_, evals_csv_, videos_csv_;
+  std::vector<CurvePoint> curve_;
+  TrainingSummary summary_;
+  bool has_best_ = false;
+  bool can_checkpoint_ = true;
+  int64_t start_step_ = 0;
+  Clock::time_point start_ = Clock::now();
+  Clock::time_point last_progress_ = Clock::now() - std::chrono::hours(1);
+  Clock::time_point last_page_ = Clock::now();
+  std::deque<double> recent_returns_;
+  bool progress_on_line_ = false;
+  int64_t last_progress_step_ = -1;
+};
+
+void Run::CleanUpAfterError() {
+  if (trainer_ == nullptr) return;
+  if (train_videos_ != nullptr) train_videos_->Finish("error").IgnoreError();
+  if (eval_videos_ != nullptr) eval_videos_->Finish("error").IgnoreError();
+  WritePage(/*running=*/false).IgnoreError();
+  if (progress_on_line_) out_ << "\n";
+}
+
+absl::Status Run::Setup() {
+  const std::string& dir = options_.run_dir;
+  if (!options_.resume.empty()) {
+    RL_ASSIGN_OR_RETURN(trainer_, Trainer::Resume(options_.resume));
+  } else {
+    RL_ASSIGN_OR_RETURN(trainer_, Trainer::Create(options_.trainer));
+  }
+  env_id_ = trainer_->options().env_id;
+  agent_ = trainer_->options().agent;
+  start_step_ = trainer_->steps();
+  summary_.run_dir = dir;
+  if (options_.resume.empty() &&
+      std::filesystem::exists(dir + "/metrics.csv")) {
+    if (!options_.overwrite) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "run directory ", dir,
+          " already holds a run (metrics.csv); continue it with --resume=", dir,
+          "/checkpoints/latest.ckpt, choose another --run_dir, or pass "
+          "--overwrite to replace it"));
+    }
+    for (const char* name :
+         {"metrics.csv", "evals.csv", "videos.csv", "config.json", "index.html",
+          "checkpoints", "videos"}) {
+      std::error_code error;
+      std::filesystem::remove_all(absl::StrCat(dir, "/", name), error);
+      if (error) {
+        return absl::PermissionDeniedError(
+            absl::StrCat("--overwrite: cannot delete ", dir, "/", name, ": ",
+                         error.message()));
+      }
+    }
+  }
+  RL_RETURN_IF_ERROR(MakeDirectory(dir));
+  RL_RETURN_IF_ERROR(MakeDirectory(dir + "/checkpoints"));
+
+  for (const auto& [key, value] : trainer_->agent().Stats()) {
+    stat_keys_.push_back(key);
+  }
+  // Resuming: drop what happened after the checkpoint, then append.
+  std::string header;
+  if (!options_.resume.empty()) {
+    const int64_t at = trainer_->steps();
+    RL_ASSIGN_OR_RETURN(auto metric_rows,
+                        TruncateCsv(dir + "/metrics.csv", at, &header));
+    for (const auto& row : metric_rows) {
+      CurvePoint point;
+      if (row.size() > 2 && absl::SimpleAtoi(row[0], &point.step) &&
+          absl::SimpleAtod(row[2], &point.episode_return)) {
+        curve_.push_back(point);
+      }
+    }
+    if (!header.empty()) {
+      // Keep the existing columns.
+      std::vector<std::string> columns = absl::StrSplit(header, ',');
+      stat_keys_.assign(columns.begin() + std::min<size_t>(5, columns.size()),
+                        columns.end());
+    }
+    RL_ASSIGN_OR_RETURN(auto eval_rows,
+                        TruncateCsv(dir + "/evals.csv", at, &header));
+    for (const auto& row : eval_rows) {
+      EvalPoint point;
+      if (row.size() >= 3 && absl::SimpleAtoi(row[0], &point.step) &&
+          absl::SimpleAtod(row[1], &point.mean_return) &&
+          absl::SimpleAtod(row[2], &point.std_return)) {
+        summary_.evals.push_back(point);
+        if (!has_best_ || point.mean_return > summary_.best_eval) {
+          summary_.best_eval = point.mean_return;
+          has_best_ = true;
+        }
+      }
+    }
+    RL_ASSIGN_OR_RETURN(auto video_rows,
+                        TruncateCsv(dir + "/videos.csv", at, &header));
+    for (const auto& row : video_rows) {
+      PageVideo video;
+      if (row.size() >= 5 && absl::SimpleAtoi(row[0], &video.step) &&
+          absl::SimpleAtoi(row[2], &video.episode) &&
+          absl::SimpleAtod(row[3], &video.video_return)) {
+        video.kind = row[1];
+        video.file = row[4];
+        summary_.videos.push_back(video);
+      }
+    }
+  }
+  RL_RETURN_IF_ERROR(
+      metrics_.Open(dir + "/metrics.csv",
+                    absl::StrCat("step,episode,return,length,steps_per_s",
+                                 stat_keys_.empty() ? "" : ",",
+                                 absl::StrJoin(stat_keys_, ","))));
+  RL_RETURN_IF_ERROR(evals_csv_.Open(dir + "/evals.csv",
+                                     "step,mean_return,std_return,episodes"));
+  RL_RETURN_IF_ERROR(
+      videos_csv_.Open(dir + "/videos.csv", "step,kind,episode,return,file"));
+
+  // config.json: what made this run.
+  std::map<std::string, std::string> hyper = trainer_->agent().hyperparams();
+  std::map<std::string, std::string> run = {
+      {"env", env_id_},
+      {"agent", agent_},
+      {"seed", absl::StrCat(trainer_->options().seed)},
+      {"steps", absl::StrCat(options_.steps)},
+      {"num_envs", absl::StrCat(trainer_->num_envs())},
+      {"resumed_from", options_.resume},
+      {"resumed_at_step", absl::StrCat(start_step_)}};
+  RL_RETURN_IF_ERROR(WriteFileAtomically(
+      dir + "/config.json",
+      absl::StrCat("{\n  \"run\": ", JsonObject(run, "  "),
+                   ",\n  \"hyperparams\": ", JsonObject(hyper, "  "),
+                   ",\n  \"flags\": ", JsonObject(options_.flags, "  "),
+                   "\n}\n")));
+
+  const Env& env0 = trainer_->env(0);
+  VideoSessionOptions video = options_.video;
+  video.video_dir = dir + "/videos";
+  video.agent = agent_;
+  video.seed = trainer_->options().seed;
+  video.gallery_title = absl::StrCat(env_id_, " ", agent_, " training");
+  std::ostream* log = options_.quiet ? nullptr : &session_log_;
+  RL_ASSIGN_OR_RETURN(train_videos_,
+                      VideoSession::Create(video, env0.spec(), log));
+  if (options_.record_eval && video.record.mode != RecordMode::kNone) {
+    VideoSessionOptions eval = video;
+    eval.video_dir = dir + "/videos/eval";
+    eval.record = VideoSchedule();
+    eval.record.mode = RecordMode::kEveryEpisodes;
+    eval.record.every = 1;
+    eval.record.name_prefix = env_id_ + "-eval";
+    eval.gallery_title = absl::StrCat(env_id_, " ", agent_, " evaluations");
+    RL_ASSIGN_OR_RETURN(eval_videos_,
+                        VideoSession::Create(eval, env0.spec(), log));
+  }
+  return WritePage(/*running=*/true);
+}
+
+void Run::Print(const std::string& text) {
+  if (options_.quiet) return;
+  if (progress_on_line_) out_ << "\r\x1b[K";
+  progress_on_line_ = false;
+  out_ << text;
+  out_.flush();
+}
+
+void Run::CollectVideos(VideoSession* session, const std::string& kind,
+                        const std::string& subdir, size_t* seen, int64_t step) {
+  if (session == nullptr) return;
+  const std::string log = session_log_.str();
+  if (!log.empty()) {
+    Print(log);
+    session_log_.str("");
+  }
+  while (*seen < session->videos().size()) {
+    const VideoRecord& record = session->videos()[(*seen)++];
+    PageVideo video;
+    video.kind = kind;
+    video.step = step;
+    video.file = subdir + "/" + record.file;
+    video.video_return = record.video_return;
+    video.episode = record.episode;
+    summary_.videos.push_back(video);
+    absl::Status status = videos_csv_.Append(
+        absl::StrCat(video.step, ",", kind, ",", video.episode, ",",
+                     FormatNumber(video.video_return), ",", video.file));
+    if (!status.ok()) Print(absl::StrCat("warning: ", status.message(), "\n"));
+  }
+}
+
+void Run::Progress(bool force) {
+  if (options_.quiet) return;
+  const double interval = options_.tty ? 0.2 : options_.progress_interval_s;
+  if (!force &&
+      std::chrono::duration<double>(Clock::now() - last_progress_).count() <
+          interval) {
+    return;
+  }
+  const int64_t steps = trainer_->steps();
+  if (force && steps == last_progress_step_) return;
+  last_progress_ = Clock::now();
+  last_progress_step_ = steps;
+  const double elapsed = SecondsSince(start_);
+  const double rate = elapsed > 0 ? (steps - start_step_) / elapsed : 0;
+  double mean = 0;
+  for (double r : recent_returns_) mean += r;
+  std::string line = absl::StrFormat(
+      "step %d/%d (%.0f%%) | %.0f steps/s | episodes %d", steps, options_.steps,
+      100.0 * steps / std::max<int64_t>(1, options_.steps), rate,
+      trainer_->episodes().size());
+  if (!recent_returns_.empty()) {
+    absl::StrAppend(&line, " | return(last ", recent_returns_.size(), ") ",
+                    FormatNumber(mean / recent_returns_.size()));
+  }
+  if (!summary_.evals.empty()) {
+    absl::StrAppend(&line, " | eval ",
+                    FormatNumber(summary_.evals.back().mean_return));
+  }
+  absl::StrAppend(
+      &line, " | ETA ",
+      FormatDuration(rate > 0 ? (options_.steps - steps) / rate : NAN));
+  if (options_.tty) {
+    out_ << "\r" << line << "\x1b[K";
+    progress_on_line_ = true;
+  } else {
+    out_ << line << "\n";
+  }
+  out_.flush();
+}
+
+absl::Status Run::SaveCheckpoint(const std::string& path) {
+  if (!can_checkpoint_) return absl::OkStatus();
+  absl::Status status = trainer_->SaveCheckpoint(path);
+  if (absl::IsUnimplemented(status)) {
+    can_checkpoint_ = false;
+    Print(absl::StrCat("note: agent ", agent_,
+                       " has no learning state; no checkpoints written\n"));
+    return absl::OkStatus();
+  }
+  return status;
+}
+
+absl::Status Run::Evaluate(int64_t milestone) {
+  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(env_id_));
+  Agent& agent = trainer_->agent();
+  const uint64_t seed = trainer_->options().seed;
+  std::vector<double> returns;
+  Observation observation;
+  StepResult step;
+  for (int i = 0; i < options_.eval_episodes && !StopRequested(); ++i) {
+    const bool record = i == 0 && eval_videos_ != nullptr;
+    env->Reset(EpisodeSeed(seed, -1, i), &observation);
+    if (record) {
+      RL_RETURN_IF_ERROR(eval_videos_->OnReset(
+          *env, static_cast<int64_t>(summary_.evals.size())));
+    }
+    double total = 0;
+    int64_t length = 0;
+    while (!env->episode_over() && length < options_.max_eval_episode_steps) {
+      if (StopRequested()) break;
+      RL_RETURN_IF_ERROR(env->Step(agent.ActGreedy(observation), &step));
+      if (record) RL_RETURN_IF_ERROR(eval_videos_->OnStep(*env, step));
+      total += step.reward;
+      ++length;
+      observation.swap(step.observation);
+    }
+    if (record) {
+      RL_RETURN_IF_ERROR(
+          eval_videos_->Finish(StopRequested() ? "stopped" : "run ended"));
+      CollectVideos(eval_videos_.get(), "eval", "videos/eval", &eval_seen_,
+                    milestone);
+    }
+    if (!env->episode_over() && StopRequested()) break;  // Not a full one.
+    returns.push_back(total);
+  }
+  if (returns.empty()) return absl::OkStatus();
+  EvalPoint point;
+  point.step = milestone;
+  for (double r : returns) point.mean_return += r;
+  point.mean_return /= returns.size();
+  for (double r : returns) {
+    point.std_return += (r - point.mean_return) * (r - point.mean_return);
+  }
+  point.std_return = std::sqrt(point.std_return / returns.size());
+  summary_.evals.push_back(point);
+  RL_RETURN_IF_ERROR(evals_csv_.Append(
+      absl::StrCat(milestone, ",", FormatNumber(point.mean_return), ",",
+                   FormatNumber(point.std_return), ",", returns.size())));
+  RL_RETURN_IF_ERROR(
+      SaveCheckpoint(options_.run_dir + "/checkpoints/latest.ckpt"));
+  if (can_checkpoint_ &&
+      (!has_best_ || point.mean_return > summary_.best_eval)) {
+    has_best_ = true;
+    summary_.best_eval = point.mean_return;
+    RL_RETURN_IF_ERROR(
+        SaveCheckpoint(options_.run_dir + "/checkpoints/best.ckpt"));
+    summary_.best_checkpoint = options_.run_dir + "/checkpoints/best.ckpt";
+  }
+  if (!options_.quiet && !options_.tty) {
+    Print(absl::StrFormat("eval at step %d: mean return %s +- %s over %d\n",
+                          milestone, FormatNumber(point.mean_return),
+                          FormatNumber(point.std_return), returns.size()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Run::WritePage(bool running) {
+  last_page_ = Clock::now();
+  const int64_t steps = trainer_->steps();
+  std::string status = absl::StrFormat(
+      "%s: %d of %d steps, %d episodes", running ? "training" : "finished",
+      steps, options_.steps, trainer_->episodes().size());
+  if (summary_.stopped) status = absl::StrCat("stopped early at step ", steps);
+  if (has_best_) {
+    absl::StrAppend(&status, "; best evaluation ",
+                    FormatNumber(summary_.best_eval));
+  }
+  return WriteFileAtomically(
+      options_.run_dir + "/index.html",
+      RunPageHtml(absl::StrCat(env_id_, " / ", agent_, " / seed ",
+                               trainer_->options().seed),
+                  curve_, summary_.evals, summary_.videos, options_.steps,
+                  running ? options_.page_refresh_s : 0, status));
+}
+
+absl::StatusOr<TrainingSummary> Run::Go() {
+  RL_RETURN_IF_ERROR(Setup());
+  const int64_t eval_every = options_.eval_every > 0
+                                 ? options_.eval_every
+                                 : std::max<int64_t>(1, options_.steps / 5);
+
+  TrainerHooks hooks;
+  hooks.on_reset = [&](int index, const Env& env) -> absl::Status {
+    if (index != 0) return absl::OkStatus();
+    env0_started_ = true;
+    RL_RETURN_IF_ERROR(train_videos_->OnReset(env, trainer_->env_episode(0)));
+    CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
+                  trainer_->steps());
+    return absl::OkStatus();
+  };
+  hooks.on_step = [&](int index, const Env& env,
+                      const StepResult& result) -> absl::Status {
+    if (index != 0 || !env0_started_) return absl::OkStatus();
+    RL_RETURN_IF_ERROR(train_videos_->OnStep(env, result));
+    CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
+                  trainer_->steps());
+    Progress(false);
+    return absl::OkStatus();
+  };
+  hooks.on_episode_end = [&](const EpisodeRecord& record) -> absl::Status {
+    const double elapsed = SecondsSince(start_);
+    const double rate = elapsed > 0 ? (record.step - start_step_) / elapsed : 0;
+    std::string row = absl::StrCat(record.step, ",", record.episode, ",",
+                                   FormatNumber(record.episode_return), ",",
+                                   record.length, ",", FormatNumber(rate));
+    for (const std::string& key : stat_keys_) {
+      auto it = record.stats.find(key);
+      absl::StrAppend(&row, ",",
+                      it == record.stats.end() ? "" : FormatNumber(it->second));
+    }
+    RL_RETURN_IF_ERROR(metrics_.Append(row));
+    curve_.push_back({record.step, record.episode_return});
+    recent_returns_.push_back(record.episode_return);
+    if (recent_returns_.size() > 20) recent_returns_.pop_front();
+    if (SecondsSince(last_page_) >= 2) RL_RETURN_IF_ERROR(WritePage(true));
+    return absl::OkStatus();
+  };
+  hooks.should_stop = [&]() { return StopRequested(); };
+
+  int64_t next_eval = start_step_ == 0 ? 0 : start_step_ + eval_every;
+  while (!StopRequested()) {
+    if (trainer_->steps() >= next_eval || trainer_->steps() >= options_.steps) {
+      RL_RETURN_IF_ERROR(Evaluate(trainer_->steps()));
+      RL_RETURN_IF_ERROR(WritePage(true));
+      Progress(true);
+      next_eval = trainer_->steps() + eval_every;
+      if (trainer_->steps() >= options_.steps) break;
+    }
+    RL_RETURN_IF_ERROR(
+        trainer_->Run(std::min(next_eval, options_.steps), hooks));
+  }
+  summary_.stopped = StopRequested();
+  RL_RETURN_IF_ERROR(
+      train_videos_->Finish(summary_.stopped ? "stopped" : "run ended"));
+  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
+                trainer_->steps());
+  RL_RETURN_IF_ERROR(
+      SaveCheckpoint(options_.run_dir + "/checkpoints/latest.ckpt"));
+  if (can_checkpoint_) {
+    summary_.latest_checkpoint = options_.run_dir + "/checkpoints/latest.ckpt";
+  }
+  summary_.steps = trainer_->steps();
+  summary_.episodes = static_cast<int64_t>(trainer_->episodes().size());
+  RL_RETURN_IF_ERROR(WritePage(/*running=*/false));
+  Progress(true);
+  if (progress_on_line_) out_ << "\n";
+  return summary_;
+}
+
+}  // namespace
+
+std::string DefaultRunDirName(const std::string& env_id,
+                              const std::string& agent, uint64_t seed) {
+  return absl::StrCat(env_id, "-", agent, "-seed", seed);
+}
+
+std::string RunPageHtml(const std::string& title,
+                        const std::vector<CurvePoint>& curve,
+                        const std::vector<EvalPoint>& evals,
+                        const std::vector<PageVideo>& videos,
+                        int64_t total_steps, double refresh_s,
+                        const std::string& status_line) {
+  constexpr double kWidth = 900, kHeight = 320, kLeft = 60, kRight = 20,
+                   kTop = 20, kBottom = 40;
+  int64_t max_step = std::max<int64_t>(1, total_steps);
+  double lo = 0, hi = 1;
+  bool any = false;
+  auto widen = [&](double v) {
+    if (!std::isfinite(v)) return;
+    if (!any) lo = hi = v;
+    any = true;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  };
+  for (const CurvePoint& p : curve) {
+    widen(p.episode_return);
+    max_step = std::max(max_step, p.step);
+  }
+  for (const EvalPoint& p : evals) {
+    widen(p.mean_return);
+    max_step = std::max(max_step, p.step);
+  }
+  if (hi - lo < 1e-9) {
+    lo -= 1;
+    hi += 1;
+  }
+  auto x = [&](int64_t step) {
+    return kLeft + (kWidth - kLeft - kRight) * step / max_step;
+  };
+  auto y = [&](double v) {
+    if (!std::isfinite(v)) v = lo;
+    return kTop + (kHeight - kTop - kBottom) * (hi - v) / (hi - lo);
+  };
+  std::string svg = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+      "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" class=\"curve\">\n"
+      "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#fff\"/>\n",
+      kWidth, kHeight, kWidth, kHeight, kWidth, kHeight);
+  // Axes with a few ticks.
+  absl::StrAppendFormat(
+      &svg,
+      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+      "stroke=\"#333\"/>\n<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+      "y2=\"%.1f\" stroke=\"#333\"/>\n",
+      kLeft, kTop, kLeft, kHeight - kBottom, kLeft, kHeight - kBottom,
+      kWidth - kRight, kHeight - kBottom);
+  for (int i = 0; i <= 4; ++i) {
+    const double v = lo + (hi - lo) * i / 4;
+    const int64_t s = max_step * i / 4;
+    absl::StrAppendFormat(&svg,
+                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
+                          "text-anchor=\"end\">%s</text>\n"
+                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
+                          "text-anchor=\"middle\">%d</text>\n",
+                          kLeft - 4, y(v) + 4, FormatNumber(v), x(s),
+                          kHeight - kBottom + 14, s);
+  }
+  absl::StrAppendFormat(&svg,
+                        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
+                        "text-anchor=\"middle\">env steps</text>\n",
+                        (kWidth + kLeft) / 2, kHeight - 6);
+  // Training returns, at most ~2000 points.
+  if (!curve.empty()) {
+    const size_t stride = std::max<size_t>(1, curve.size() / 2000);
+    std::string points;
+    for (size_t i = 0; i < curve.size(); i += stride) {
+      absl::StrAppendFormat(&points, "%.1f,%.1f ", x(curve[i].step),
+                            y(curve[i].episode_return));
+    }
+    absl::StrAppend(&svg,
+                    "<polyline class=\"train\" fill=\"none\" "
+                    "stroke=\"#8ab\" stroke-width=\"1\" points=\"",
+                    points, "\"/>\n");
+  }
+  if (!evals.empty()) {
+    std::string points;
+    for (const EvalPoint& p : evals) {
+      absl::StrAppendFormat(&points, "%.1f,%.1f ", x(p.step), y(p.mean_return));
+    }
+    absl::StrAppend(&svg,
+                    "<polyline class=\"eval\" fill=\"none\" stroke=\"#d60\" "
+                    "stroke-width=\"2\" points=\"",
+                    points, "\"/>\n");
+    for (const EvalPoint& p : evals) {
+      absl::StrAppendFormat(
+          &svg,
+          "<circle class=\"eval\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+          "fill=\"#d60\"><title>eval at step %d: %s</title></circle>\n",
+          x(p.step), y(p.mean_return), p.step, FormatNumber(p.mean_return));
+    }
+  }
+  // Video markers, numbered in training order.
+  for (size_t i = 0; i < videos.size(); ++i) {
+    const PageVideo& v = videos[i];
+    const double vx = x(v.step), vy = y(v.video_return);
+    absl::StrAppendFormat(
+        &svg,
+        "<a href=\"%s\"><circle class=\"video\" cx=\"%.1f\" cy=\"%.1f\" "
+        "r=\"6\" fill=\"%s\" fill-opacity=\"0.8\"><title>video %d (%s, "
+        "step %d, return %s)</title></circle><text x=\"%.1f\" y=\"%.1f\" "
+        "font-size=\"9\" text-anchor=\"middle\" fill=\"#fff\">%d</text></a>\n",
+        PageEscape(v.file), vx, vy, v.kind == "eval" ? "#a40" : "#357", i + 1,
+        v.kind, v.step, FormatNumber(v.video_return), vx, vy + 3, i + 1);
+  }
+  svg += "</svg>\n";
+
+  std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n";
+  if (refresh_s > 0) {
+    absl::StrAppendFormat(
+        &html, "<meta http-equiv=\"refresh\" content=\"%.0f\">\n", refresh_s);
+  }
+  absl::StrAppend(
+      &html, "<title>", PageEscape(title),
+      "</title>\n<style>body{font-family:"
+      "sans-serif;margin:1em}figure{display:inline-block;margin:4px;"
+      "vertical-align:top}figcaption{font-size:12px}video{width:300px}"
+      "</style></head><body>\n<h1>",
+      PageEscape(title), "</h1>\n<p class=\"status\">", PageEscape(status_line),
+      "</p>\n<p>Blue line: training episode returns; orange: greedy "
+      "evaluation means; numbered dots: videos (click to play).</p>\n",
+      svg, "<h2>Videos in training order</h2>\n");
+  for (size_t i = 0; i < videos.size(); ++i) {
+    const PageVideo& v = videos[i];
+    absl::StrAppendFormat(
+        &html,
+        "<figure><video controls preload=\"metadata\" src=\"%s\"></video>"
+        "<figcaption>%d. %s at step %d, episode %d, return %s "
+        "(<a href=\"%s\">file</a>)</figcaption></figure>\n",
+        PageEscape(v.file), i + 1, v.kind == "eval" ? "evaluation" : "training",
+        v.step, v.episode, FormatNumber(v.video_return), PageEscape(v.file));
+  }
+  html +=
+      "<p>Files: <a href=\"metrics.csv\">metrics.csv</a>, <a "
+      "href=\"evals.csv\">evals.csv</a>, <a "
+      "href=\"config.json\">config.json</a>, <a "
+      "href=\"videos/index.html\">training gallery</a>.</p>\n"
+      "</body></html>\n";
+  return html;
+}
+
+absl::StatusOr<TrainingSummary> RunTraining(const TrainingRunOptions& options,
+                                            std::ostream& out) {
+  if (options.steps < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "steps must be >= 1 (got ", options.steps, "); pass --steps=N"));
+  }
+  if (options.eval_episodes < 1) {
+    return absl::InvalidArgumentError("eval_episodes must be >= 1");
+  }
+  if (options.run_dir.empty()) {
+    return absl::InvalidArgumentError("run_dir must not be empty");
+  }
+  Run run(options, out);
+  absl::StatusOr<TrainingSummary> summary = run.Go();
+  if (!summary.ok()) run.CleanUpAfterError();
+  return summary;
+}
+
+}  // namespace rl

@@ -1,0 +1,123 @@
+// RunTraining: one training run as the train binary does it. A Trainer
+// learns for a step budget; its hooks drive a VideoSession (env 0's
+// episodes, by default on the capped-cubic schedule) and, at every
+// evaluation milestone, the greedy policy plays --eval_episodes episodes of
+// which the first is recorded too. Everything goes into one run directory:
+//
+//   RUN_DIR/config.json          flags and resolved hyper-parameters
+//   RUN_DIR/metrics.csv          one row per training episode
+//   RUN_DIR/evals.csv            one row per evaluation milestone
+//   RUN_DIR/videos/              training videos (+ .json sidecars, gallery)
+//   RUN_DIR/videos/eval/         evaluation videos (+ sidecars, gallery)
+//   RUN_DIR/checkpoints/latest.ckpt, best.ckpt (best evaluated mean return)
+//   RUN_DIR/index.html           learning curve (SVG) with the videos along
+//                                it; refreshes itself until the run ends
+//
+// Every file is rewritten atomically (except the CSVs, which are appended
+// row by row and flushed). A stop request (SIGINT) ends the run after the
+// current step: the video in progress is finalized, the latest checkpoint,
+// metrics and a complete page (no refresh) are written, and the summary says
+// `stopped`. Resuming (options.resume) continues the same run directory and
+// curve: rows after the checkpoint's step are dropped, then appended to.
+//
+// Example:
+//   TrainingRunOptions options;
+//   options.trainer.env_id = "CartPole-v1";
+//   options.trainer.agent = "ppo";
+//   options.steps = 50000;
+//   options.run_dir = "/tmp/runs/cartpole-ppo";
+//   RL_ASSIGN_OR_RETURN(TrainingSummary summary,
+//                       RunTraining(options, std::cout));
+#ifndef RL_AGENTS_TRAINING_RUN_H_
+#define RL_AGENTS_TRAINING_RUN_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "rl/agents/episode_runner.h"
+#include "rl/agents/trainer.h"
+
+namespace rl {
+
+struct TrainingRunOptions {
+  TrainerOptions trainer;
+  int64_t steps = 0;    // Total env steps (a total, also when resuming).
+  std::string run_dir;  // Created if missing.
+  std::string resume;   // A checkpoint to continue from; "" starts anew.
+  // A new run refuses a run_dir that holds a run (metrics.csv) unless
+  // overwrite, which deletes that run's files first.
+  bool overwrite = false;
+  // Recording: video_dir is set to RUN_DIR/videos; record.mode kNone
+  // records nothing (evaluations neither).
+  VideoSessionOptions video;
+  bool record_eval = true;  // Record the first episode of each evaluation.
+  int64_t eval_every = 0;   // Env steps between evaluations; 0: steps / 5.
+  int eval_episodes = 5;
+  int64_t max_eval_episode_steps = 10000;
+  // Console: a progress line, rewritten in place on a terminal, else a
+  // plain line every progress_interval_s seconds. quiet: errors only.
+  bool quiet = false;
+  bool tty = false;
+  double progress_interval_s = 10;
+  double page_refresh_s = 5;  // index.html's refresh period while running.
+  // The command line, for config.json.
+  std::map<std::string, std::string> flags;
+  const std::atomic<bool>* stop_requested = nullptr;
+};
+
+struct PageVideo {
+  std::string kind;  // "train" or "eval".
+  int64_t step = 0;  // Training step it belongs at on the curve.
+  std::string file;  // Relative to the run directory.
+  double video_return = 0;
+  int64_t episode = 0;
+};
+
+struct EvalPoint {
+  int64_t step = 0;
+  double mean_return = 0;
+  double std_return = 0;
+};
+
+struct CurvePoint {
+  int64_t step = 0;
+  double episode_return = 0;
+};
+
+struct TrainingSummary {
+  std::string run_dir;
+  int64_t steps = 0;
+  int64_t episodes = 0;
+  bool stopped = false;
+  std::vector<EvalPoint> evals;
+  std::vector<PageVideo> videos;
+  double best_eval = 0;
+  std::string best_checkpoint;    // "" if none was written.
+  std::string latest_checkpoint;  // "" if the agent cannot checkpoint.
+};
+
+absl::StatusOr<TrainingSummary> RunTraining(const TrainingRunOptions& options,
+                                            std::ostream& out);
+
+// The run page: an SVG learning curve (training returns, evaluation means)
+// with numbered markers linking the videos, then the videos in training
+// order. `refresh_s` > 0 adds a meta refresh (while the run goes on).
+std::string RunPageHtml(const std::string& title,
+                        const std::vector<CurvePoint>& curve,
+                        const std::vector<EvalPoint>& evals,
+                        const std::vector<PageVideo>& videos,
+                        int64_t total_steps, double refresh_s,
+                        const std::string& status_line);
+
+// The default run directory name: ENV-AGENT-seedSEED.
+std::string DefaultRunDirName(const std::string& env_id,
+                              const std::string& agent, uint64_t seed);
+
+}  // namespace rl
+
+#endif  // RL_AGENTS_TRAINING_RUN_H_
