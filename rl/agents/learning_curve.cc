@@ -2,7 +2,7 @@
 // prints the curve; the tool the defaults table (defaults.cc) was tuned with.
 // No rendering, no files.
 //
-//   bazel run //rl/agents:learning_curve -- --env=CartPole-v1 --agent=ppo \
+//   bazel run //rl/agents:learning_curve -- --env=CartPole-v1 --agent=ppo
 //       --steps=150000 --eval_every=10000 --seed=1 --hparams=learning_rate=3e-4
 #include <algorithm>
 #include <cstdio>

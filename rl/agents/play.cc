@@ -2,8 +2,8 @@
 // records greedy evaluation episodes of it, with a JSON sidecar per video and
 // an index.html gallery.
 //
-//   bazel run //rl/agents:play -- \
-//       --checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt \
+//   bazel run //rl/agents:play --
+//       --checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt
 //       --episodes=3 --video_dir=play
 //
 // Exit codes: 0 done; 2 bad flags; 3 the checkpoint cannot be used (missing,
