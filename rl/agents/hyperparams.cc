@@ -72,24 +72,38 @@ void ParamBinder::Add(Info info,
   bindings_[name] = Binding{std::move(info), std::move(set), std::move(get)};
 }
 
+namespace {
+
+// `text` as an integer in [min, max], for ParamBinder::Int and Int64.
+absl::StatusOr<int64_t> ParseInteger(const std::string& owner,
+                                     const std::string& name,
+                                     absl::string_view text, int64_t min,
+                                     int64_t max) {
+  int64_t value;
+  if (!absl::SimpleAtoi(text, &value)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        owner, ": hyper-parameter ", name, "='", text, "' is not an integer"));
+  }
+  if (value < min || value > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(owner, ": hyper-parameter ", name, "=", value,
+                     " is outside [", min, ", ", max, "]"));
+  }
+  return value;
+}
+
+}  // namespace
+
 void ParamBinder::Int64(const std::string& name, int64_t* field,
                         const std::string& description, int64_t min,
                         int64_t max) {
   Add(
       {name, "int", description, absl::StrCat("[", min, ", ", max, "]")},
       [this, name, field, min, max](absl::string_view text) -> absl::Status {
-        int64_t value;
-        if (!absl::SimpleAtoi(text, &value)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(owner_, ": hyper-parameter ", name, "='", text,
-                           "' is not an integer"));
-        }
-        if (value < min || value > max) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(owner_, ": hyper-parameter ", name, "=", value,
-                           " is outside [", min, ", ", max, "]"));
-        }
-        *field = value;
+        absl::StatusOr<int64_t> value =
+            ParseInteger(owner_, name, text, min, max);
+        if (!value.ok()) return value.status();
+        *field = *value;
         return absl::OkStatus();
       },
       [field] { return absl::StrCat(*field); });
@@ -101,18 +115,10 @@ void ParamBinder::Int(const std::string& name, int* field,
   Add(
       {name, "int", description, absl::StrCat("[", min, ", ", max, "]")},
       [this, name, field, min, max](absl::string_view text) -> absl::Status {
-        int64_t value;
-        if (!absl::SimpleAtoi(text, &value)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(owner_, ": hyper-parameter ", name, "='", text,
-                           "' is not an integer"));
-        }
-        if (value < min || value > max) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(owner_, ": hyper-parameter ", name, "=", value,
-                           " is outside [", min, ", ", max, "]"));
-        }
-        *field = static_cast<int>(value);
+        absl::StatusOr<int64_t> value =
+            ParseInteger(owner_, name, text, min, max);
+        if (!value.ok()) return value.status();
+        *field = static_cast<int>(*value);
         return absl::OkStatus();
       },
       [field] { return absl::StrCat(*field); });
