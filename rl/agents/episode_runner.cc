@@ -141,6 +141,10 @@ absl::Status VideoSession::Start(int64_t episode) {
     RendererOptions renderer_options;
     renderer_options.width = options_.width;
     renderer_options.height = options_.height;
+    // The encoders' own format: the renderer converts during readback
+    // (SIMD on the CPU, or a shader on a GPU) and the recorder passes the
+    // planes straight through, as //benchmarks:report measures.
+    renderer_options.format = PixelFormat::kYuv420p;
     RL_ASSIGN_OR_RETURN(renderer_,
                         Renderer::Create(std::move(backend), renderer_options));
   }
