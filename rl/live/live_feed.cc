@@ -1,0 +1,165 @@
+#include "rl/live/live_feed.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "rl/core/frame.h"
+#include "rl/core/status_macros.h"
+#include "rl/live/jpeg_encoder.h"
+#include "rl/render/render_backend.h"
+#include "rl/render/renderer.h"
+
+namespace rl {
+
+absl::StatusOr<std::unique_ptr<LiveFeed>> LiveFeed::Create(
+    const LiveFeedOptions& options) {
+  if (!(options.max_fps > 0) || options.max_fps > 120) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "live pictures per second must be in (0, 120], got ", options.max_fps));
+  }
+  if (options.max_width < 16 || options.max_height < 16 ||
+      options.max_width > 8192 || options.max_height > 8192) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("live picture bounds must be 16..8192 each, got ",
+                     options.max_width, "x", options.max_height));
+  }
+  if (options.jpeg_quality < 2 || options.jpeg_quality > 31) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "live JPEG quality must be 2..31, got ", options.jpeg_quality));
+  }
+  // The name only: creating a backend costs a GL context, which an
+  // unwatched run never needs.
+  if (options.render_backend != "auto") {
+    RL_RETURN_IF_ERROR(RenderBackends().CheckName(options.render_backend));
+  }
+  std::unique_ptr<LiveFeed> feed(new LiveFeed(options));
+  feed->thread_ = std::thread([f = feed.get()] { f->Work(); });
+  return feed;
+}
+
+LiveFeed::LiveFeed(const LiveFeedOptions& options)
+    : options_(options),
+      period_ns_(static_cast<int64_t>(std::llround(1e9 / options.max_fps))) {}
+
+LiveFeed::~LiveFeed() {
+  Close();
+  if (thread_.joinable()) thread_.join();
+}
+
+void LiveFeed::Offer(Canvas canvas) {
+  next_due_ns_.store(Now() + period_ns_, std::memory_order_relaxed);
+  auto taken = std::make_unique<Canvas>(std::move(canvas));
+  absl::MutexLock lock(&mutex_);
+  pending_ = std::move(taken);  // Replaces one not yet rendered.
+}
+
+bool LiveFeed::WaitForPicture(int64_t after, absl::Duration timeout,
+                              Picture* picture) {
+  absl::MutexLock lock(&mutex_);
+  auto ready = [this, after]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return closed_ || latest_.sequence > after;
+  };
+  mutex_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+  if (closed_ || latest_.sequence <= after) return false;
+  *picture = latest_;
+  return true;
+}
+
+LiveFeed::Picture LiveFeed::Latest() const {
+  absl::MutexLock lock(&mutex_);
+  return latest_;
+}
+
+void LiveFeed::Close() {
+  absl::MutexLock lock(&mutex_);
+  closed_ = true;
+}
+
+bool LiveFeed::closed() const {
+  absl::MutexLock lock(&mutex_);
+  return closed_;
+}
+
+int64_t LiveFeed::pictures() const {
+  absl::MutexLock lock(&mutex_);
+  return latest_.sequence;
+}
+
+std::string LiveFeed::error() const {
+  absl::MutexLock lock(&mutex_);
+  return error_;
+}
+
+void LiveFeed::Work() {
+  while (true) {
+    std::unique_ptr<Canvas> canvas;
+    {
+      absl::MutexLock lock(&mutex_);
+      auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+        return closed_ || pending_ != nullptr;
+      };
+      mutex_.Await(absl::Condition(&has_work));
+      if (closed_) break;
+      canvas = std::move(pending_);
+    }
+    Picture picture;
+    absl::Status status = RenderAndEncode(*canvas, &picture);
+    absl::MutexLock lock(&mutex_);
+    if (!status.ok()) {
+      error_ = std::string(status.message());
+      continue;
+    }
+    error_.clear();
+    picture.sequence = latest_.sequence + 1;
+    latest_ = std::move(picture);  // Waiters wake on the sequence change.
+  }
+  // GL objects go with the thread that used them last.
+  renderer_.reset();
+  encoder_.reset();
+}
+
+absl::Status LiveFeed::RenderAndEncode(const Canvas& canvas, Picture* picture) {
+  if (renderer_ == nullptr || canvas.width() != canvas_width_ ||
+      canvas.height() != canvas_height_) {
+    renderer_.reset();
+    encoder_.reset();
+    const double scale =
+        std::min({1.0, static_cast<double>(options_.max_width) / canvas.width(),
+                  static_cast<double>(options_.max_height) / canvas.height()});
+    // Even sizes: JPEG's 4:2:0 chroma covers 2x2 blocks.
+    const int width =
+        std::max(2, static_cast<int>(canvas.width() * scale) & ~1);
+    const int height =
+        std::max(2, static_cast<int>(canvas.height() * scale) & ~1);
+    RenderBackendOptions backend_options;
+    backend_options.egl_device = options_.egl_device;
+    RL_ASSIGN_OR_RETURN(
+        std::unique_ptr<RenderBackend> backend,
+        RenderBackends().Create(options_.render_backend, backend_options));
+    RendererOptions renderer_options;
+    renderer_options.width = width;
+    renderer_options.height = height;
+    renderer_options.format = PixelFormat::kRgb24;
+    RL_ASSIGN_OR_RETURN(renderer_,
+                        Renderer::Create(std::move(backend), renderer_options));
+    RL_ASSIGN_OR_RETURN(
+        encoder_, JpegEncoder::Create(width, height, options_.jpeg_quality));
+    canvas_width_ = canvas.width();
+    canvas_height_ = canvas.height();
+  }
+  Frame frame;
+  absl::Status status = renderer_->Render(canvas, &frame);
+  if (!status.ok()) {
+    renderer_.reset();  // Made anew for the next picture.
+    return status;
+  }
+  RL_ASSIGN_OR_RETURN(std::string jpeg, encoder_->Encode(frame));
+  picture->jpeg = std::make_shared<const std::string>(std::move(jpeg));
+  picture->width = frame.width();
+  picture->height = frame.height();
+  return absl::OkStatus();
+}
+
+}  // namespace rl

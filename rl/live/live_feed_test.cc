@@ -1,0 +1,115 @@
+#include "rl/live/live_feed.h"
+
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "rl/canvas/canvas.h"
+#include "rl/live/test_util.h"
+
+namespace rl {
+namespace {
+
+Canvas Colored(Color color) {
+  Canvas canvas(200, 100, color);
+  return canvas;
+}
+
+TEST(LiveFeedTest, WantsNothingWhileNobodyWatches) {
+  auto feed = LiveFeed::Create(LiveFeedOptions());
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  EXPECT_FALSE((*feed)->Wanted());
+  (*feed)->Offer(Colored(kWhite));  // Offered anyway: still made.
+  LiveFeed::Picture picture;
+  EXPECT_TRUE((*feed)->WaitForPicture(0, absl::Seconds(10), &picture));
+  EXPECT_EQ((*feed)->viewers(), 0);
+}
+
+TEST(LiveFeedTest, AViewerGetsTheCanvasAsAJpegAtTheCappedRate) {
+  LiveFeedOptions options;
+  options.max_fps = 5;  // One picture per 200 ms.
+  auto feed = LiveFeed::Create(options);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  LiveFeed::Viewer viewer(feed->get());
+  EXPECT_EQ((*feed)->viewers(), 1);
+  ASSERT_TRUE((*feed)->Wanted());
+  (*feed)->Offer(Colored(Color{200, 30, 30, 255}));
+  EXPECT_FALSE((*feed)->Wanted()) << "not due again for 200 ms";
+  LiveFeed::Picture picture;
+  ASSERT_TRUE((*feed)->WaitForPicture(0, absl::Seconds(10), &picture))
+      << (*feed)->error();
+  EXPECT_EQ(picture.sequence, 1);
+  EXPECT_EQ(picture.width, 200);
+  EXPECT_EQ(picture.height, 100);
+  auto frame = DecodeJpeg(*picture.jpeg);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  const Rgb center = frame->at(100, 50);
+  EXPECT_NEAR(center.r, 200, 12);
+  EXPECT_NEAR(center.g, 30, 12);
+  EXPECT_NEAR(center.b, 30, 12);
+  absl::SleepFor(absl::Milliseconds(250));
+  EXPECT_TRUE((*feed)->Wanted());
+}
+
+TEST(LiveFeedTest, ScalesBigCanvasesDownToTheBounds) {
+  LiveFeedOptions options;
+  options.max_width = 300;
+  options.max_height = 300;
+  auto feed = LiveFeed::Create(options);
+  ASSERT_TRUE(feed.ok());
+  (*feed)->Offer(Canvas(1200, 800));
+  LiveFeed::Picture picture;
+  ASSERT_TRUE((*feed)->WaitForPicture(0, absl::Seconds(10), &picture));
+  EXPECT_EQ(picture.width, 300);
+  EXPECT_EQ(picture.height, 200);
+}
+
+TEST(LiveFeedTest, ASlowViewerSkipsToTheNewestPicture) {
+  auto feed = LiveFeed::Create(LiveFeedOptions());
+  ASSERT_TRUE(feed.ok());
+  // Offer 30 pictures quickly; a viewer that was away sees the newest.
+  for (int i = 0; i < 30; ++i) {
+    (*feed)->Offer(Colored(Color{static_cast<uint8_t>(i * 8), 0, 0, 255}));
+    absl::SleepFor(absl::Milliseconds(2));
+  }
+  absl::SleepFor(absl::Milliseconds(500));
+  LiveFeed::Picture picture;
+  ASSERT_TRUE((*feed)->WaitForPicture(0, absl::Seconds(10), &picture));
+  // Offers that came while one was rendering replaced each other.
+  EXPECT_LT(picture.sequence, 30);
+  auto frame = DecodeJpeg(*picture.jpeg);
+  ASSERT_TRUE(frame.ok());
+  EXPECT_NEAR(frame->at(100, 50).r, 29 * 8, 12) << "the last offer is shown";
+}
+
+TEST(LiveFeedTest, CloseWakesWaitersAndTheyGetNothing) {
+  auto feed = LiveFeed::Create(LiveFeedOptions());
+  ASSERT_TRUE(feed.ok());
+  bool got = true;
+  std::thread waiter([&] {
+    LiveFeed::Picture picture;
+    got = (*feed)->WaitForPicture(0, absl::Seconds(30), &picture);
+  });
+  absl::SleepFor(absl::Milliseconds(100));
+  const absl::Time start = absl::Now();
+  (*feed)->Close();
+  waiter.join();
+  EXPECT_FALSE(got);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_TRUE((*feed)->closed());
+}
+
+TEST(LiveFeedTest, RefusesBadOptionsAndUnknownBackends) {
+  LiveFeedOptions options;
+  options.max_fps = 0;
+  EXPECT_FALSE(LiveFeed::Create(options).ok());
+  options = LiveFeedOptions();
+  options.render_backend = "vulkan";
+  auto feed = LiveFeed::Create(options);
+  ASSERT_FALSE(feed.ok());
+  EXPECT_NE(feed.status().message().find("llvmpipe"), std::string::npos)
+      << feed.status();
+}
+
+}  // namespace
+}  // namespace rl

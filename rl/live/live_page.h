@@ -1,0 +1,22 @@
+// The live page (one self-contained HTML document, no external scripts or
+// fonts, so it works offline, in a notebook's IFrame and behind Colab's port
+// proxy: every URL in it is relative).
+//
+// It shows the live picture (<img id="live" src="stream.mjpg">), the
+// learning curve (<svg id="curve">: one element of class "pt" per training
+// episode, or per bin of episodes past 2000; evaluation means in class "ev")
+// and the recorded videos (#videos, one <a class="video"> each; a click plays
+// it in the page). It polls status.json once a second, asking only for the
+// curve points it does not have yet.
+#ifndef RL_LIVE_LIVE_PAGE_H_
+#define RL_LIVE_LIVE_PAGE_H_
+
+#include <string>
+
+namespace rl {
+
+const std::string& LivePageHtml();
+
+}  // namespace rl
+
+#endif  // RL_LIVE_LIVE_PAGE_H_

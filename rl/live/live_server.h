@@ -1,0 +1,123 @@
+// LiveServer: the live view's HTTP server, inside the training (or play)
+// process. It serves
+//
+//   /                 the live page (live_page.h): picture, curve, videos
+//   /stream.mjpg      the live picture as MJPEG (multipart/x-mixed-replace),
+//                     which a plain <img> plays; at most the feed's rate
+//   /frame.jpg        one fresh picture (for scripts and notebooks)
+//   /status.json      the LiveBoard as JSON; ?since=N: curve points from N
+//   /files/PATH       the run directory, read-only (files with Range support,
+//                     directories as a listing)
+//
+// Built on cpp-httplib 0.11 (Debian's libcpp-httplib-dev): a small,
+// well-kept HTTP/1.1 server whose parser answers malformed requests with 4xx
+// itself, and whose streaming responses and Range handling we need; it is
+// the library the live-view issue names. Its one worker thread per
+// connection is bounded here (see below), and no worker ever holds a lock the
+// learner needs.
+//
+// Safety, by default and not optional:
+//   - the address is the caller's; the train binary defaults to loopback and
+//     warns when told otherwise (live_view.h);
+//   - /files/ serves only regular files and directories whose real path
+//     (symlinks resolved) lies inside the root: "..", "%2e%2e" (decoded
+//     before the check) and symlinks leading out get 403;
+//   - at most max_connections connections are served at once and
+//     max_pending more wait their turn; beyond that the server stops
+//     accepting (the kernel's backlog holds or refuses them), so a flood
+//     costs bounded memory and threads. At most max_viewers of them may be
+//     streams (more get 503), so the page and files stay reachable;
+//   - idle and non-reading clients are dropped after io_timeout; a stream
+//     that cannot take a picture in io_timeout is closed;
+//   - only GET and HEAD: other methods get 405, request bodies are not read.
+//
+// Example:
+//   LiveServerOptions options;
+//   options.root_dir = "runs/cartpole";
+//   RL_ASSIGN_OR_RETURN(auto server,
+//                       LiveServer::Start(options, feed.get(), &board));
+//   std::cout << "live view: " << server->url() << "\n";
+#ifndef RL_LIVE_LIVE_SERVER_H_
+#define RL_LIVE_LIVE_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "rl/live/live_board.h"
+#include "rl/live/live_feed.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace rl {
+
+struct LiveServerOptions {
+  std::string host = "127.0.0.1";  // An address of this machine, or a name.
+  int port = 0;                    // 0: any free port (see port()).
+  std::string root_dir;            // Served read-only under /files/.
+  int max_connections = 32;        // Served at once (worker threads).
+  int max_pending = 64;            // Accepted and waiting for a worker.
+  int max_viewers = 16;            // Of them, live picture streams.
+  absl::Duration io_timeout = absl::Seconds(5);
+  // Kernel send buffer of each connection: bounds what a client that stops
+  // reading can have queued (and so the latency a slow one sees) before its
+  // writes block and, after io_timeout, it is dropped.
+  int send_buffer_bytes = 256 * 1024;
+};
+
+class LiveServer {
+ public:
+  // Binds the address (an error says why it cannot and what to do) and
+  // starts serving on a thread of its own. `feed` and `board` must outlive
+  // the server.
+  static absl::StatusOr<std::unique_ptr<LiveServer>> Start(
+      const LiveServerOptions& options, LiveFeed* feed, LiveBoard* board);
+  ~LiveServer();  // Stop()s.
+
+  // Closes the feed's streams and the listening socket, and waits for the
+  // workers (at most about io_timeout, for a client mid-request).
+  void Stop();
+
+  int port() const { return port_; }
+  // "http://HOST:PORT/" (IPv6 hosts in brackets).
+  std::string url() const;
+  // Live picture streams open now; requests answered so far.
+  int streams() const { return streams_.load(); }
+  int64_t requests() const { return requests_.load(); }
+
+ private:
+  LiveServer(const LiveServerOptions& options, LiveFeed* feed,
+             LiveBoard* board);
+  void Route();
+
+  const LiveServerOptions options_;
+  std::string root_;  // root_dir's real path.
+  LiveFeed* const feed_;
+  LiveBoard* const board_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::atomic<int> streams_{0};
+  std::atomic<int64_t> requests_{0};
+  bool stopped_ = false;
+};
+
+// The content type served for a file name ("video/mp4" for x.mp4, ...;
+// application/octet-stream when unknown).
+std::string ContentTypeOf(const std::string& path);
+
+// Resolves a /files/ path (already percent-decoded) inside `root` (a real
+// path): the real path of the file or directory, or PermissionDenied when a
+// segment is "..", the path holds a NUL or backslash, or the real path
+// leaves the root; NotFound when it does not exist.
+absl::StatusOr<std::string> ResolveServedPath(const std::string& root,
+                                              const std::string& relative);
+
+}  // namespace rl
+
+#endif  // RL_LIVE_LIVE_SERVER_H_

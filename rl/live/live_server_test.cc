@@ -1,0 +1,416 @@
+#include "rl/live/live_server.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "rl/canvas/canvas.h"
+#include "rl/live/live_board.h"
+#include "rl/live/live_feed.h"
+#include "rl/live/test_util.h"
+
+namespace rl {
+namespace {
+
+namespace fs = std::filesystem;
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+// A served run directory beside a secret that must stay unreachable, a
+// learner offering pictures while someone watches, and the server.
+class LiveServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = fs::path(std::getenv("TEST_TMPDIR")) /
+            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(base_);
+    root_ = base_ / "run";
+    WriteFile(root_ / "metrics.csv", "step,episode,return\n10,0,10\n");
+    WriteFile(root_ / "videos" / "a b.mp4", std::string(100000, 'v'));
+    WriteFile(base_ / "secret.txt", "TOP-SECRET");
+    fs::create_symlink(base_ / "secret.txt", root_ / "link_out");
+    fs::create_symlink(base_, root_ / "dir_out");
+    fs::create_symlink(root_ / "metrics.csv", root_ / "link_in");
+    board_.SetRun("test run", 1000);
+  }
+  void TearDown() override {
+    stop_ = true;
+    if (learner_.joinable()) learner_.join();
+    server_.reset();
+    feed_.reset();
+  }
+
+  void StartServer(LiveServerOptions options = LiveServerOptions()) {
+    auto feed = LiveFeed::Create(LiveFeedOptions());
+    ASSERT_TRUE(feed.ok()) << feed.status();
+    feed_ = std::move(*feed);
+    options.root_dir = root_.string();
+    auto server = LiveServer::Start(options, feed_.get(), &board_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    port_ = server_->port();
+    learner_ = std::thread([this] {
+      int i = 0;
+      while (!stop_) {
+        if (feed_->Wanted()) {
+          Canvas canvas(160, 120,
+                        Color{static_cast<uint8_t>(i * 40), 80, 80, 255});
+          feed_->Offer(std::move(canvas));
+          ++i;
+        }
+        absl::SleepFor(absl::Milliseconds(1));
+      }
+    });
+  }
+
+  // Waits until the server has no stream open (a dropped client's worker
+  // noticed), up to `timeout`.
+  bool StreamsDrain(absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      if (server_->streams() == 0) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return false;
+  }
+
+  void ExpectServing() {
+    auto page = HttpGet(port_, "/");
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->status, 200);
+    EXPECT_TRUE(absl::StrContains(page->body, "id=\"live\""));
+  }
+
+  fs::path base_, root_;
+  LiveBoard board_;
+  std::unique_ptr<LiveFeed> feed_;
+  std::unique_ptr<LiveServer> server_;
+  std::thread learner_;
+  std::atomic<bool> stop_{false};
+  int port_ = 0;
+};
+
+TEST_F(LiveServerTest, ServesThePageStatusAndFiles) {
+  StartServer();
+  EXPECT_EQ(server_->url(), absl::StrCat("http://127.0.0.1:", port_, "/"));
+  ExpectServing();
+  board_.AddEpisode(10, 10);
+  board_.AddEpisode(25, 15.5);
+  board_.AddVideo({"train", "videos/a b.mp4", 0, 10, 11, 10, "terminated"});
+  auto status = HttpGet(port_, "/status.json?since=1");
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->status, 200);
+  EXPECT_EQ(status->headers["content-type"], "application/json");
+  EXPECT_TRUE(absl::StrContains(status->body, "\"points\":[[25,15.5]]"))
+      << status->body;
+  EXPECT_TRUE(absl::StrContains(status->body, "\"file\":\"videos/a b.mp4\""));
+  auto bad_since = HttpGet(port_, "/status.json?since=x");
+  ASSERT_TRUE(bad_since.ok());
+  EXPECT_EQ(bad_since->status, 400);
+
+  auto csv = HttpGet(port_, "/files/metrics.csv");
+  ASSERT_TRUE(csv.ok());
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->body, "step,episode,return\n10,0,10\n");
+  EXPECT_TRUE(absl::StartsWith(csv->headers["content-type"], "text/csv"));
+  // Browsers seek in videos with Range requests.
+  auto range =
+      HttpGet(port_, "/files/videos/a%20b.mp4", "Range: bytes=10-19\r\n");
+  ASSERT_TRUE(range.ok());
+  EXPECT_EQ(range->status, 206);
+  EXPECT_EQ(range->body, std::string(10, 'v'));
+  EXPECT_EQ(range->headers["content-type"], "video/mp4");
+  auto whole = HttpGet(port_, "/files/videos/a%20b.mp4");
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->body.size(), 100000u);
+  // A symlink that stays inside is followed.
+  auto inside = HttpGet(port_, "/files/link_in");
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ(inside->status, 200);
+  // Directories list their entries; without the slash they redirect.
+  auto listing = HttpGet(port_, "/files/videos/");
+  ASSERT_TRUE(listing.ok());
+  EXPECT_EQ(listing->status, 200);
+  EXPECT_TRUE(absl::StrContains(listing->body, "href=\"a%20b.mp4\""))
+      << listing->body;
+  auto redirect = HttpGet(port_, "/files/videos");
+  ASSERT_TRUE(redirect.ok());
+  EXPECT_EQ(redirect->status, 302);
+  auto missing = HttpGet(port_, "/files/nope.mp4");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->status, 404);
+  auto head = RawHttp(port_,
+                      "HEAD /files/metrics.csv HTTP/1.1\r\nHost: x\r\n"
+                      "Connection: close\r\n\r\n");
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+}
+
+TEST_F(LiveServerTest, NoPathLeavesTheRunDirectory) {
+  StartServer();
+  const std::vector<std::string> attempts = {
+      "/files/../secret.txt",
+      "/files/%2e%2e/secret.txt",
+      "/files/%2E%2E/secret.txt",
+      "/files/videos/../../secret.txt",
+      "/files/videos/%2e%2e/%2e%2e/secret.txt",
+      "/files/..%2fsecret.txt",
+      "/files/%2e%2e%2fsecret.txt",
+      "/files/link_out",
+      "/files/dir_out/secret.txt",
+      "/files/..\\secret.txt",
+      "/files/%00../secret.txt",
+      "/files/%252e%252e/secret.txt",
+      "/files//etc/passwd",
+      "/files/" + root_.string() + "/../secret.txt",
+      "/../secret.txt",
+      "/%2e%2e/secret.txt",
+  };
+  for (const std::string& target : attempts) {
+    auto reply = HttpGet(port_, target);
+    ASSERT_TRUE(reply.ok()) << target << ": " << reply.status();
+    EXPECT_TRUE(reply->status == 403 || reply->status == 404 ||
+                reply->status == 400)
+        << target << " -> " << reply->status;
+    EXPECT_FALSE(absl::StrContains(reply->body, "TOP-SECRET")) << target;
+    EXPECT_FALSE(absl::StrContains(reply->body, "root:")) << target;
+  }
+  auto dotdot = HttpGet(port_, "/files/%2e%2e/secret.txt");
+  ASSERT_TRUE(dotdot.ok());
+  EXPECT_EQ(dotdot->status, 403);
+  auto symlink = HttpGet(port_, "/files/link_out");
+  ASSERT_TRUE(symlink.ok());
+  EXPECT_EQ(symlink->status, 403);
+  ExpectServing();
+}
+
+TEST_F(LiveServerTest, MalformedRequestsGet4xxAndTheServerCarriesOn) {
+  StartServer();
+  const std::vector<std::pair<std::string, std::string>> requests = {
+      {"garbage", "GARBAGE\r\n\r\n"},
+      {"no version", "GET /\r\n\r\n"},
+      {"bad version", "GET / HTTP/9.9\r\n\r\n"},
+      {"space in target", "GET /a b HTTP/1.1\r\n\r\n"},
+      {"no method", " / HTTP/1.1\r\n\r\n"},
+      {"long uri", "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\n\r\n"},
+      {"post with body",
+       "POST /files/metrics.csv HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"},
+      {"delete", "DELETE /files/metrics.csv HTTP/1.1\r\n\r\n"},
+      {"bad range",
+       "GET /files/metrics.csv HTTP/1.1\r\nRange: bytes=z-q\r\n"
+       "Connection: close\r\n\r\n"},
+      {"binary",
+       std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) +
+           "\r\n\r\n"},
+      {"bad percent", "GET /files/%zz HTTP/1.1\r\nConnection: close\r\n\r\n"},
+  };
+  for (const auto& [name, request] : requests) {
+    auto reply = RawHttp(port_, request, absl::Seconds(8));
+    if (reply.ok()) {
+      EXPECT_GE(reply->status, 400) << name;
+      EXPECT_LT(reply->status, 500) << name;
+    } else {
+      // Closing on bytes that are not HTTP at all is fine too; a crash is
+      // not, which ExpectServing() below would show.
+      EXPECT_TRUE(name == "binary") << name << ": " << reply.status();
+    }
+  }
+  EXPECT_TRUE(fs::exists(root_ / "metrics.csv")) << "read-only";
+  ExpectServing();
+}
+
+TEST_F(LiveServerTest, StreamsMjpegPicturesThatChange) {
+  StartServer();
+  const int fd = ConnectToPort(port_);
+  ASSERT_GE(fd, 0);
+  const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(request.size()));
+  const std::string raw = ReadFor(fd, absl::Seconds(2));
+  close(fd);
+  EXPECT_TRUE(absl::StartsWith(raw, "HTTP/1.1 200"));
+  EXPECT_TRUE(absl::StrContains(
+      raw, "Content-Type: multipart/x-mixed-replace; boundary=frame"));
+  // Pictures, each a JPEG; at 10 per second there are several in 2 s.
+  std::vector<std::string> jpegs;
+  size_t at = 0;
+  while ((at = raw.find("\xff\xd8", at)) != std::string::npos) {
+    const size_t end = raw.find("\xff\xd9", at);
+    if (end == std::string::npos) break;
+    jpegs.push_back(raw.substr(at, end + 2 - at));
+    at = end + 2;
+  }
+  ASSERT_GE(jpegs.size(), 3u) << raw.size() << " bytes";
+  auto first = DecodeJpeg(jpegs.front());
+  auto last = DecodeJpeg(jpegs.back());
+  ASSERT_TRUE(first.ok() && last.ok());
+  EXPECT_EQ(first->width(), 160);
+  EXPECT_NE(first->at(80, 60).r, last->at(80, 60).r) << "the picture moves";
+  EXPECT_TRUE(StreamsDrain(absl::Seconds(5)));
+
+  auto frame = HttpGet(port_, "/frame.jpg");
+  ASSERT_TRUE(frame.ok());
+  EXPECT_EQ(frame->status, 200);
+  EXPECT_EQ(frame->headers["content-type"], "image/jpeg");
+  EXPECT_TRUE(DecodeJpeg(frame->body).ok());
+}
+
+TEST_F(LiveServerTest, AClientThatNeverReadsIsDroppedAndBlocksNobody) {
+  LiveServerOptions options;
+  options.io_timeout = absl::Seconds(1);
+  options.send_buffer_bytes = 8192;  // Fills in a second or two.
+  StartServer(options);
+  // Asks for the stream, then never reads: its socket buffers fill up.
+  const int stuck = ConnectToPort(port_);
+  ASSERT_GE(stuck, 0);
+  int small = 4096;
+  setsockopt(stuck, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+  const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
+  send(stuck, request.data(), request.size(), MSG_NOSIGNAL);
+  // Another connects and sends nothing at all.
+  const int silent = ConnectToPort(port_);
+  ASSERT_GE(silent, 0);
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(server_->streams(), 1);
+  // Meanwhile everyone else is served promptly.
+  for (int i = 0; i < 5; ++i) {
+    const absl::Time start = absl::Now();
+    ExpectServing();
+    EXPECT_LT(absl::Now() - start, absl::Milliseconds(900));
+  }
+  // The stuck stream is dropped once a picture cannot be written in time,
+  // and the silent client is closed.
+  EXPECT_TRUE(StreamsDrain(absl::Seconds(20))) << server_->streams();
+  const std::string rest = ReadFor(silent, absl::Seconds(5));
+  char byte;
+  EXPECT_EQ(read(silent, &byte, 1), 0) << "closed by the server";
+  close(stuck);
+  close(silent);
+  ExpectServing();
+}
+
+TEST_F(LiveServerTest, FiftyClientsConnectingAndDroppingLeaveItServing) {
+  StartServer();
+  std::vector<std::thread> clients;
+  std::atomic<int> connected{0};
+  for (int i = 0; i < 50; ++i) {
+    clients.emplace_back([this, i, &connected] {
+      const int fd = ConnectToPort(port_);
+      if (fd < 0) return;
+      ++connected;
+      std::string request;
+      switch (i % 5) {
+        case 0:
+          request = "";
+          break;  // Connect and go.
+        case 1:
+          request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
+          break;
+        case 2:
+          request = "GET /files/videos/a%20b.mp4 HTTP/1.1\r\n\r\n";
+          break;
+        case 3:
+          request = "GET /status.json HT";
+          break;  // Half a request.
+        case 4:
+          request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+          break;
+      }
+      send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+      if (i % 2 == 0) ReadFor(fd, absl::Milliseconds(100), 1000);
+      close(fd);  // Mid-reply, often.
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(connected.load(), 50);
+  ExpectServing();
+  EXPECT_TRUE(StreamsDrain(absl::Seconds(15))) << server_->streams();
+  auto status = HttpGet(port_, "/status.json");
+  ASSERT_TRUE(status.ok());
+  EXPECT_TRUE(absl::StrContains(status->body, "\"viewers\":0"));
+}
+
+TEST_F(LiveServerTest, ViewersBeyondTheLimitGet503) {
+  LiveServerOptions options;
+  options.max_viewers = 2;
+  options.max_connections = 4;
+  StartServer(options);
+  std::vector<int> fds;
+  const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (int i = 0; i < 2; ++i) {
+    fds.push_back(ConnectToPort(port_));
+    send(fds.back(), request.data(), request.size(), MSG_NOSIGNAL);
+    EXPECT_TRUE(absl::StartsWith(ReadFor(fds.back(), absl::Milliseconds(500)),
+                                 "HTTP/1.1 200"));
+  }
+  auto third = HttpGet(port_, "/stream.mjpg");
+  ASSERT_TRUE(third.ok()) << third.status();
+  EXPECT_EQ(third->status, 503);
+  EXPECT_TRUE(absl::StrContains(third->body, "--live_max_viewers"));
+  ExpectServing();  // The page and files still have workers.
+  for (int fd : fds) close(fd);
+  EXPECT_TRUE(StreamsDrain(absl::Seconds(10)));
+}
+
+TEST_F(LiveServerTest, StopEndsOpenStreamsPromptly) {
+  StartServer();
+  const int fd = ConnectToPort(port_);
+  const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
+  send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  ReadFor(fd, absl::Milliseconds(300));
+  const absl::Time start = absl::Now();
+  server_->Stop();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(7));
+  close(fd);
+}
+
+TEST_F(LiveServerTest, StartRefusesBadOptionsAndABusyPort) {
+  auto feed = LiveFeed::Create(LiveFeedOptions());
+  ASSERT_TRUE(feed.ok());
+  LiveServerOptions options;
+  options.root_dir = (base_ / "missing").string();
+  auto missing = LiveServer::Start(options, feed->get(), &board_);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("not a directory"),
+            std::string::npos);
+  options.root_dir = root_.string();
+  auto first = LiveServer::Start(options, feed->get(), &board_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  options.port = (*first)->port();
+  auto busy = LiveServer::Start(options, feed->get(), &board_);
+  ASSERT_FALSE(busy.ok());
+  EXPECT_NE(busy.status().message().find("in use"), std::string::npos)
+      << busy.status();
+  options.port = 0;
+  options.host = "203.0.113.7";  // TEST-NET-3: not ours.
+  EXPECT_FALSE(LiveServer::Start(options, feed->get(), &board_).ok());
+}
+
+TEST(ResolveServedPathTest, KeepsInsideTheRoot) {
+  EXPECT_TRUE(absl::IsPermissionDenied(
+      ResolveServedPath("/tmp", "../etc/passwd").status()));
+  EXPECT_TRUE(absl::IsPermissionDenied(
+      ResolveServedPath("/tmp", std::string("a\0b", 3)).status()));
+  EXPECT_TRUE(absl::IsNotFound(
+      ResolveServedPath("/tmp", "surely-not-here-42").status()));
+  EXPECT_EQ(ContentTypeOf("x/y.WEBM"), "video/webm");
+  EXPECT_EQ(ContentTypeOf("model.ckpt"), "application/octet-stream");
+}
+
+}  // namespace
+}  // namespace rl

@@ -1,0 +1,145 @@
+#include "rl/live/live_view.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rl/core/status_macros.h"
+
+namespace rl {
+
+absl::StatusOr<LiveAddress> ParseLiveAddress(absl::string_view text) {
+  const auto invalid = [&text](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--live='", text, "': ", why,
+        "; expected HOST:PORT, :PORT or PORT (e.g. --live=8080, "
+        "--live=127.0.0.1:8080, --live=0.0.0.0:8080 to be reachable from "
+        "other machines, port 0 for any free port)"));
+  };
+  LiveAddress address;
+  address.host = "127.0.0.1";
+  absl::string_view port_text = text;
+  if (absl::StartsWith(text, "[")) {
+    const size_t close = text.find(']');
+    if (close == absl::string_view::npos || close + 1 >= text.size() ||
+        text[close + 1] != ':') {
+      return invalid("an IPv6 host needs brackets and a port, [::1]:8080");
+    }
+    address.host = std::string(text.substr(1, close - 1));
+    port_text = text.substr(close + 2);
+  } else if (const size_t colon = text.rfind(':');
+             colon != absl::string_view::npos) {
+    if (text.find(':') != colon) {
+      return invalid("IPv6 hosts go in brackets, [::1]:8080");
+    }
+    if (colon > 0) address.host = std::string(text.substr(0, colon));
+    port_text = text.substr(colon + 1);
+  }
+  if (address.host.empty()) return invalid("empty host");
+  if (port_text.empty() || port_text.size() > 5 ||
+      !std::all_of(port_text.begin(), port_text.end(),
+                   [](char c) { return absl::ascii_isdigit(c); }) ||
+      !absl::SimpleAtoi(port_text, &address.port) || address.port > 65535) {
+    return invalid("the port must be a number 0..65535");
+  }
+  return address;
+}
+
+bool IsLoopbackHost(absl::string_view host) {
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+absl::StatusOr<std::unique_ptr<LiveView>> LiveView::Start(
+    const LiveOptions& options, const std::string& root_dir,
+    std::ostream* log) {
+  RL_ASSIGN_OR_RETURN(LiveAddress address, ParseLiveAddress(options.address));
+  LiveFeedOptions feed_options;
+  feed_options.render_backend = options.render_backend;
+  feed_options.egl_device = options.egl_device;
+  feed_options.max_fps = options.fps;
+  LiveServerOptions server_options;
+  server_options.host = address.host;
+  server_options.port = address.port;
+  server_options.root_dir = root_dir;
+  server_options.max_viewers = options.max_viewers;
+  if (options.max_viewers < 1 || options.max_viewers > 256) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--live_max_viewers must be 1..256, got ", options.max_viewers));
+  }
+  // Room for the page, status polls and files next to the streams.
+  server_options.max_connections = options.max_viewers + 16;
+  std::unique_ptr<LiveView> view(new LiveView());
+  RL_ASSIGN_OR_RETURN(view->feed_, LiveFeed::Create(feed_options));
+  RL_ASSIGN_OR_RETURN(
+      view->server_,
+      LiveServer::Start(server_options, view->feed_.get(), &view->board_));
+  if (!IsLoopbackHost(address.host) && log != nullptr) {
+    *log << "warning: the live view listens on " << view->url()
+         << ": anyone who can reach this port can watch the run and read "
+            "its run directory (there is no password); use "
+            "--live=127.0.0.1:PORT and an SSH tunnel to keep it private\n"
+         << std::flush;
+  }
+  return view;
+}
+
+LiveView::~LiveView() {
+  if (server_ != nullptr) server_->Stop();
+  feed_.reset();
+}
+
+void LiveView::Draw(const std::vector<const Env*>& envs,
+                    const std::vector<OverlayInfo>& overlays) {
+  if (envs.empty()) return;
+  feed_->Offer(DrawEnvGrid(envs, overlays));
+}
+
+Canvas DrawEnvGrid(const std::vector<const Env*>& envs,
+                   const std::vector<OverlayInfo>& overlays) {
+  const int n = static_cast<int>(envs.size());
+  const EnvSpec& spec = envs[0]->spec();
+  const int width = spec.render_width, height = spec.render_height;
+  Canvas tile(width, height);
+  if (n == 1) {
+    envs[0]->Draw(&tile);
+    if (!overlays.empty()) DrawOverlay(overlays[0], OverlayOptions(), &tile);
+    return tile;
+  }
+  const int columns = static_cast<int>(std::ceil(std::sqrt(n)));
+  const int rows = (n + columns - 1) / columns;
+  Canvas grid(columns * width, rows * height, Color{40, 40, 40, 255});
+  OverlayOptions overlay_options;
+  // The grid is scaled down about `columns` times on the way to the page.
+  overlay_options.text_height = std::max(10.0f, height / 20.0f) * columns;
+  for (int i = 0; i < n; ++i) {
+    tile.Clear(kWhite);
+    envs[i]->Draw(&tile);
+    if (i < static_cast<int>(overlays.size())) {
+      DrawOverlay(overlays[i], overlay_options, &tile);
+    }
+    const float x = static_cast<float>((i % columns) * width);
+    const float y = static_cast<float>((i / columns) * height);
+    grid.DrawCanvas(tile, {x, y}, 1.0f);
+  }
+  // Separators, about two pixels wide once scaled down.
+  const Color line{40, 40, 40, 255};
+  for (int c = 1; c < columns; ++c) {
+    grid.DrawLine(
+        {static_cast<float>(c * width), 0},
+        {static_cast<float>(c * width), static_cast<float>(rows * height)},
+        2.0f * columns, line);
+  }
+  for (int r = 1; r < rows; ++r) {
+    grid.DrawLine(
+        {0, static_cast<float>(r * height)},
+        {static_cast<float>(columns * width), static_cast<float>(r * height)},
+        2.0f * columns, line);
+  }
+  return grid;
+}
+
+}  // namespace rl

@@ -1,0 +1,99 @@
+// LiveView: watch a run while it goes, in a browser or a notebook cell. It
+// bundles what a run binary needs for --live=HOST:PORT: the picture feed
+// (live_feed.h), the board of facts (live_board.h), the HTTP server
+// (live_server.h), and the learner-side drawing of one env or a grid of
+// lockstep envs with their overlays.
+//
+// The learner calls ShowEnvs() wherever it steps; it returns at once (one
+// atomic load) unless someone watches and a picture is due.
+//
+// Example:
+//   LiveOptions options;
+//   options.address = "127.0.0.1:8080";
+//   RL_ASSIGN_OR_RETURN(auto live, LiveView::Start(options, run_dir,
+//   &std::cerr)); std::cout << "live view: " << live->url() << "\n";
+//   live->board().SetRun("CartPole-v1 / ppo", 50000);
+//   ... per step:  live->ShowEnvs({env.get()}, {overlay});
+#ifndef RL_LIVE_LIVE_VIEW_H_
+#define RL_LIVE_LIVE_VIEW_H_
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "rl/canvas/canvas.h"
+#include "rl/envs/env.h"
+#include "rl/live/live_board.h"
+#include "rl/live/live_feed.h"
+#include "rl/live/live_server.h"
+#include "rl/render/overlay.h"
+
+namespace rl {
+
+struct LiveOptions {
+  // "HOST:PORT", ":PORT" or "PORT" (host 127.0.0.1); "[::1]:PORT" for IPv6.
+  // Port 0 picks a free one (see LiveView::url()).
+  std::string address;
+  double fps = 10;       // Live pictures per second at most.
+  int max_viewers = 16;  // Live picture streams at once.
+  std::string render_backend = "llvmpipe";
+  int egl_device = -1;
+};
+
+struct LiveAddress {
+  std::string host;
+  int port = 0;
+};
+
+// Parses --live's value; errors say what a valid one looks like.
+absl::StatusOr<LiveAddress> ParseLiveAddress(absl::string_view text);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopbackHost(absl::string_view host);
+
+class LiveView {
+ public:
+  // Checks the options, starts the feed and the server (serving `root_dir`
+  // read-only under /files/). A host that is not loopback gets a warning on
+  // `log`: whoever reaches the port sees the run and its files.
+  static absl::StatusOr<std::unique_ptr<LiveView>> Start(
+      const LiveOptions& options, const std::string& root_dir,
+      std::ostream* log);
+  ~LiveView();  // Stops the server, then the feed.
+
+  // If someone watches and a picture is due: draws `envs` (one, or a grid
+  // of them in order, each with its overlay if `overlays` has one) and
+  // hands the canvas to the feed. Otherwise returns at once.
+  void ShowEnvs(const std::vector<const Env*>& envs,
+                const std::vector<OverlayInfo>& overlays) {
+    if (feed_->Wanted()) Draw(envs, overlays);
+  }
+  bool wanted() const { return feed_->Wanted(); }
+
+  LiveBoard& board() { return board_; }
+  LiveFeed& feed() { return *feed_; }
+  LiveServer& server() { return *server_; }
+  std::string url() const { return server_->url(); }
+
+ private:
+  LiveView() = default;
+  void Draw(const std::vector<const Env*>& envs,
+            const std::vector<OverlayInfo>& overlays);
+
+  LiveBoard board_;
+  std::unique_ptr<LiveFeed> feed_;
+  std::unique_ptr<LiveServer> server_;
+};
+
+// The canvas ShowEnvs() draws: one env at its preferred size, or a grid of
+// ceil(sqrt(n)) columns of them with thin separators; overlay text is scaled
+// with the grid so it stays legible once the picture is scaled down.
+Canvas DrawEnvGrid(const std::vector<const Env*>& envs,
+                   const std::vector<OverlayInfo>& overlays);
+
+}  // namespace rl
+
+#endif  // RL_LIVE_LIVE_VIEW_H_
