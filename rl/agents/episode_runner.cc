@@ -334,6 +334,8 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
   };
   RunSummary run;
   StepResult result;
+  LiveEpisodes live(options.live, spec.id,
+                    absl::StrCat(options.agent, " agent, seed ", options.seed));
   for (int episode = 0; episode < options.episodes && !stopped(); ++episode) {
     EpisodeSummary summary;
     summary.episode = episode;
@@ -342,6 +344,7 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
     Observation observation = env->Reset(
         episode == 0 ? std::optional<uint64_t>(options.seed) : std::nullopt);
     absl::Status status = videos->OnReset(*env, episode);
+    live.OnReset(*env, episode);
     while (status.ok() && !env->episode_over() && !stopped()) {
       const Action action = agent->Act(observation);
       status = env->Step(action, &result);
@@ -354,6 +357,7 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
       summary.terminated = result.terminated;
       summary.truncated = result.truncated;
       status = videos->OnStep(*env, result);
+      live.OnStep(*env, result.reward);
     }
     // On an error the video in progress is closed by the session's
     // destructor: what was recorded stays playable.
@@ -366,8 +370,11 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
                            summary.steps);
     flush_video_log();
     run.episodes.push_back(std::move(summary));
+    live.OnEpisodeEnd();
+    live.AddVideos(videos->videos());
   }
   RL_RETURN_IF_ERROR(videos->Finish(stopped() ? "stopped" : "run ended"));
+  live.AddVideos(videos->videos());
   flush_video_log();
   for (EpisodeSummary& summary : run.episodes) {
     summary.frames = videos->FramesOfEpisode(summary.episode);

@@ -38,6 +38,7 @@
 #include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/envs/env.h"
+#include "rl/live/live_view.h"
 #include "rl/record/gallery.h"
 #include "rl/record/recorder.h"
 #include "rl/record/sidecar.h"
@@ -75,6 +76,8 @@ struct RunOptions {
   // When set and it becomes true, the run stops after the current step: the
   // current video is finished and the gallery written.
   const std::atomic<bool>* stop_requested = nullptr;
+  // Optional, the caller's (serving video_dir): shows the episodes live.
+  LiveView* live = nullptr;
 };
 
 struct EpisodeSummary {
@@ -167,7 +170,7 @@ class VideoSession {
   std::ostream* const log_;
   std::unique_ptr<Renderer> renderer_;  // Made for the first video.
   std::string gl_renderer_;
-  std::string backend_name_;  // The backend auto chose, or the one named.
+  std::string backend_name_;   // The backend auto chose, or the one named.
   double episode_return_ = 0;  // For the overlay.
   Canvas canvas_;
   Frame frame_;

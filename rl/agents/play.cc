@@ -25,6 +25,7 @@
 #include "rl/agents/episode_runner.h"
 #include "rl/agents/trainer.h"
 #include "rl/envs/env.h"
+#include "rl/live/live_flags.h"
 #include "rl/record/trigger.h"
 
 ABSL_FLAG(std::string, checkpoint, "",
@@ -135,6 +136,17 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << session.status().message() << "\n";
     return absl::IsInvalidArgument(session.status()) ? 2 : 1;
   }
+  auto live =
+      rl::StartLiveViewFromFlags(video.video_dir, video.render_backend,
+                                 /*egl_device=*/-1, std::cout, std::cerr);
+  if (!live.ok()) {
+    std::cerr << "error: " << live.status().message() << "\n";
+    return absl::IsInvalidArgument(live.status()) ? 2 : 1;
+  }
+  rl::LiveEpisodes watch(
+      live->get(), env_id,
+      absl::StrCat(checkpoint->header.agent, " after ",
+                   checkpoint->header.steps, " steps (greedy)"));
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
 
@@ -152,6 +164,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < episodes && !stop_requested.load(); ++i) {
     e.Reset(rl::EpisodeSeed(video.seed, -1, i), &observation);
     if (absl::Status s = (*session)->OnReset(e, i); !s.ok()) return fail(s);
+    watch.OnReset(e, i);
     double total = 0;
     int64_t length = 0;
     while (!e.episode_over() && length < max_steps && !stop_requested.load()) {
@@ -161,10 +174,13 @@ int main(int argc, char** argv) {
       if (absl::Status s = (*session)->OnStep(e, step); !s.ok()) {
         return fail(s);
       }
+      watch.OnStep(e, step.reward);
       total += step.reward;
       ++length;
       observation.swap(step.observation);
     }
+    watch.OnEpisodeEnd();
+    watch.AddVideos((*session)->videos());
     std::cout << "episode " << i << ": return " << total << ", " << length
               << " steps\n";
     sum += total;
@@ -175,6 +191,8 @@ int main(int argc, char** argv) {
       !s.ok()) {
     return fail(s);
   }
+  watch.AddVideos((*session)->videos());
+  if (*live != nullptr) (*live)->board().SetState("finished");
   std::cout << "played " << played << " episode(s) of " << env_id
             << ", mean return " << (played > 0 ? sum / played : 0) << "; wrote "
             << (*session)->videos().size() << " video(s) and "

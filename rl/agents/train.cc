@@ -41,6 +41,7 @@
 #include "rl/agents/hyperparams.h"
 #include "rl/agents/training_run.h"
 #include "rl/envs/env.h"
+#include "rl/live/live_flags.h"
 #include "rl/record/recorder.h"
 #include "rl/record/trigger.h"
 #include "rl/render/render_backend.h"
@@ -307,6 +308,14 @@ int main(int argc, char** argv) {
         training.flags[std::string(flag->Name())] = flag->CurrentValue();
       }
     }
+    auto live =
+        rl::StartLiveViewFromFlags(training.run_dir, options.render_backend,
+                                   options.egl_device, std::cout, std::cerr);
+    if (!live.ok()) {
+      std::cerr << "error: " << live.status().message() << "\n";
+      return absl::IsInvalidArgument(live.status()) ? 2 : 1;
+    }
+    training.live = live->get();
     auto summary = rl::RunTraining(training, std::cout);
     if (!summary.ok()) {
       std::cerr << "error: " << summary.status().message() << "\n";
@@ -333,6 +342,14 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  auto live =
+      rl::StartLiveViewFromFlags(options.video_dir, options.render_backend,
+                                 options.egl_device, std::cout, std::cerr);
+  if (!live.ok()) {
+    std::cerr << "error: " << live.status().message() << "\n";
+    return absl::IsInvalidArgument(live.status()) ? 2 : 1;
+  }
+  options.live = live->get();
   auto run = rl::PlayEpisodes(options, std::cout);
   if (!run.ok()) {
     std::cerr << "error: " << run.status().message() << "\n";

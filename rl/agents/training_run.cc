@@ -185,6 +185,11 @@ class Run {
   absl::Status Evaluate(int64_t milestone);
   absl::Status SaveCheckpoint(const std::string& path);
   absl::Status WritePage(bool running);
+  void StartLive();
+  void ShowTraining();
+  void SetLiveState(const std::string& state) {
+    if (options_.live != nullptr) options_.live->board().SetState(state);
+  }
   void CollectVideos(VideoSession* session, const std::string& kind,
                      const std::string& subdir, size_t* seen, int64_t step);
   void Progress(bool force);
@@ -213,11 +218,15 @@ class Run {
   Clock::time_point last_progress_ = Clock::now() - std::chrono::hours(1);
   Clock::time_point last_page_ = Clock::now();
   std::deque<double> recent_returns_;
+  // For the live view's overlays: each lockstep env's episode so far.
+  std::vector<double> live_returns_;
+  std::vector<int64_t> live_steps_;
   bool progress_on_line_ = false;
   int64_t last_progress_step_ = -1;
 };
 
 void Run::CleanUpAfterError() {
+  SetLiveState("failed (see the console)");
   if (trainer_ == nullptr) return;
   if (train_videos_ != nullptr) train_videos_->Finish("error").IgnoreError();
   if (eval_videos_ != nullptr) eval_videos_->Finish("error").IgnoreError();
@@ -367,6 +376,53 @@ void Run::Print(const std::string& text) {
   out_.flush();
 }
 
+void Run::StartLive() {
+  if (options_.live == nullptr) return;
+  live_returns_.assign(trainer_->num_envs(), 0);
+  live_steps_.assign(trainer_->num_envs(), 0);
+  LiveBoard& board = options_.live->board();
+  board.SetRun(absl::StrCat(env_id_, " / ", agent_, " / seed ",
+                            trainer_->options().seed),
+               options_.steps);
+  // A resumed run shows its whole curve.
+  for (const CurvePoint& point : curve_) {
+    board.AddEpisode(point.step, point.episode_return);
+  }
+  for (const EvalPoint& point : summary_.evals) {
+    board.AddEval(point.step, point.mean_return, point.std_return);
+  }
+  for (const PageVideo& video : summary_.videos) {
+    board.AddVideo({video.kind, video.file, video.episode, video.step, 0,
+                    video.video_return, ""});
+  }
+  board.SetProgress(trainer_->steps(),
+                    static_cast<int64_t>(trainer_->episodes().size()));
+  board.SetState("training");
+}
+
+void Run::ShowTraining() {
+  LiveView& live = *options_.live;
+  if (!live.wanted()) return;
+  const int n = trainer_->num_envs();
+  live.board().SetProgress(trainer_->steps(),
+                           static_cast<int64_t>(trainer_->episodes().size()));
+  std::vector<const Env*> envs(n);
+  std::vector<OverlayInfo> overlays(n);
+  for (int i = 0; i < n; ++i) {
+    envs[i] = &trainer_->env(i);
+    OverlayInfo& overlay = overlays[i];
+    overlay.env_id = n == 1 ? env_id_ : absl::StrCat("env ", i);
+    overlay.episode = static_cast<int>(trainer_->env_episode(i));
+    overlay.step = static_cast<int>(live_steps_[i]);
+    overlay.episode_return = live_returns_[i];
+    if (n == 1) {
+      overlay.label = absl::StrCat("training step ", trainer_->steps(), " of ",
+                                   options_.steps);
+    }
+  }
+  live.ShowEnvs(envs, overlays);
+}
+
 void Run::CollectVideos(VideoSession* session, const std::string& kind,
                         const std::string& subdir, size_t* seen, int64_t step) {
   if (session == nullptr) return;
@@ -384,6 +440,11 @@ void Run::CollectVideos(VideoSession* session, const std::string& kind,
     video.video_return = record.video_return;
     video.episode = record.episode;
     summary_.videos.push_back(video);
+    if (options_.live != nullptr) {
+      options_.live->board().AddVideo({kind, video.file, video.episode, step,
+                                       record.frames, record.video_return,
+                                       record.ended});
+    }
     absl::Status status = videos_csv_.Append(
         absl::StrCat(video.step, ",", kind, ",", video.episode, ",",
                      FormatNumber(video.video_return), ",", video.file));
@@ -450,8 +511,14 @@ absl::Status Run::Evaluate(int64_t milestone) {
   std::vector<double> returns;
   Observation observation;
   StepResult step;
+  SetLiveState(absl::StrCat("evaluating at step ", milestone));
+  OverlayInfo overlay;
+  overlay.env_id = env_id_;
   for (int i = 0; i < options_.eval_episodes && !StopRequested(); ++i) {
     const bool record = i == 0 && eval_videos_ != nullptr;
+    overlay.episode = i;
+    overlay.label = absl::StrCat("evaluation at step ", milestone, ", episode ",
+                                 i + 1, " of ", options_.eval_episodes);
     env->Reset(EpisodeSeed(seed, -1, i), &observation);
     if (record) {
       RL_RETURN_IF_ERROR(eval_videos_->OnReset(
@@ -466,6 +533,11 @@ absl::Status Run::Evaluate(int64_t milestone) {
       total += step.reward;
       ++length;
       observation.swap(step.observation);
+      if (options_.live != nullptr && options_.live->wanted()) {
+        overlay.step = static_cast<int>(length);
+        overlay.episode_return = total;
+        options_.live->ShowEnvs({env.get()}, {overlay});
+      }
     }
     if (record) {
       RL_RETURN_IF_ERROR(
@@ -486,6 +558,11 @@ absl::Status Run::Evaluate(int64_t milestone) {
   }
   point.std_return = std::sqrt(point.std_return / returns.size());
   summary_.evals.push_back(point);
+  SetLiveState("training");
+  if (options_.live != nullptr) {
+    options_.live->board().AddEval(point.step, point.mean_return,
+                                   point.std_return);
+  }
   RL_RETURN_IF_ERROR(evals_csv_.Append(
       absl::StrCat(milestone, ",", FormatNumber(point.mean_return), ",",
                    FormatNumber(point.std_return), ",", returns.size())));
@@ -528,12 +605,17 @@ absl::Status Run::WritePage(bool running) {
 
 absl::StatusOr<TrainingSummary> Run::Go() {
   RL_RETURN_IF_ERROR(Setup());
+  StartLive();
   const int64_t eval_every = options_.eval_every > 0
                                  ? options_.eval_every
                                  : std::max<int64_t>(1, options_.steps / 5);
 
   TrainerHooks hooks;
   hooks.on_reset = [&](int index, const Env& env) -> absl::Status {
+    if (options_.live != nullptr) {
+      live_returns_[index] = 0;
+      live_steps_[index] = 0;
+    }
     if (index != 0) return absl::OkStatus();
     env0_started_ = true;
     RL_RETURN_IF_ERROR(train_videos_->OnReset(env, trainer_->env_episode(0)));
@@ -543,6 +625,11 @@ absl::StatusOr<TrainingSummary> Run::Go() {
   };
   hooks.on_step = [&](int index, const Env& env,
                       const StepResult& result) -> absl::Status {
+    if (options_.live != nullptr) {
+      live_returns_[index] += result.reward;
+      ++live_steps_[index];
+      if (index == trainer_->num_envs() - 1) ShowTraining();
+    }
     if (index != 0 || !env0_started_) return absl::OkStatus();
     RL_RETURN_IF_ERROR(train_videos_->OnStep(env, result));
     CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
@@ -563,6 +650,10 @@ absl::StatusOr<TrainingSummary> Run::Go() {
     }
     RL_RETURN_IF_ERROR(metrics_.Append(row));
     curve_.push_back({record.step, record.episode_return});
+    if (options_.live != nullptr) {
+      options_.live->board().AddEpisode(record.step, record.episode_return);
+      options_.live->board().SetProgress(record.step, record.episode + 1);
+    }
     recent_returns_.push_back(record.episode_return);
     if (recent_returns_.size() > 20) recent_returns_.pop_front();
     if (SecondsSince(last_page_) >= 2) RL_RETURN_IF_ERROR(WritePage(true));
@@ -583,6 +674,7 @@ absl::StatusOr<TrainingSummary> Run::Go() {
         trainer_->Run(std::min(next_eval, options_.steps), hooks));
   }
   summary_.stopped = StopRequested();
+  SetLiveState(summary_.stopped ? "stopping" : "finishing");
   RL_RETURN_IF_ERROR(
       train_videos_->Finish(summary_.stopped ? "stopped" : "run ended"));
   CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
@@ -595,6 +687,10 @@ absl::StatusOr<TrainingSummary> Run::Go() {
   summary_.steps = trainer_->steps();
   summary_.episodes = static_cast<int64_t>(trainer_->episodes().size());
   RL_RETURN_IF_ERROR(WritePage(/*running=*/false));
+  if (options_.live != nullptr) {
+    options_.live->board().SetProgress(summary_.steps, summary_.episodes);
+    SetLiveState(summary_.stopped ? "stopped" : "finished");
+  }
   Progress(true);
   if (progress_on_line_) out_ << "\n";
   return summary_;

@@ -41,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "rl/agents/episode_runner.h"
 #include "rl/agents/trainer.h"
+#include "rl/live/live_view.h"
 
 namespace rl {
 
@@ -68,6 +69,11 @@ struct TrainingRunOptions {
   // The command line, for config.json.
   std::map<std::string, std::string> flags;
   const std::atomic<bool>* stop_requested = nullptr;
+  // Optional (the caller's, started on run_dir): shows the run as it goes,
+  // the envs being trained (a grid of them for PPO's lockstep envs, the
+  // evaluation env during evaluations), the curve and the videos. Costs an
+  // atomic load a step while nobody watches (rl/live/live_view.h).
+  LiveView* live = nullptr;
 };
 
 struct PageVideo {

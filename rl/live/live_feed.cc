@@ -135,9 +135,14 @@ absl::Status LiveFeed::RenderAndEncode(const Canvas& canvas, Picture* picture) {
         std::max(2, static_cast<int>(canvas.height() * scale) & ~1);
     RenderBackendOptions backend_options;
     backend_options.egl_device = options_.egl_device;
-    RL_ASSIGN_OR_RETURN(
-        std::unique_ptr<RenderBackend> backend,
-        RenderBackends().Create(options_.render_backend, backend_options));
+    // "auto" is resolved once: its choice (and its notice) stays for the
+    // renderers made when the canvas size changes.
+    RL_ASSIGN_OR_RETURN(std::unique_ptr<RenderBackend> backend,
+                        RenderBackends().Create(resolved_backend_.empty()
+                                                    ? options_.render_backend
+                                                    : resolved_backend_,
+                                                backend_options));
+    resolved_backend_ = backend->name();
     RendererOptions renderer_options;
     renderer_options.width = width;
     renderer_options.height = height;

@@ -134,6 +134,7 @@ class LiveFeed {
   std::unique_ptr<Renderer> renderer_;
   std::unique_ptr<JpegEncoder> encoder_;
   int canvas_width_ = 0, canvas_height_ = 0;
+  std::string resolved_backend_;  // What "auto" chose, once it has.
   std::thread thread_;
 };
 

@@ -155,8 +155,9 @@ async function poll() {
     document.title = s.title + " (" + s.state + ")";
     document.getElementById("title").textContent = s.title;
     document.getElementById("state").textContent =
-        `${s.state}: step ${s.step} of ${s.total_steps}, ${s.episodes} ` +
-        `episodes, ${s.viewers} watching`;
+        `${s.state}: step ${s.step}` +
+        (s.total_steps > 0 ? ` of ${s.total_steps}` : "") +
+        `, ${s.episodes} episodes, ${s.viewers} watching`;
     document.querySelector("#bar div").style.width =
         Math.min(100, 100 * s.step / Math.max(1, s.total_steps)) + "%";
     document.getElementById("picture-note").textContent =

@@ -98,6 +98,51 @@ void LiveView::Draw(const std::vector<const Env*>& envs,
   feed_->Offer(DrawEnvGrid(envs, overlays));
 }
 
+LiveEpisodes::LiveEpisodes(LiveView* live, std::string env_id,
+                           std::string label)
+    : live_(live) {
+  overlay_.env_id = std::move(env_id);
+  overlay_.label = std::move(label);
+  if (live_ != nullptr) {
+    live_->board().SetRun(absl::StrCat(overlay_.env_id, " / ", overlay_.label),
+                          0);
+    live_->board().SetState("playing");
+  }
+}
+
+void LiveEpisodes::OnReset(const Env& env, int64_t episode) {
+  overlay_.episode = static_cast<int>(episode);
+  overlay_.step = 0;
+  overlay_.episode_return = 0;
+  if (live_ != nullptr) live_->ShowEnvs({&env}, {overlay_});
+}
+
+void LiveEpisodes::OnStep(const Env& env, double reward) {
+  ++overlay_.step;
+  ++steps_;
+  overlay_.episode_return += reward;
+  if (live_ != nullptr && live_->wanted()) {
+    live_->board().SetProgress(steps_, episodes_);
+    live_->ShowEnvs({&env}, {overlay_});
+  }
+}
+
+void LiveEpisodes::OnEpisodeEnd() {
+  ++episodes_;
+  if (live_ == nullptr) return;
+  live_->board().AddEpisode(steps_, overlay_.episode_return);
+  live_->board().SetProgress(steps_, episodes_);
+}
+
+void LiveEpisodes::AddVideos(const std::vector<VideoRecord>& videos) {
+  if (live_ == nullptr) return;
+  for (; videos_listed_ < videos.size(); ++videos_listed_) {
+    const VideoRecord& v = videos[videos_listed_];
+    live_->board().AddVideo({"play", v.file, v.episode, v.last_step, v.frames,
+                             v.video_return, v.ended});
+  }
+}
+
 Canvas DrawEnvGrid(const std::vector<const Env*>& envs,
                    const std::vector<OverlayInfo>& overlays) {
   const int n = static_cast<int>(envs.size());
@@ -114,7 +159,7 @@ Canvas DrawEnvGrid(const std::vector<const Env*>& envs,
   Canvas grid(columns * width, rows * height, Color{40, 40, 40, 255});
   OverlayOptions overlay_options;
   // The grid is scaled down about `columns` times on the way to the page.
-  overlay_options.text_height = std::max(10.0f, height / 20.0f) * columns;
+  overlay_options.text_height = std::max(10.0f, height / 20.0f) * columns / 2;
   for (int i = 0; i < n; ++i) {
     tile.Clear(kWhite);
     envs[i]->Draw(&tile);

@@ -29,6 +29,7 @@
 #include "rl/live/live_board.h"
 #include "rl/live/live_feed.h"
 #include "rl/live/live_server.h"
+#include "rl/record/sidecar.h"
 #include "rl/render/overlay.h"
 
 namespace rl {
@@ -86,6 +87,36 @@ class LiveView {
   LiveBoard board_;
   std::unique_ptr<LiveFeed> feed_;
   std::unique_ptr<LiveServer> server_;
+};
+
+// The live side of a play loop (one env, episodes in a row, videos of
+// them): keeps the overlay's episode, step and return, shows the env when a
+// picture is due, puts each finished episode on the curve (at the run's
+// step count) and each new video in the list. With a null LiveView every
+// call does nothing.
+//
+// Example:
+//   LiveEpisodes watch(live.get(), "CartPole-v1", "ppo after 60000 steps");
+//   watch.OnReset(env, episode);
+//   ... after each env.Step():  watch.OnStep(env, result.reward);
+//   watch.OnEpisodeEnd();
+//   watch.AddVideos(session->videos());
+class LiveEpisodes {
+ public:
+  LiveEpisodes(LiveView* live, std::string env_id, std::string label);
+  void OnReset(const Env& env, int64_t episode);
+  void OnStep(const Env& env, double reward);
+  void OnEpisodeEnd();
+  // Lists the videos in `videos` not listed yet (files relative to the
+  // served directory).
+  void AddVideos(const std::vector<VideoRecord>& videos);
+
+ private:
+  LiveView* const live_;
+  OverlayInfo overlay_;
+  int64_t steps_ = 0;  // Over all episodes.
+  int64_t episodes_ = 0;
+  size_t videos_listed_ = 0;
 };
 
 // The canvas ShowEnvs() draws: one env at its preferred size, or a grid of

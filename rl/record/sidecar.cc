@@ -47,6 +47,10 @@ std::string JsonEscape(absl::string_view text) {
 
 std::string JsonNumber(double value) {
   if (!std::isfinite(value)) return "null";
+  // Whole numbers as such: %g would write 500 as "5e+02".
+  if (value == std::trunc(value) && std::fabs(value) < 1e15) {
+    return absl::StrFormat("%.0f", value);
+  }
   for (int precision = 1; precision < 17; ++precision) {
     std::string text = absl::StrFormat("%.*g", precision, value);
     if (std::strtod(text.c_str(), nullptr) == value) return text;

@@ -87,6 +87,9 @@ TEST(SidecarTest, JsonHasEveryFact) {
 TEST(SidecarTest, EscapesStringsAndNumbersRoundTrip) {
   EXPECT_EQ(JsonEscape("a\"b\\c\nd\x01"), "a\\\"b\\\\c\\nd\\u0001");
   EXPECT_EQ(JsonNumber(23), "23");
+  EXPECT_EQ(JsonNumber(500), "500");  // Not "5e+02".
+  EXPECT_EQ(JsonNumber(-20), "-20");
+  EXPECT_EQ(JsonNumber(1e100), "1e+100");
   EXPECT_EQ(JsonNumber(0.1), "0.1");
   EXPECT_EQ(JsonNumber(-1.5e-7), "-1.5e-07");
   EXPECT_EQ(JsonNumber(std::numeric_limits<double>::quiet_NaN()), "null");

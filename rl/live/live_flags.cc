@@ -1,0 +1,46 @@
+#include "rl/live/live_flags.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+
+ABSL_FLAG(std::string, live, "",
+          "Watch the run live in a browser: serve a page with the env's "
+          "picture, the learning curve and the videos at HOST:PORT (e.g. "
+          "8080, 127.0.0.1:8080; port 0 picks a free one). Loopback only "
+          "unless a host such as 0.0.0.0 is given. Off when empty.");
+ABSL_FLAG(double, live_fps, 10,
+          "--live: live pictures per second at most (rendered only while "
+          "someone watches).");
+ABSL_FLAG(int, live_max_viewers, 16,
+          "--live: live picture streams served at once; more get 503.");
+
+namespace rl {
+
+absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
+    const std::string& root_dir, const std::string& render_backend,
+    int egl_device, std::ostream& out, std::ostream& warnings) {
+  LiveOptions options;
+  options.address = absl::GetFlag(FLAGS_live);
+  if (options.address.empty()) return std::unique_ptr<LiveView>();
+  options.fps = absl::GetFlag(FLAGS_live_fps);
+  options.max_viewers = absl::GetFlag(FLAGS_live_max_viewers);
+  options.render_backend = render_backend;
+  options.egl_device = egl_device;
+  std::error_code error;
+  std::filesystem::create_directories(root_dir, error);
+  if (error) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "live view: cannot create ", root_dir, ": ", error.message()));
+  }
+  auto live = LiveView::Start(options, root_dir, &warnings);
+  if (!live.ok()) return live.status();
+  out << "live view: " << (*live)->url()
+      << " (open it in a browser; see the README for notebooks)\n"
+      << std::flush;
+  return live;
+}
+
+}  // namespace rl

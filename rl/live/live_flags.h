@@ -1,0 +1,27 @@
+// The live-view flags every run binary takes (train, play), in one place:
+//   --live=HOST:PORT        serve the live view there (off by default; host
+//                           127.0.0.1 unless given; port 0 picks a free one)
+//   --live_fps=10           live pictures per second at most
+//   --live_max_viewers=16   live picture streams at once
+#ifndef RL_LIVE_LIVE_FLAGS_H_
+#define RL_LIVE_LIVE_FLAGS_H_
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "rl/live/live_view.h"
+
+namespace rl {
+
+// Null when --live is not given. Otherwise starts the live view serving
+// `root_dir` (created if missing) and prints "live view: URL" to `out`
+// (warnings, e.g. for a non-loopback host, go to `warnings`).
+absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
+    const std::string& root_dir, const std::string& render_backend,
+    int egl_device, std::ostream& out, std::ostream& warnings);
+
+}  // namespace rl
+
+#endif  // RL_LIVE_LIVE_FLAGS_H_
