@@ -172,17 +172,14 @@ Canvas DrawEnvGrid(const std::vector<const Env*>& envs,
   }
   // Separators, about two pixels wide once scaled down.
   const Color line{40, 40, 40, 255};
+  const float thickness = 2.0f * columns;
   for (int c = 1; c < columns; ++c) {
-    grid.DrawLine(
-        {static_cast<float>(c * width), 0},
-        {static_cast<float>(c * width), static_cast<float>(rows * height)},
-        2.0f * columns, line);
+    grid.FillRect(c * width - thickness / 2, 0, thickness,
+                  static_cast<float>(rows * height), line);
   }
   for (int r = 1; r < rows; ++r) {
-    grid.DrawLine(
-        {0, static_cast<float>(r * height)},
-        {static_cast<float>(columns * width), static_cast<float>(r * height)},
-        2.0f * columns, line);
+    grid.FillRect(0, r * height - thickness / 2,
+                  static_cast<float>(columns * width), thickness, line);
   }
   return grid;
 }

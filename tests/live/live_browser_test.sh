@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The live view end to end, as a user meets it: a real training run serves
+# its live page (--live=127.0.0.1:0), headless Chromium opens it and proves
+# the picture moves (two screenshots differ in the env area), the learning
+# curve gains points and a listed video plays (browser_check.py, over the
+# DevTools protocol). Then the flags a user gets wrong, and Ctrl-C (SIGINT)
+# mid-run: the run stops cleanly (exit 130) with its page and metrics.
+set -uo pipefail
+train="$1"
+check="$2"
+export HOME="$TEST_TMPDIR"  # Chromium's profile and caches.
+shots="${TEST_UNDECLARED_OUTPUTS_DIR:-$TEST_TMPDIR}"
+log="$TEST_TMPDIR/train.log"
+run_dir="$TEST_TMPDIR/run"
+failures=0
+
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# Wrong flags fail before any work, saying what a good one looks like.
+for bad in "--live=http://x:80" "--live=:99999" "--live=host:port"; do
+  "$train" --steps=100 --run_dir="$TEST_TMPDIR/bad" "$bad" >"$log" 2>&1
+  code=$?
+  if [[ $code -ne 2 ]] || ! grep -qF "expected HOST:PORT" "$log"; then
+    fail "train $bad exited $code (want 2 and 'expected HOST:PORT'):"
+    cat "$log"
+  fi
+done
+
+"$train" --env=CartPole-v1 --agent=ppo --steps=2000000 --seed=1 \
+  --run_dir="$run_dir" --live=127.0.0.1:0 --render_backend=llvmpipe \
+  --eval_every=50000 --eval_episodes=1 --progress_interval=2 \
+  >"$log" 2>&1 &
+pid=$!
+trap 'kill -9 "$pid" 2>/dev/null || true' EXIT
+
+url=""
+for _ in $(seq 1 600); do
+  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$log" | head -n 1 || true)"
+  [[ -n "$url" ]] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [[ -z "$url" ]]; then
+  fail "the run printed no live view URL:"
+  cat "$log"
+  exit 1
+fi
+echo "live view at $url"
+
+if ! python3 "$check" "$url" --timeout 90 --screenshot-dir "$shots"; then
+  fail "browser checks (above)"
+fi
+
+# Ctrl-C mid-run: a clean stop, the run directory complete.
+kill -INT "$pid"
+wait "$pid"
+code=$?
+if [[ $code -ne 130 ]]; then
+  fail "after SIGINT the run exited $code (want 130):"
+  tail -n 20 "$log"
+fi
+for file in index.html metrics.csv checkpoints/latest.ckpt; do
+  [[ -s "$run_dir/$file" ]] || fail "no $run_dir/$file after the stop"
+done
+grep -q "stopped early" "$log" || fail "no 'stopped early' line in the log"
+
+if [[ $failures -gt 0 ]]; then
+  echo "$failures failure(s); the run's log:"
+  tail -n 30 "$log"
+  exit 1
+fi
+echo "PASS"
