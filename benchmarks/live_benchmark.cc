@@ -15,8 +15,6 @@
 // Results (2-core VM, 3 runs each): off 6.28k steps/s, unwatched 6.58k,
 // 1 viewer 6.67k, 10 viewers 6.49k: within the runs' spread. The feed's
 // thread (render + JPEG) takes ~6% of the second core.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,30 +32,17 @@
 #include "benchmark/benchmark.h"
 #include "rl/agents/training_run.h"
 #include "rl/live/live_view.h"
+#include "rl/live/test_util.h"
 
 namespace rl {
 namespace {
 
 constexpr int64_t kSteps = 40000;
 
-int Connect(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
-      0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // A viewer: reads the stream as fast as it comes until `done`.
 void View(int port, const std::atomic<bool>& done,
           std::atomic<int64_t>* bytes) {
-  const int fd = Connect(port);
+  const int fd = ConnectToPort(port);
   if (fd < 0) return;
   const std::string get = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
   send(fd, get.data(), get.size(), MSG_NOSIGNAL);

@@ -21,6 +21,7 @@
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
 #include "rl/record/file_util.h"
+#include "rl/record/gallery.h"
 
 namespace rl {
 namespace {
@@ -29,29 +30,6 @@ using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string PageEscape(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string JsonString(absl::string_view text) {
@@ -808,7 +786,7 @@ std::string RunPageHtml(const std::string& title,
         "r=\"6\" fill=\"%s\" fill-opacity=\"0.8\"><title>video %d (%s, "
         "step %d, return %s)</title></circle><text x=\"%.1f\" y=\"%.1f\" "
         "font-size=\"9\" text-anchor=\"middle\" fill=\"#fff\">%d</text></a>\n",
-        PageEscape(v.file), vx, vy, v.kind == "eval" ? "#a40" : "#357", i + 1,
+        HtmlEscape(v.file), vx, vy, v.kind == "eval" ? "#a40" : "#357", i + 1,
         v.kind, v.step, FormatNumber(v.video_return), vx, vy + 3, i + 1);
   }
   svg += "</svg>\n";
@@ -819,12 +797,12 @@ std::string RunPageHtml(const std::string& title,
         &html, "<meta http-equiv=\"refresh\" content=\"%.0f\">\n", refresh_s);
   }
   absl::StrAppend(
-      &html, "<title>", PageEscape(title),
+      &html, "<title>", HtmlEscape(title),
       "</title>\n<style>body{font-family:"
       "sans-serif;margin:1em}figure{display:inline-block;margin:4px;"
       "vertical-align:top}figcaption{font-size:12px}video{width:300px}"
       "</style></head><body>\n<h1>",
-      PageEscape(title), "</h1>\n<p class=\"status\">", PageEscape(status_line),
+      HtmlEscape(title), "</h1>\n<p class=\"status\">", HtmlEscape(status_line),
       "</p>\n<p>Blue line: training episode returns; orange: greedy "
       "evaluation means; numbered dots: videos (click to play).</p>\n",
       svg, "<h2>Videos in training order</h2>\n");
@@ -835,8 +813,8 @@ std::string RunPageHtml(const std::string& title,
         "<figure><video controls preload=\"metadata\" src=\"%s\"></video>"
         "<figcaption>%d. %s at step %d, episode %d, return %s "
         "(<a href=\"%s\">file</a>)</figcaption></figure>\n",
-        PageEscape(v.file), i + 1, v.kind == "eval" ? "evaluation" : "training",
-        v.step, v.episode, FormatNumber(v.video_return), PageEscape(v.file));
+        HtmlEscape(v.file), i + 1, v.kind == "eval" ? "evaluation" : "training",
+        v.step, v.episode, FormatNumber(v.video_return), HtmlEscape(v.file));
   }
   html +=
       "<p>Files: <a href=\"metrics.csv\">metrics.csv</a>, <a "

@@ -23,6 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "httplib.h"
 #include "rl/live/live_page.h"
+#include "rl/record/gallery.h"
 
 namespace rl {
 namespace {
@@ -91,32 +92,6 @@ struct OpenFile {
   ~OpenFile() { close(fd); }
   const int fd;
 };
-
-std::string HtmlEscape(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // Percent-encodes a path segment for a link.
 std::string UrlEncodeSegment(absl::string_view text) {
