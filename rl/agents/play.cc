@@ -9,12 +9,15 @@
 // Exit codes: 0 done; 2 bad flags; 3 the checkpoint cannot be used (missing,
 // not a checkpoint, corrupt, or made for another env); 1 anything else
 // (e.g. the video directory cannot be written); 130 stopped by a signal.
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -44,6 +47,9 @@ ABSL_FLAG(std::string, render_backend, "auto",
 ABSL_FLAG(std::string, recorder, "mp4", "mp4 or webm.");
 ABSL_FLAG(bool, overlay, false,
           "Draw the env id, episode, step and return into the frames.");
+ABSL_FLAG(bool, realtime, false,
+          "Step at the env's own frame rate (CartPole: 50 steps a second) "
+          "instead of as fast as possible, to watch with --live.");
 ABSL_FLAG(int64_t, max_episode_steps, 10000,
           "Stop an episode of an env without a time limit after this many "
           "steps.");
@@ -161,6 +167,10 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << status.message() << "\n";
     return 1;
   };
+  const bool realtime = absl::GetFlag(FLAGS_realtime);
+  const auto step_period =
+      std::chrono::duration<double>(1.0 / std::max(1, e.spec().render_fps));
+  auto next_step = std::chrono::steady_clock::now();
   for (int i = 0; i < episodes && !stop_requested.load(); ++i) {
     e.Reset(rl::EpisodeSeed(video.seed, -1, i), &observation);
     if (absl::Status s = (*session)->OnReset(e, i); !s.ok()) return fail(s);
@@ -168,6 +178,12 @@ int main(int argc, char** argv) {
     double total = 0;
     int64_t length = 0;
     while (!e.episode_over() && length < max_steps && !stop_requested.load()) {
+      if (realtime) {
+        next_step +=
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                step_period);
+        std::this_thread::sleep_until(next_step);
+      }
       if (absl::Status s = e.Step(a.ActGreedy(observation), &step); !s.ok()) {
         return fail(s);
       }
@@ -192,10 +208,14 @@ int main(int argc, char** argv) {
     return fail(s);
   }
   watch.AddVideos((*session)->videos());
-  if (*live != nullptr) (*live)->board().SetState("finished");
+  if (*live != nullptr) {
+    (*live)->board().SetState(stop_requested.load() ? "stopped" : "finished");
+  }
   std::cout << "played " << played << " episode(s) of " << env_id
             << ", mean return " << (played > 0 ? sum / played : 0) << "; wrote "
             << (*session)->videos().size() << " video(s) and "
             << video.video_dir << "/index.html\n";
-  return stop_requested.load() ? 130 : 0;
+  if (stop_requested.load()) return 130;
+  rl::LingerIfAsked(live->get(), stop_requested, std::cout);
+  return 0;  // The episodes were complete; Ctrl-C only ended the lingering.
 }

@@ -339,7 +339,8 @@ int main(int argc, char** argv) {
                    "and page are complete\n";
       return 130;
     }
-    return 0;
+    rl::LingerIfAsked(live->get(), stop_requested, std::cout);
+    return 0;  // The run was complete; Ctrl-C only ended the lingering.
   }
 
   auto live =
@@ -367,5 +368,7 @@ int main(int argc, char** argv) {
                  "complete\n";
     return 130;
   }
+  if (*live != nullptr) (*live)->board().SetState("finished");
+  rl::LingerIfAsked(live->get(), stop_requested, std::cout);
   return 0;
 }

@@ -1,7 +1,9 @@
 #include "rl/live/live_flags.h"
 
+#include <chrono>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +18,10 @@ ABSL_FLAG(double, live_fps, 10,
           "someone watches).");
 ABSL_FLAG(int, live_max_viewers, 16,
           "--live: live picture streams served at once; more get 503.");
+
+ABSL_FLAG(bool, live_linger, false,
+          "--live: when the run ends, keep serving the live page (the last "
+          "picture, the curve, the videos and files) until Ctrl-C.");
 
 namespace rl {
 
@@ -41,6 +47,20 @@ absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
       << " (open it in a browser; see the README for notebooks)\n"
       << std::flush;
   return live;
+}
+
+void LingerIfAsked(LiveView* live, const std::atomic<bool>& stop_requested,
+                   std::ostream& out) {
+  if (live == nullptr || !absl::GetFlag(FLAGS_live_linger) ||
+      stop_requested.load()) {
+    return;
+  }
+  out << "the run has ended; the live view stays at " << live->url()
+      << " until Ctrl-C (--live_linger)\n"
+      << std::flush;
+  while (!stop_requested.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 }  // namespace rl

@@ -3,9 +3,11 @@
 //                           127.0.0.1 unless given; port 0 picks a free one)
 //   --live_fps=10           live pictures per second at most
 //   --live_max_viewers=16   live picture streams at once
+//   --live_linger           when the run ends, keep serving until Ctrl-C
 #ifndef RL_LIVE_LIVE_FLAGS_H_
 #define RL_LIVE_LIVE_FLAGS_H_
 
+#include <atomic>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -21,6 +23,12 @@ namespace rl {
 absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
     const std::string& root_dir, const std::string& render_backend,
     int egl_device, std::ostream& out, std::ostream& warnings);
+
+// With --live_linger and a live view, after the run: says so on `out`,
+// marks the board, and serves on until `stop_requested` (Ctrl-C) becomes
+// true. Returns at once otherwise.
+void LingerIfAsked(LiveView* live, const std::atomic<bool>& stop_requested,
+                   std::ostream& out);
 
 }  // namespace rl
 

@@ -16,7 +16,7 @@ const std::string& LivePageHtml() {
   #bar { height: 4px; background: #ddd; margin-bottom: 10px; }
   #bar div { height: 4px; background: #2a7; width: 0; }
   .row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
-  #live { max-width: 100%; background: #eee; min-width: 200px; min-height: 120px; }
+  #live { max-width: min(100%, 720px); background: #eee; min-width: 200px; min-height: 120px; }
   #picture-note { color: #a40; }
   #curve { width: 100%; max-width: 900px; height: auto; border: 1px solid #ddd; }
   #curve .pt { fill: #47c; fill-opacity: .55; }

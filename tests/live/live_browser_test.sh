@@ -3,8 +3,9 @@
 # its live page (--live=127.0.0.1:0), headless Chromium opens it and proves
 # the picture moves (two screenshots differ in the env area), the learning
 # curve gains points and a listed video plays (browser_check.py, over the
-# DevTools protocol). Then the flags a user gets wrong, and Ctrl-C (SIGINT)
-# mid-run: the run stops cleanly (exit 130) with its page and metrics.
+# DevTools protocol). Then the flags a user gets wrong, Ctrl-C (SIGINT)
+# mid-run (the run stops cleanly, exit 130, with its page and metrics), and
+# --live_linger (the page outlives the run until Ctrl-C).
 set -uo pipefail
 train="$1"
 check="$2"
@@ -66,6 +67,28 @@ for file in index.html metrics.csv checkpoints/latest.ckpt; do
   [[ -s "$run_dir/$file" ]] || fail "no $run_dir/$file after the stop"
 done
 grep -q "stopped early" "$log" || fail "no 'stopped early' line in the log"
+
+# --live_linger: after a finished run the page stays, marked finished, until
+# Ctrl-C, which then exits 0 (the run was complete).
+linger_log="$TEST_TMPDIR/linger.log"
+"$train" --agent=random --episodes=2 --video_dir="$TEST_TMPDIR/play" \
+  --render_backend=llvmpipe --live=127.0.0.1:0 --live_linger \
+  >"$linger_log" 2>&1 &
+linger_pid=$!
+for _ in $(seq 1 600); do
+  grep -q "live view stays at" "$linger_log" && break
+  kill -0 "$linger_pid" 2>/dev/null || break
+  sleep 0.1
+done
+linger_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$linger_log" | head -n 1 || true)"
+state="$(python3 -c 'import json, sys, urllib.request
+print(json.load(urllib.request.urlopen(sys.argv[1] + "status.json", timeout=10))["state"])' \
+  "$linger_url" 2>&1)"
+[[ "$state" == "finished" ]] || fail "lingering page says state '$state' (want finished)"
+kill -INT "$linger_pid"
+wait "$linger_pid"
+code=$?
+[[ $code -eq 0 ]] || fail "Ctrl-C while lingering exited $code (want 0): $(cat "$linger_log")"
 
 if [[ $failures -gt 0 ]]; then
   echo "$failures failure(s); the run's log:"
