@@ -62,11 +62,22 @@ TrainingRunOptions Options(const fs::path& run_dir) {
   return options;
 }
 
-// Every kind of client at once, in a loop, until `done`.
-void Misbehave(int port, const std::atomic<bool>& done,
+enum class Clients {
+  kTraversal,   // ../ and %2e%2e requests for /etc/passwd.
+  kNonReading,  // Asks for the stream and never reads it.
+  kFifty,       // 50 clients connecting and dropping, again and again.
+  kMalformed,   // Garbage, POST with a body, a 10 KB URI.
+  kAll,
+};
+
+// A viewer reading the stream (so pictures are made throughout), plus the
+// clients of `kind`, in a loop until `done`.
+void Misbehave(int port, Clients kind, const std::atomic<bool>& done,
                std::atomic<int>* failures, std::atomic<int>* pictures) {
+  const auto wanted = [kind](Clients k) {
+    return kind == k || kind == Clients::kAll;
+  };
   std::vector<std::thread> threads;
-  // A viewer that reads the stream.
   threads.emplace_back([&, port] {
     while (!done) {
       const int fd = ConnectToPort(port);
@@ -81,64 +92,85 @@ void Misbehave(int port, const std::atomic<bool>& done,
       close(fd);
     }
   });
-  // One that asks for the stream and never reads.
-  threads.emplace_back([&, port] {
-    const int fd = ConnectToPort(port);
-    int small = 4096;
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-    const std::string get = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
-    send(fd, get.data(), get.size(), MSG_NOSIGNAL);
-    while (!done) absl::SleepFor(absl::Milliseconds(20));
-    close(fd);
-  });
-  // Traversal attempts and malformed requests.
-  threads.emplace_back([&, port] {
-    const std::vector<std::string> requests = {
+  if (wanted(Clients::kNonReading))
+    threads.emplace_back([&, port] {
+      const int fd = ConnectToPort(port);
+      int small = 4096;
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+      const std::string get = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
+      send(fd, get.data(), get.size(), MSG_NOSIGNAL);
+      while (!done) absl::SleepFor(absl::Milliseconds(20));
+      close(fd);
+    });
+  std::vector<std::string> requests;
+  if (wanted(Clients::kTraversal)) {
+    requests.push_back(
         "GET /files/%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\n"
-        "Connection: close\r\n\r\n",
-        "GET /files/../../etc/passwd HTTP/1.1\r\nConnection: close\r\n\r\n",
-        "GARBAGE\r\n\r\n",
-        "POST /files/metrics.csv HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
-        "GET /" + std::string(10000, 'x') + " HTTP/1.1\r\n\r\n",
-    };
-    while (!done) {
-      for (const std::string& request : requests) {
-        auto reply = RawHttp(port, request, absl::Seconds(3));
-        if (reply.ok() && (reply->status < 400 || reply->status >= 500 ||
-                           absl::StrContains(reply->body, "root:"))) {
-          ++*failures;
+        "Connection: close\r\n\r\n");
+    requests.push_back(
+        "GET /files/../../etc/passwd HTTP/1.1\r\nConnection: close\r\n\r\n");
+    requests.push_back(
+        "GET /files/..%2f..%2fetc/passwd HTTP/1.1\r\n"
+        "Connection: close\r\n\r\n");
+  }
+  if (wanted(Clients::kMalformed)) {
+    requests.push_back("GARBAGE\r\n\r\n");
+    requests.push_back(
+        "POST /files/metrics.csv HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
+    requests.push_back("GET /" + std::string(10000, 'x') + " HTTP/1.1\r\n\r\n");
+  }
+  if (!requests.empty())
+    threads.emplace_back([&, port] {
+      while (!done) {
+        for (const std::string& request : requests) {
+          auto reply = RawHttp(port, request, absl::Seconds(3));
+          if (reply.ok() && (reply->status < 400 || reply->status >= 500 ||
+                             absl::StrContains(reply->body, "root:"))) {
+            ++*failures;
+          }
         }
       }
-    }
-  });
-  // 50 clients connecting and dropping, again and again.
-  threads.emplace_back([&, port] {
-    while (!done) {
-      std::vector<int> fds;
-      for (int i = 0; i < 50; ++i) fds.push_back(ConnectToPort(port));
-      for (size_t i = 0; i < fds.size(); ++i) {
-        if (i % 2 == 0) {
-          const std::string half = "GET /status.js";
-          send(fds[i], half.data(), half.size(), MSG_NOSIGNAL);
+    });
+  if (wanted(Clients::kFifty))
+    threads.emplace_back([&, port] {
+      while (!done) {
+        std::vector<int> fds;
+        for (int i = 0; i < 50; ++i) fds.push_back(ConnectToPort(port));
+        for (size_t i = 0; i < fds.size(); ++i) {
+          if (i % 2 == 0) {
+            const std::string half = "GET /status.js";
+            send(fds[i], half.data(), half.size(), MSG_NOSIGNAL);
+          }
+          close(fds[i]);
         }
-        close(fds[i]);
+        absl::SleepFor(absl::Milliseconds(100));
       }
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-  });
+    });
   for (std::thread& thread : threads) thread.join();
 }
 
-TEST(LiveTrainingTest, MisbehavingClientsChangeNothingTheRunLearns) {
-  const fs::path base = std::getenv("TEST_TMPDIR");
-  std::ostringstream out;
+class LiveTrainingTest : public ::testing::TestWithParam<Clients> {
+ protected:
+  // The run without a live view, once for all cases.
+  static void SetUpTestSuite() {
+    plain_dir_ = new fs::path(fs::path(std::getenv("TEST_TMPDIR")) / "plain");
+    std::ostringstream out;
+    auto plain = RunTraining(Options(*plain_dir_), out);
+    ASSERT_TRUE(plain.ok()) << plain.status();
+    plain_ = new TrainingSummary(*plain);
+  }
+  static fs::path* plain_dir_;
+  static TrainingSummary* plain_;
+};
+fs::path* LiveTrainingTest::plain_dir_ = nullptr;
+TrainingSummary* LiveTrainingTest::plain_ = nullptr;
 
-  const fs::path plain_dir = base / "plain";
-  auto plain = RunTraining(Options(plain_dir), out);
-  ASSERT_TRUE(plain.ok()) << plain.status();
-
-  const fs::path live_dir = base / "live";
+TEST_P(LiveTrainingTest, MisbehavingClientsChangeNothingTheRunLearns) {
+  ASSERT_NE(plain_, nullptr);
+  const fs::path live_dir = fs::path(std::getenv("TEST_TMPDIR")) /
+                            absl::StrCat("live", static_cast<int>(GetParam()));
   fs::create_directories(live_dir);
+  std::ostringstream out;
   LiveOptions live_options;
   live_options.address = "127.0.0.1:0";
   live_options.render_backend = "llvmpipe";
@@ -147,7 +179,8 @@ TEST(LiveTrainingTest, MisbehavingClientsChangeNothingTheRunLearns) {
   const int port = (*live)->server().port();
   std::atomic<bool> done{false};
   std::atomic<int> failures{0}, pictures{0};
-  std::thread clients([&] { Misbehave(port, done, &failures, &pictures); });
+  std::thread clients(
+      [&] { Misbehave(port, GetParam(), done, &failures, &pictures); });
   TrainingRunOptions options = Options(live_dir);
   options.live = live->get();
   auto watched = RunTraining(options, out);
@@ -157,11 +190,11 @@ TEST(LiveTrainingTest, MisbehavingClientsChangeNothingTheRunLearns) {
   clients.join();
   ASSERT_TRUE(watched.ok()) << watched.status();
 
-  EXPECT_EQ(DeterministicMetrics(live_dir), DeterministicMetrics(plain_dir));
+  EXPECT_EQ(DeterministicMetrics(live_dir), DeterministicMetrics(*plain_dir_));
   EXPECT_GT(DeterministicMetrics(live_dir).size(), 10u);
-  ASSERT_EQ(watched->evals.size(), plain->evals.size());
-  for (size_t i = 0; i < plain->evals.size(); ++i) {
-    EXPECT_EQ(watched->evals[i].mean_return, plain->evals[i].mean_return);
+  ASSERT_EQ(watched->evals.size(), plain_->evals.size());
+  for (size_t i = 0; i < plain_->evals.size(); ++i) {
+    EXPECT_EQ(watched->evals[i].mean_return, plain_->evals[i].mean_return);
   }
   EXPECT_EQ(failures.load(), 0) << "a bad request got a non-4xx answer";
   EXPECT_GT(pictures.load(), 0) << "the viewer saw the run";
@@ -180,6 +213,27 @@ TEST(LiveTrainingTest, MisbehavingClientsChangeNothingTheRunLearns) {
   EXPECT_GT(video->body.size(), 1000u);
   EXPECT_EQ(video->headers["content-type"], "video/mp4");
 }
+
+INSTANTIATE_TEST_SUITE_P(EachKindOfClient, LiveTrainingTest,
+                         ::testing::Values(Clients::kTraversal,
+                                           Clients::kNonReading,
+                                           Clients::kFifty, Clients::kMalformed,
+                                           Clients::kAll),
+                         [](const ::testing::TestParamInfo<Clients>& info) {
+                           switch (info.param) {
+                             case Clients::kTraversal:
+                               return std::string("Traversal");
+                             case Clients::kNonReading:
+                               return std::string("NonReading");
+                             case Clients::kFifty:
+                               return std::string("FiftyConnectAndDrop");
+                             case Clients::kMalformed:
+                               return std::string("Malformed");
+                             case Clients::kAll:
+                               return std::string("AllAtOnce");
+                           }
+                           return std::string("?");
+                         });
 
 }  // namespace
 }  // namespace rl

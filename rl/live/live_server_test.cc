@@ -367,6 +367,37 @@ TEST_F(LiveServerTest, ViewersBeyondTheLimitGet503) {
   EXPECT_TRUE(StreamsDrain(absl::Seconds(10)));
 }
 
+TEST_F(LiveServerTest, HeadAndRangeRequestsOnTheStreamFreeTheirSlot) {
+  LiveServerOptions options;
+  options.max_viewers = 2;
+  options.max_connections = 4;
+  StartServer(options);
+  for (int i = 0; i < 3; ++i) {
+    auto head = RawHttp(port_, "HEAD /stream.mjpg HTTP/1.1\r\nHost: x\r\n"
+                               "Connection: close\r\n\r\n",
+                        absl::Seconds(3));
+    ASSERT_TRUE(head.ok()) << head.status();
+    EXPECT_EQ(head->status, 200);
+    auto range = RawHttp(port_, "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n"
+                                "Range: bytes=0-10\r\n"
+                                "Connection: close\r\n\r\n",
+                         absl::Seconds(1));
+    ASSERT_TRUE(range.ok()) << range.status();
+  }
+  EXPECT_TRUE(StreamsDrain(absl::Seconds(10))) << server_->streams();
+  // Both slots are free again.
+  std::vector<int> fds;
+  const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (int i = 0; i < 2; ++i) {
+    fds.push_back(ConnectToPort(port_));
+    send(fds.back(), request.data(), request.size(), MSG_NOSIGNAL);
+    EXPECT_TRUE(absl::StartsWith(ReadFor(fds.back(), absl::Milliseconds(500)),
+                                 "HTTP/1.1 200"))
+        << i;
+  }
+  for (int fd : fds) close(fd);
+}
+
 TEST_F(LiveServerTest, StopEndsOpenStreamsPromptly) {
   StartServer();
   const int fd = ConnectToPort(port_);
