@@ -32,9 +32,16 @@ void LogRenderBackendLine(const RenderBackendOptions& options,
                           absl::string_view line) {
   if (options.log) {
     options.log(line);
-  } else {
+  } else if (RenderBackends().FirstTimeLogged(line)) {
+    // Once per process: a run makes several renderers (videos, evaluation
+    // videos, the live view), and the same notice each time is noise.
     std::cerr << line << "\n" << std::flush;
   }
+}
+
+bool RenderBackendRegistry::FirstTimeLogged(absl::string_view line) {
+  absl::MutexLock lock(&mutex_);
+  return logged_.insert(std::string(line)).second;
 }
 
 const std::vector<std::string>& RenderBackendRegistry::KnownNames() {

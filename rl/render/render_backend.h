@@ -24,6 +24,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,7 +75,8 @@ struct RenderBackendOptions {
   std::function<void(absl::string_view)> log;
 };
 
-// Sends `line` to options.log, or to standard error when that is unset.
+// Sends `line` to options.log, or, when that is unset, to standard error the
+// first time this process logs that line.
 void LogRenderBackendLine(const RenderBackendOptions& options,
                           absl::string_view line);
 
@@ -122,11 +124,16 @@ class RenderBackendRegistry {
   // each backend to find out.
   std::vector<std::string> Probe(const RenderBackendOptions& options) const;
 
+  // True the first time `line` is asked about in this process: backends'
+  // notices to standard error are printed once (LogRenderBackendLine).
+  bool FirstTimeLogged(absl::string_view line);
+
  private:
   std::string NotBuiltHow(absl::string_view name) const;
 
   Registry<RenderBackend, const RenderBackendOptions&> registry_;
   mutable absl::Mutex mutex_;
+  std::set<std::string> logged_ ABSL_GUARDED_BY(mutex_);
   std::vector<std::pair<std::string, std::string>> not_built_
       ABSL_GUARDED_BY(mutex_);
 };

@@ -64,5 +64,12 @@ TEST(RenderBackendsTest, SoftwareRendererNames) {
   EXPECT_FALSE(IsSoftwareRenderer("Mesa Intel(R) UHD Graphics 620 (KBL GT2)"));
 }
 
+TEST(RenderBackendRegistryTest, LogsEachNoticeOncePerProcess) {
+  EXPECT_TRUE(RenderBackends().FirstTimeLogged("a notice only this test logs"));
+  EXPECT_FALSE(
+      RenderBackends().FirstTimeLogged("a notice only this test logs"));
+  EXPECT_TRUE(RenderBackends().FirstTimeLogged("another notice"));
+}
+
 }  // namespace
 }  // namespace rl
