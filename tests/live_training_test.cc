@@ -214,6 +214,36 @@ TEST_P(LiveTrainingTest, MisbehavingClientsChangeNothingTheRunLearns) {
   EXPECT_EQ(video->headers["content-type"], "video/mp4");
 }
 
+// A resumed run's live curve starts with the episodes before the resume.
+TEST(LiveResumeTest, ShowsTheWholeCurve) {
+  const fs::path dir = fs::path(std::getenv("TEST_TMPDIR")) / "resumed";
+  std::ostringstream out;
+  TrainingRunOptions first = Options(dir);
+  first.steps = 6000;
+  ASSERT_TRUE(RunTraining(first, out).ok());
+  const size_t before = DeterministicMetrics(dir).size() - 1;  // Header.
+  ASSERT_GT(before, 5u);
+
+  LiveOptions live_options;
+  live_options.address = "127.0.0.1:0";
+  auto live = LiveView::Start(live_options, dir.string(), &out);
+  ASSERT_TRUE(live.ok()) << live.status();
+  TrainingRunOptions second = Options(dir);
+  second.resume = (dir / "checkpoints" / "latest.ckpt").string();
+  second.live = live->get();
+  auto resumed = RunTraining(second, out);
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  const size_t all = DeterministicMetrics(dir).size() - 1;
+  ASSERT_GT(all, before);
+  auto status = HttpGet((*live)->server().port(), "/status.json");
+  ASSERT_TRUE(status.ok());
+  EXPECT_TRUE(
+      absl::StrContains(status->body, absl::StrCat("\"total_points\":", all)))
+      << "want " << all << " points (" << before
+      << " from before the resume): " << status->body.substr(0, 200);
+  EXPECT_TRUE(absl::StrContains(status->body, "\"total_steps\":12000"));
+}
+
 INSTANTIATE_TEST_SUITE_P(EachKindOfClient, LiveTrainingTest,
                          ::testing::Values(Clients::kTraversal,
                                            Clients::kNonReading,

@@ -33,11 +33,6 @@ void LiveBoard::AddVideo(const LiveVideo& video) {
   videos_.push_back(video);
 }
 
-int64_t LiveBoard::episodes_added() const {
-  absl::MutexLock lock(&mutex_);
-  return static_cast<int64_t>(points_.size());
-}
-
 std::string LiveBoard::StatusJson(int64_t since, int viewers,
                                   const std::string& picture_error) const {
   absl::MutexLock lock(&mutex_);

@@ -55,8 +55,6 @@ class LiveBoard {
   std::string StatusJson(int64_t since, int viewers,
                          const std::string& picture_error) const;
 
-  int64_t episodes_added() const;
-
  private:
   mutable absl::Mutex mutex_;
   std::string title_ ABSL_GUARDED_BY(mutex_);

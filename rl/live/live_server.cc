@@ -250,7 +250,6 @@ void LiveServer::Route() {
   httplib::Server& http = *server_;
   http.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) {
-        requests_++;
         res.set_header("X-Content-Type-Options", "nosniff");
         if (req.method == "GET" || req.method == "HEAD") {
           return httplib::Server::HandlerResponse::Unhandled;

@@ -86,9 +86,8 @@ class LiveServer {
   int port() const { return port_; }
   // "http://HOST:PORT/" (IPv6 hosts in brackets).
   std::string url() const;
-  // Live picture streams open now; requests answered so far.
+  // Live picture streams open now.
   int streams() const { return streams_.load(); }
-  int64_t requests() const { return requests_.load(); }
 
  private:
   LiveServer(const LiveServerOptions& options, LiveFeed* feed,
@@ -103,7 +102,6 @@ class LiveServer {
   std::thread thread_;
   int port_ = 0;
   std::atomic<int> streams_{0};
-  std::atomic<int64_t> requests_{0};
   bool stopped_ = false;
 };
 

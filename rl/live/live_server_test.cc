@@ -373,14 +373,16 @@ TEST_F(LiveServerTest, HeadAndRangeRequestsOnTheStreamFreeTheirSlot) {
   options.max_connections = 4;
   StartServer(options);
   for (int i = 0; i < 3; ++i) {
-    auto head = RawHttp(port_, "HEAD /stream.mjpg HTTP/1.1\r\nHost: x\r\n"
-                               "Connection: close\r\n\r\n",
+    auto head = RawHttp(port_,
+                        "HEAD /stream.mjpg HTTP/1.1\r\nHost: x\r\n"
+                        "Connection: close\r\n\r\n",
                         absl::Seconds(3));
     ASSERT_TRUE(head.ok()) << head.status();
     EXPECT_EQ(head->status, 200);
-    auto range = RawHttp(port_, "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n"
-                                "Range: bytes=0-10\r\n"
-                                "Connection: close\r\n\r\n",
+    auto range = RawHttp(port_,
+                         "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n"
+                         "Range: bytes=0-10\r\n"
+                         "Connection: close\r\n\r\n",
                          absl::Seconds(1));
     ASSERT_TRUE(range.ok()) << range.status();
   }

@@ -4,11 +4,13 @@
 # the picture moves (two screenshots differ in the env area), the learning
 # curve gains points and a listed video plays (browser_check.py, over the
 # DevTools protocol). Then the flags a user gets wrong, Ctrl-C (SIGINT)
-# mid-run (the run stops cleanly, exit 130, with its page and metrics), and
-# --live_linger (the page outlives the run until Ctrl-C).
+# mid-run (the run stops cleanly, exit 130, with its page and metrics), play
+# --live --realtime on the checkpoint it left, and --live_linger (the page
+# outlives the run until Ctrl-C).
 set -uo pipefail
 train="$1"
 check="$2"
+play="$3"
 export HOME="$TEST_TMPDIR"  # Chromium's profile and caches.
 shots="${TEST_UNDECLARED_OUTPUTS_DIR:-$TEST_TMPDIR}"
 log="$TEST_TMPDIR/train.log"
@@ -67,6 +69,48 @@ for file in index.html metrics.csv checkpoints/latest.ckpt; do
   [[ -s "$run_dir/$file" ]] || fail "no $run_dir/$file after the stop"
 done
 grep -q "stopped early" "$log" || fail "no 'stopped early' line in the log"
+
+# play --live --realtime: the trained agent's episodes are watchable while
+# they play (a fresh picture, state "playing"), then, with --live_linger,
+# the page lists both episodes and their videos.
+play_log="$TEST_TMPDIR/play.log"
+"$play" --checkpoint="$run_dir/checkpoints/latest.ckpt" --episodes=2 \
+  --video_dir="$TEST_TMPDIR/played" --render_backend=llvmpipe --realtime \
+  --max_episode_steps=100 --live=127.0.0.1:0 --live_linger \
+  >"$play_log" 2>&1 &
+play_pid=$!
+play_url=""
+for _ in $(seq 1 600); do
+  play_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$play_log" | head -n 1 || true)"
+  [[ -n "$play_url" ]] && break
+  kill -0 "$play_pid" 2>/dev/null || break
+  sleep 0.1
+done
+python3 - "$play_url" <<'PY' || fail "play --live: $(cat "$play_log")"
+import json, sys, time, urllib.request
+url = sys.argv[1]
+get = lambda path: urllib.request.urlopen(url + path, timeout=10)
+frame = get("frame.jpg").read()
+assert frame[:2] == b"\xff\xd8", "frame.jpg is not a JPEG"
+state = json.load(get("status.json"))["state"]
+assert state == "playing", "state while playing: " + state
+deadline = time.time() + 60
+while time.time() < deadline:
+    status = json.load(get("status.json"))
+    if status["state"] == "finished":
+        break
+    time.sleep(0.5)
+assert status["state"] == "finished", status["state"]
+assert status["total_points"] == 2, status
+assert len(status["videos"]) == 2, status["videos"]
+video = get("files/" + status["videos"][0]["file"]).read()
+assert len(video) > 1000, len(video)
+print("play --live: a live JPEG while playing; 2 episodes, 2 videos after")
+PY
+kill -INT "$play_pid" 2>/dev/null
+wait "$play_pid"
+code=$?
+[[ $code -eq 0 ]] || fail "play: Ctrl-C while lingering exited $code (want 0)"
 
 # --live_linger: after a finished run the page stays, marked finished, until
 # Ctrl-C, which then exits 0 (the run was complete).
