@@ -393,10 +393,6 @@ void Run::ShowTraining() {
     overlay.episode = static_cast<int>(trainer_->env_episode(i));
     overlay.step = static_cast<int>(live_steps_[i]);
     overlay.episode_return = live_returns_[i];
-    if (n == 1) {
-      overlay.label = absl::StrCat("training step ", trainer_->steps(), " of ",
-                                   options_.steps);
-    }
   }
   live.ShowEnvs(envs, overlays);
 }

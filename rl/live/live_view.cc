@@ -148,18 +148,26 @@ Canvas DrawEnvGrid(const std::vector<const Env*>& envs,
   const int n = static_cast<int>(envs.size());
   const EnvSpec& spec = envs[0]->spec();
   const int width = spec.render_width, height = spec.render_height;
+  const int columns = static_cast<int>(std::ceil(std::sqrt(n)));
+  const int rows = (n + columns - 1) / columns;
+  // Overlay text about 10 pixels high in the picture the page shows (the
+  // feed scales the canvas down to its bounds), in whole multiples of the
+  // built-in font's 10-pixel cell so it stays crisp: small enough to leave
+  // the env (and its own score line) visible, big enough to read.
+  const LiveFeedOptions bounds;
+  const double scale =
+      std::min({1.0, static_cast<double>(bounds.max_width) / (columns * width),
+                static_cast<double>(bounds.max_height) / (rows * height)});
+  OverlayOptions overlay_options;
+  overlay_options.text_height =
+      10.0f * std::max(1.0f, std::round(static_cast<float>(1 / scale)));
   Canvas tile(width, height);
   if (n == 1) {
     envs[0]->Draw(&tile);
-    if (!overlays.empty()) DrawOverlay(overlays[0], OverlayOptions(), &tile);
+    if (!overlays.empty()) DrawOverlay(overlays[0], overlay_options, &tile);
     return tile;
   }
-  const int columns = static_cast<int>(std::ceil(std::sqrt(n)));
-  const int rows = (n + columns - 1) / columns;
   Canvas grid(columns * width, rows * height, Color{40, 40, 40, 255});
-  OverlayOptions overlay_options;
-  // The grid is scaled down about `columns` times on the way to the page.
-  overlay_options.text_height = std::max(10.0f, height / 20.0f) * columns / 2;
   for (int i = 0; i < n; ++i) {
     tile.Clear(kWhite);
     envs[i]->Draw(&tile);

@@ -120,8 +120,8 @@ class LiveEpisodes {
 };
 
 // The canvas ShowEnvs() draws: one env at its preferred size, or a grid of
-// ceil(sqrt(n)) columns of them with thin separators; overlay text is scaled
-// with the grid so it stays legible once the picture is scaled down.
+// ceil(sqrt(n)) columns of them with thin separators; overlay text is sized
+// to be about 10 pixels high once the feed has scaled the picture down.
 Canvas DrawEnvGrid(const std::vector<const Env*>& envs,
                    const std::vector<OverlayInfo>& overlays);
 
