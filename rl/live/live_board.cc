@@ -35,30 +35,44 @@ void LiveBoard::AddVideo(const LiveVideo& video) {
 
 std::string LiveBoard::StatusJson(int64_t since, int viewers,
                                   const std::string& picture_error) const {
-  absl::MutexLock lock(&mutex_);
-  const int64_t total = static_cast<int64_t>(points_.size());
-  since = std::clamp<int64_t>(since, 0, total);
-  const int64_t end = std::min<int64_t>(total, since + kMaxPointsPerReply);
+  // Copy under the lock, format outside it: the learner's Add*() calls wait
+  // for a memcpy at most, never for the JSON.
+  std::string title, state;
+  int64_t total_steps, total;
+  std::vector<Point> points;
+  std::vector<Eval> evals;
+  std::vector<LiveVideo> videos;
+  {
+    absl::MutexLock lock(&mutex_);
+    title = title_;
+    state = state_;
+    total_steps = total_steps_;
+    total = static_cast<int64_t>(points_.size());
+    since = std::clamp<int64_t>(since, 0, total);
+    const int64_t end = std::min<int64_t>(total, since + kMaxPointsPerReply);
+    points.assign(points_.begin() + since, points_.begin() + end);
+    evals = evals_;
+    videos = videos_;
+  }
   std::string json = absl::StrCat(
-      "{\"title\":\"", JsonEscape(title_), "\",\"state\":\"",
-      JsonEscape(state_), "\",\"step\":", step_.load(),
-      ",\"total_steps\":", total_steps_, ",\"episodes\":", episodes_.load(),
-      ",\"viewers\":", viewers, ",\"picture_error\":\"",
-      JsonEscape(picture_error), "\",\"since\":", since,
-      ",\"total_points\":", total, ",\"points\":[");
-  for (int64_t i = since; i < end; ++i) {
-    absl::StrAppend(&json, i == since ? "" : ",", "[", points_[i].step, ",",
-                    JsonNumber(points_[i].value), "]");
+      "{\"title\":\"", JsonEscape(title), "\",\"state\":\"", JsonEscape(state),
+      "\",\"step\":", step_.load(), ",\"total_steps\":", total_steps,
+      ",\"episodes\":", episodes_.load(), ",\"viewers\":", viewers,
+      ",\"picture_error\":\"", JsonEscape(picture_error),
+      "\",\"since\":", since, ",\"total_points\":", total, ",\"points\":[");
+  for (size_t i = 0; i < points.size(); ++i) {
+    absl::StrAppend(&json, i == 0 ? "" : ",", "[", points[i].step, ",",
+                    JsonNumber(points[i].value), "]");
   }
   absl::StrAppend(&json, "],\"evals\":[");
-  for (size_t i = 0; i < evals_.size(); ++i) {
-    absl::StrAppend(&json, i == 0 ? "" : ",", "[", evals_[i].step, ",",
-                    JsonNumber(evals_[i].mean), ",", JsonNumber(evals_[i].std),
+  for (size_t i = 0; i < evals.size(); ++i) {
+    absl::StrAppend(&json, i == 0 ? "" : ",", "[", evals[i].step, ",",
+                    JsonNumber(evals[i].mean), ",", JsonNumber(evals[i].std),
                     "]");
   }
   absl::StrAppend(&json, "],\"videos\":[");
-  for (size_t i = 0; i < videos_.size(); ++i) {
-    const LiveVideo& v = videos_[i];
+  for (size_t i = 0; i < videos.size(); ++i) {
+    const LiveVideo& v = videos[i];
     absl::StrAppend(&json, i == 0 ? "" : ",", "{\"kind\":\"",
                     JsonEscape(v.kind), "\",\"file\":\"", JsonEscape(v.file),
                     "\",\"episode\":", v.episode, ",\"step\":", v.step,
