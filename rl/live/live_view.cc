@@ -66,6 +66,10 @@ absl::StatusOr<std::unique_ptr<LiveView>> LiveView::Start(
   server_options.port = address.port;
   server_options.root_dir = root_dir;
   server_options.max_viewers = options.max_viewers;
+  if (!(options.fps > 0) || options.fps > 120) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--live_fps must be more than 0 and at most 120, got ", options.fps));
+  }
   if (options.max_viewers < 1 || options.max_viewers > 256) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--live_max_viewers must be 1..256, got ", options.max_viewers));

@@ -113,6 +113,17 @@ TEST(LiveViewTest, ShowsEnvsOnlyWhileWatchedAndWarnsOffLoopback) {
   EXPECT_EQ(quiet.str(), "");
   options.address = "nonsense";
   EXPECT_FALSE(LiveView::Start(options, root, &quiet).ok());
+  options.address = "127.0.0.1:0";
+  options.fps = 0;
+  auto no_fps = LiveView::Start(options, root, &quiet);
+  ASSERT_FALSE(no_fps.ok());
+  EXPECT_TRUE(absl::StrContains(no_fps.status().message(), "--live_fps"));
+  options.fps = 10;
+  options.max_viewers = 0;
+  auto no_viewers = LiveView::Start(options, root, &quiet);
+  ASSERT_FALSE(no_viewers.ok());
+  EXPECT_TRUE(
+      absl::StrContains(no_viewers.status().message(), "--live_max_viewers"));
 }
 
 }  // namespace
