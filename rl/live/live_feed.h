@@ -50,6 +50,9 @@ namespace rl {
 class JpegEncoder;
 class Renderer;
 
+// The boundary between the parts of Picture::mjpeg_part.
+inline constexpr char kMjpegBoundary[] = "frame";
+
 struct LiveFeedOptions {
   std::string render_backend = "llvmpipe";  // See rl/render/render_backend.h.
   int egl_device = -1;
@@ -90,6 +93,10 @@ class LiveFeed {
   };
   struct Picture {
     std::shared_ptr<const std::string> jpeg;
+    // The same JPEG as one part of a multipart/x-mixed-replace stream with
+    // boundary "frame" (kMjpegBoundary): built once, sent to every viewer
+    // with one write.
+    std::shared_ptr<const std::string> mjpeg_part;
     int width = 0;
     int height = 0;
     int64_t sequence = 0;  // 1, 2, ...; 0: none yet.

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "rl/canvas/canvas.h"
@@ -39,6 +40,12 @@ TEST(LiveFeedTest, AViewerGetsTheCanvasAsAJpegAtTheCappedRate) {
   ASSERT_TRUE((*feed)->WaitForPicture(0, absl::Seconds(10), &picture))
       << (*feed)->error();
   EXPECT_EQ(picture.sequence, 1);
+  // The multipart part every stream sends: boundary, headers, the JPEG.
+  EXPECT_EQ(*picture.mjpeg_part,
+            absl::StrCat("--frame\r\nContent-Type: image/jpeg\r\n"
+                         "Content-Length: ",
+                         picture.jpeg->size(), "\r\n\r\n", *picture.jpeg,
+                         "\r\n"));
   EXPECT_EQ(picture.width, 200);
   EXPECT_EQ(picture.height, 100);
   auto frame = DecodeJpeg(*picture.jpeg);
