@@ -104,11 +104,15 @@ void LiveFeed::Work() {
       if (closed_) break;
       canvas = std::move(pending_);
     }
+    // After a failure, canvases are dropped for a while rather than trying
+    // (say, starting an X server) ten times a second.
+    if (std::chrono::steady_clock::now() < retry_after_) continue;
     Picture picture;
     absl::Status status = RenderAndEncode(*canvas, &picture);
     absl::MutexLock lock(&mutex_);
     if (!status.ok()) {
       error_ = std::string(status.message());
+      retry_after_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
       continue;
     }
     error_.clear();

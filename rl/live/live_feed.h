@@ -20,7 +20,8 @@
 // changes (e.g. from a grid of training envs to one evaluation env); the
 // picture is the canvas' size, scaled down to fit max_width x max_height.
 // A failure to render (say, the backend does not work here) is kept in
-// error() for the page to show; the run goes on.
+// error() for the page to show, and pictures are not tried again for 5 s;
+// the run goes on.
 //
 // Example:
 //   RL_ASSIGN_OR_RETURN(auto feed, LiveFeed::Create(LiveFeedOptions()));
@@ -142,6 +143,7 @@ class LiveFeed {
   std::unique_ptr<JpegEncoder> encoder_;
   int canvas_width_ = 0, canvas_height_ = 0;
   std::string resolved_backend_;  // What "auto" chose, once it has.
+  std::chrono::steady_clock::time_point retry_after_;  // After a failure.
   std::thread thread_;
 };
 

@@ -41,11 +41,11 @@ TEST(LiveFeedTest, AViewerGetsTheCanvasAsAJpegAtTheCappedRate) {
       << (*feed)->error();
   EXPECT_EQ(picture.sequence, 1);
   // The multipart part every stream sends: boundary, headers, the JPEG.
-  EXPECT_EQ(*picture.mjpeg_part,
-            absl::StrCat("--frame\r\nContent-Type: image/jpeg\r\n"
-                         "Content-Length: ",
-                         picture.jpeg->size(), "\r\n\r\n", *picture.jpeg,
-                         "\r\n"));
+  EXPECT_EQ(
+      *picture.mjpeg_part,
+      absl::StrCat("--frame\r\nContent-Type: image/jpeg\r\n"
+                   "Content-Length: ",
+                   picture.jpeg->size(), "\r\n\r\n", *picture.jpeg, "\r\n"));
   EXPECT_EQ(picture.width, 200);
   EXPECT_EQ(picture.height, 100);
   auto frame = DecodeJpeg(*picture.jpeg);
@@ -104,6 +104,23 @@ TEST(LiveFeedTest, CloseWakesWaitersAndTheyGetNothing) {
   EXPECT_FALSE(got);
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
   EXPECT_TRUE((*feed)->closed());
+}
+
+TEST(LiveFeedTest, ABackendThatFailsIsReportedAndTheFeedGoesOn) {
+  LiveFeedOptions options;
+  options.render_backend = "egl";  // No GPU here (nor in CI): it refuses.
+  auto feed = LiveFeed::Create(options);
+  ASSERT_TRUE(feed.ok()) << "only the name is checked up front";
+  (*feed)->Offer(Colored(kWhite));
+  for (int i = 0; i < 500 && (*feed)->error().empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  const std::string error = (*feed)->error();
+  if (error.empty()) GTEST_SKIP() << "egl works here: a GPU is present";
+  EXPECT_NE(error.find("EGL"), std::string::npos) << error;
+  LiveFeed::Picture picture;
+  EXPECT_FALSE((*feed)->WaitForPicture(0, absl::Milliseconds(300), &picture));
+  (*feed)->Offer(Colored(kWhite));  // Dropped for a while, no crash.
 }
 
 TEST(LiveFeedTest, RefusesBadOptionsAndUnknownBackends) {

@@ -233,7 +233,9 @@ absl::StatusOr<std::unique_ptr<LiveServer>> LiveServer::Start(
 }
 
 void LiveServer::Stop() {
-  if (stopped_ || server_ == nullptr) return;
+  // Nothing to stop (and the caller's feed stays open) if Start() failed
+  // before serving.
+  if (stopped_ || !thread_.joinable()) return;
   stopped_ = true;
   feed_->Close();  // Ends the streams' waits.
   server_->stop();

@@ -429,6 +429,7 @@ TEST_F(LiveServerTest, StartRefusesBadOptionsAndABusyPort) {
   ASSERT_FALSE(busy.ok());
   EXPECT_NE(busy.status().message().find("in use"), std::string::npos)
       << busy.status();
+  EXPECT_FALSE((*feed)->closed()) << "a failed Start leaves the feed alone";
   options.port = 0;
   options.host = "203.0.113.7";  // TEST-NET-3: not ours.
   EXPECT_FALSE(LiveServer::Start(options, feed->get(), &board_).ok());
