@@ -22,6 +22,18 @@ fail() {
   failures=$((failures + 1))
 }
 
+# wait_for LOG PID TEXT: until LOG holds TEXT (a grep -E pattern) or PID
+# exits (60 s at most); then prints the live view URL LOG holds, if any.
+wait_for() {
+  local log="$1" pid="$2" text="$3"
+  for _ in $(seq 1 600); do
+    grep -qE "$text" "$log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -o 'http://127\.0\.0\.1:[0-9]*/' "$log" | head -n 1 || true
+}
+
 # Wrong flags fail before any work, saying what a good one looks like.
 for bad in "--live=http://x:80" "--live=:99999" "--live=host:port"; do
   "$train" --steps=100 --run_dir="$TEST_TMPDIR/bad" "$bad" >"$log" 2>&1
@@ -39,13 +51,7 @@ done
 pid=$!
 trap 'kill -9 "$pid" 2>/dev/null || true' EXIT
 
-url=""
-for _ in $(seq 1 600); do
-  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$log" | head -n 1 || true)"
-  [[ -n "$url" ]] && break
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
+url="$(wait_for "$log" "$pid" "live view: ")"
 if [[ -z "$url" ]]; then
   fail "the run printed no live view URL:"
   cat "$log"
@@ -79,13 +85,7 @@ play_log="$TEST_TMPDIR/play.log"
   --max_episode_steps=100 --live=127.0.0.1:0 --live_linger \
   >"$play_log" 2>&1 &
 play_pid=$!
-play_url=""
-for _ in $(seq 1 600); do
-  play_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$play_log" | head -n 1 || true)"
-  [[ -n "$play_url" ]] && break
-  kill -0 "$play_pid" 2>/dev/null || break
-  sleep 0.1
-done
+play_url="$(wait_for "$play_log" "$play_pid" "live view: ")"
 python3 - "$play_url" <<'PY' || fail "play --live: $(cat "$play_log")"
 import json, sys, time, urllib.request
 url = sys.argv[1]
@@ -119,12 +119,7 @@ linger_log="$TEST_TMPDIR/linger.log"
   --render_backend=llvmpipe --live=127.0.0.1:0 --live_linger \
   >"$linger_log" 2>&1 &
 linger_pid=$!
-for _ in $(seq 1 600); do
-  grep -q "live view stays at" "$linger_log" && break
-  kill -0 "$linger_pid" 2>/dev/null || break
-  sleep 0.1
-done
-linger_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$linger_log" | head -n 1 || true)"
+linger_url="$(wait_for "$linger_log" "$linger_pid" "live view stays at")"
 state="$(python3 -c 'import json, sys, urllib.request
 print(json.load(urllib.request.urlopen(sys.argv[1] + "status.json", timeout=10))["state"])' \
   "$linger_url" 2>&1)"
