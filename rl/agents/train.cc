@@ -27,6 +27,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -166,6 +167,21 @@ std::string ResolveAgainstWorkingDirectory(const std::string& path) {
   // directory.
   const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
   return cwd == nullptr ? path : absl::StrCat(cwd, "/", path);
+}
+
+// --live serving `root`: the live view, null without --live; if it cannot
+// start, prints why and sets *exit_code (2 for a bad flag value, else 1).
+std::unique_ptr<rl::LiveView> StartLive(const std::string& root,
+                                        const rl::RunOptions& options,
+                                        int* exit_code) {
+  auto live = rl::StartLiveViewFromFlags(
+      root, options.render_backend, options.egl_device, std::cout, std::cerr);
+  if (!live.ok()) {
+    std::cerr << "error: " << live.status().message() << "\n";
+    *exit_code = absl::IsInvalidArgument(live.status()) ? 2 : 1;
+    return nullptr;
+  }
+  return std::move(*live);
 }
 
 }  // namespace
@@ -308,14 +324,11 @@ int main(int argc, char** argv) {
         training.flags[std::string(flag->Name())] = flag->CurrentValue();
       }
     }
-    auto live =
-        rl::StartLiveViewFromFlags(training.run_dir, options.render_backend,
-                                   options.egl_device, std::cout, std::cerr);
-    if (!live.ok()) {
-      std::cerr << "error: " << live.status().message() << "\n";
-      return absl::IsInvalidArgument(live.status()) ? 2 : 1;
-    }
-    training.live = live->get();
+    int live_error = 0;
+    std::unique_ptr<rl::LiveView> live =
+        StartLive(training.run_dir, options, &live_error);
+    if (live_error != 0) return live_error;
+    training.live = live.get();
     auto summary = rl::RunTraining(training, std::cout);
     if (!summary.ok()) {
       std::cerr << "error: " << summary.status().message() << "\n";
@@ -339,18 +352,15 @@ int main(int argc, char** argv) {
                    "and page are complete\n";
       return 130;
     }
-    rl::LingerIfAsked(live->get(), stop_requested, std::cout);
+    rl::LingerIfAsked(live.get(), stop_requested, std::cout);
     return 0;  // The run was complete; Ctrl-C only ended the lingering.
   }
 
-  auto live =
-      rl::StartLiveViewFromFlags(options.video_dir, options.render_backend,
-                                 options.egl_device, std::cout, std::cerr);
-  if (!live.ok()) {
-    std::cerr << "error: " << live.status().message() << "\n";
-    return absl::IsInvalidArgument(live.status()) ? 2 : 1;
-  }
-  options.live = live->get();
+  int live_error = 0;
+  std::unique_ptr<rl::LiveView> live =
+      StartLive(options.video_dir, options, &live_error);
+  if (live_error != 0) return live_error;
+  options.live = live.get();
   auto run = rl::PlayEpisodes(options, std::cout);
   if (!run.ok()) {
     std::cerr << "error: " << run.status().message() << "\n";
@@ -368,7 +378,7 @@ int main(int argc, char** argv) {
                  "complete\n";
     return 130;
   }
-  if (*live != nullptr) (*live)->board().SetState("finished");
-  rl::LingerIfAsked(live->get(), stop_requested, std::cout);
+  if (live != nullptr) live->board().SetState("finished");
+  rl::LingerIfAsked(live.get(), stop_requested, std::cout);
   return 0;
 }
