@@ -1,27 +1,8 @@
-// Small file helpers the recording side shares.
-//
-// Example:
-//   RL_RETURN_IF_ERROR(WriteFileAtomically("videos/index.html", html));
+// The recording side's file helpers are rl/core's (WriteFileAtomically,
+// RenameFile, ...): one implementation, safe against planted links.
 #ifndef RL_RECORD_FILE_UTIL_H_
 #define RL_RECORD_FILE_UTIL_H_
 
-#include <string>
-
-#include "absl/status/status.h"
-#include "absl/strings/string_view.h"
-
-namespace rl {
-
-// Writes `contents` to `path` through a temporary file beside it and a
-// rename, so a reader never sees half a file and a failed write leaves the
-// previous file intact. Errors name the file and the OS reason
-// (ResourceExhausted for a full disk, PermissionDenied otherwise).
-absl::Status WriteFileAtomically(const std::string& path,
-                                 absl::string_view contents);
-
-// Renames `from` to `to` (replacing `to`); errors name both and the reason.
-absl::Status RenameFile(const std::string& from, const std::string& to);
-
-}  // namespace rl
+#include "rl/core/file_util.h"
 
 #endif  // RL_RECORD_FILE_UTIL_H_
