@@ -1,5 +1,7 @@
 #include "rl/agents/checkpoint.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "rl/agents/hyperparams.h"
 #include "rl/agents/serialize.h"
+#include "rl/core/file_util.h"
 #include "rl/core/status_macros.h"
 
 namespace rl {
@@ -56,6 +59,46 @@ absl::Status ReadSpace(ByteReader* in, Space* space) {
   RL_RETURN_IF_ERROR(in->I64s(&space->shape));
   RL_RETURN_IF_ERROR(in->Floats(&space->low));
   RL_RETURN_IF_ERROR(in->Floats(&space->high));
+  return absl::OkStatus();
+}
+
+// Checks the file's first bytes (`bytes`, at least the prefix if the file
+// has it) against a file of `file_size` bytes: magic, version, size.
+absl::Status CheckPrefix(absl::string_view bytes, uint64_t file_size,
+                         const std::string& where) {
+  if (bytes.size() < sizeof(kMagic) ||
+      std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+    if (bytes.size() < sizeof(kMagic) &&
+        std::memcmp(bytes.data(), kMagic, bytes.size()) == 0) {
+      return absl::DataLossError(
+          absl::StrCat(where, ": truncated: only ", file_size, " bytes"));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat(where,
+                     ": not a headless_rl checkpoint (no HRLCKPT "
+                     "magic at the start)"));
+  }
+  if (file_size < kPrefixSize + kChecksumSize) {
+    return absl::DataLossError(absl::StrCat(
+        where, ": truncated: ", file_size,
+        " bytes, a checkpoint has at least ", kPrefixSize + kChecksumSize));
+  }
+  ByteReader prefix(bytes.substr(sizeof(kMagic), 12), where);
+  uint32_t version;
+  uint64_t body_size;
+  RL_RETURN_IF_ERROR(prefix.U32(&version));
+  RL_RETURN_IF_ERROR(prefix.U64(&body_size));
+  if (version != kCheckpointVersion) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": format version ", version, ", this build reads version ",
+        kCheckpointVersion, "; use the build that wrote it"));
+  }
+  const size_t expected = kPrefixSize + kChecksumSize;
+  if (body_size > file_size || file_size - expected != body_size) {
+    return absl::DataLossError(absl::StrCat(
+        where, ": truncated or padded: the header announces ",
+        body_size + expected, " bytes, the file has ", file_size));
+  }
   return absl::OkStatus();
 }
 
@@ -115,39 +158,8 @@ std::string EncodeCheckpoint(const Checkpoint& checkpoint) {
 absl::StatusOr<Checkpoint> DecodeCheckpoint(absl::string_view bytes,
                                             absl::string_view source) {
   const std::string where = absl::StrCat("checkpoint ", source);
-  if (bytes.size() < sizeof(kMagic) ||
-      std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
-    if (bytes.size() < sizeof(kMagic) &&
-        std::memcmp(bytes.data(), kMagic, bytes.size()) == 0) {
-      return absl::DataLossError(
-          absl::StrCat(where, ": truncated: only ", bytes.size(), " bytes"));
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat(where,
-                     ": not a headless_rl checkpoint (no HRLCKPT "
-                     "magic at the start)"));
-  }
-  if (bytes.size() < kPrefixSize + kChecksumSize) {
-    return absl::DataLossError(absl::StrCat(
-        where, ": truncated: ", bytes.size(),
-        " bytes, a checkpoint has at least ", kPrefixSize + kChecksumSize));
-  }
-  ByteReader prefix(bytes.substr(sizeof(kMagic), 12), where);
-  uint32_t version;
-  uint64_t body_size;
-  RL_RETURN_IF_ERROR(prefix.U32(&version));
-  RL_RETURN_IF_ERROR(prefix.U64(&body_size));
-  if (version != kCheckpointVersion) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": format version ", version, ", this build reads version ",
-        kCheckpointVersion, "; use the build that wrote it"));
-  }
-  const size_t expected = kPrefixSize + kChecksumSize;
-  if (body_size > bytes.size() || bytes.size() - expected != body_size) {
-    return absl::DataLossError(absl::StrCat(
-        where, ": truncated or padded: the header announces ",
-        body_size + expected, " bytes, the file has ", bytes.size()));
-  }
+  RL_RETURN_IF_ERROR(CheckPrefix(bytes, bytes.size(), where));
+  const uint64_t body_size = ReadU64At(bytes, sizeof(kMagic) + 4);
   const absl::string_view covered = bytes.substr(0, kPrefixSize + body_size);
   const uint64_t stored = ReadU64At(bytes, kPrefixSize + body_size);
   if (Fnv1a64(covered) != stored) {
@@ -185,49 +197,76 @@ absl::StatusOr<Checkpoint> DecodeCheckpoint(absl::string_view bytes,
 
 absl::Status WriteCheckpoint(const std::string& path,
                              const Checkpoint& checkpoint) {
-  const std::string bytes = EncodeCheckpoint(checkpoint);
-  const std::string temp = path + ".tmp";
-  FILE* file = std::fopen(temp.c_str(), "wb");
-  if (file == nullptr) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "cannot write checkpoint ", temp, ": ", std::strerror(errno)));
-  }
-  const bool written =
-      std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size() &&
-      std::fflush(file) == 0 && fsync(fileno(file)) == 0;
-  const int write_errno = errno;
-  if (std::fclose(file) != 0 || !written) {
-    std::remove(temp.c_str());
-    return absl::DataLossError(absl::StrCat("cannot write checkpoint ", temp,
-                                            ": ", std::strerror(write_errno)));
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int rename_errno = errno;
-    std::remove(temp.c_str());
-    return absl::DataLossError(absl::StrCat("cannot rename ", temp, " to ",
-                                            path, ": ",
-                                            std::strerror(rename_errno)));
-  }
-  return absl::OkStatus();
+  // fsync'ed before the rename: a checkpoint that says it was saved is.
+  absl::Status status =
+      WriteFileAtomically(path, EncodeCheckpoint(checkpoint), /*sync=*/true);
+  if (status.ok()) return status;
+  return absl::Status(status.code(), absl::StrCat("cannot write checkpoint: ",
+                                                  status.message()));
 }
 
 absl::StatusOr<Checkpoint> ReadCheckpoint(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
+  const std::string where = absl::StrCat("checkpoint ", path);
+  // What the path is, before anything is read: a directory, a FIFO or a
+  // device (/dev/zero) is refused at once instead of blocking or filling
+  // memory.
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) {
     if (errno == ENOENT) {
-      return absl::NotFoundError(
-          absl::StrCat("checkpoint ", path, ": no such file"));
+      return absl::NotFoundError(absl::StrCat(where, ": no such file"));
     }
-    return absl::PermissionDeniedError(absl::StrCat(
-        "checkpoint ", path, ": cannot open: ", std::strerror(errno)));
+    return absl::PermissionDeniedError(
+        absl::StrCat(where, ": cannot open: ", std::strerror(errno)));
   }
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  if (file.bad()) {
-    return absl::DataLossError(
-        absl::StrCat("checkpoint ", path, ": read error"));
+  if (S_ISDIR(info.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where,
+        " is a directory; pass a checkpoint file, e.g. "
+        "RUN_DIR/checkpoints/latest.ckpt"));
   }
-  return DecodeCheckpoint(contents.str(), path);
+  if (!S_ISREG(info.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, " is not a regular file (a pipe or a device); pass a "
+               "checkpoint file, e.g. RUN_DIR/checkpoints/latest.ckpt"));
+  }
+  const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(where, ": cannot open: ", std::strerror(errno)));
+  }
+  // Reads up to `size` bytes at the current offset into `out`.
+  auto read_bytes = [fd](size_t size, std::string* out) {
+    out->resize(size);
+    size_t done = 0;
+    while (done < size) {
+      const ssize_t n = read(fd, out->data() + done, size - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    out->resize(done);
+  };
+  struct stat opened;
+  if (fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode)) {
+    close(fd);
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, " is not a regular file"));
+  }
+  const uint64_t file_size = static_cast<uint64_t>(opened.st_size);
+  // The prefix first: magic, version and announced size are checked against
+  // the file's size before the body is read, so a large file that is not a
+  // checkpoint costs a few bytes, not its size in memory.
+  std::string bytes;
+  read_bytes(kPrefixSize, &bytes);
+  absl::Status prefix = CheckPrefix(bytes, file_size, where);
+  if (prefix.ok()) {
+    std::string rest;
+    read_bytes(file_size - bytes.size(), &rest);
+    bytes += rest;
+  }
+  close(fd);
+  RL_RETURN_IF_ERROR(prefix);
+  return DecodeCheckpoint(bytes, path);
 }
 
 absl::Status CheckCheckpointMatches(const CheckpointHeader& header,

@@ -1,5 +1,10 @@
 #include "rl/agents/checkpoint.h"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -165,6 +170,77 @@ TEST(CheckpointTest, WritesAtomically) {
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find("cannot write checkpoint"),
             std::string::npos);
+}
+
+long PeakRssKb() {
+  rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+// --resume=X where X is no checkpoint file: refused at once, in bounded
+// memory (a 3 GB file of zeros used to be read whole: 6 GB, 29 s).
+TEST(CheckpointTest, RefusesWhatIsNotACheckpointFileWithoutReadingIt) {
+  const std::string dir = TempPath("a-directory");
+  mkdir(dir.c_str(), 0755);
+  auto directory = ReadCheckpoint(dir);
+  EXPECT_EQ(directory.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(directory.status().message().find("is a directory"),
+            std::string::npos)
+      << directory.status();
+
+  const std::string fifo = TempPath("a-fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
+  auto pipe = ReadCheckpoint(fifo);  // Would block forever if opened.
+  EXPECT_EQ(pipe.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(pipe.status().message().find("not a regular file"),
+            std::string::npos)
+      << pipe.status();
+
+  auto zero = ReadCheckpoint("/dev/zero");
+  EXPECT_EQ(zero.status().code(), absl::StatusCode::kInvalidArgument);
+
+  const long rss_before = PeakRssKb();
+  const std::string zeros = TempPath("zeros.ckpt");
+  const int fd = open(zeros.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(ftruncate(fd, int64_t{3} << 30), 0);  // Sparse: no disk used.
+  close(fd);
+  auto big = ReadCheckpoint(zeros);
+  EXPECT_EQ(big.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(big.status().message().find("not a headless_rl checkpoint"),
+            std::string::npos)
+      << big.status();
+
+  // The right magic, then a size the file does not have: refused from the
+  // prefix, before the 3 GB body would be read.
+  {
+    std::string prefix = EncodeCheckpoint(Sample()).substr(0, 20);
+    const int out = open(zeros.c_str(), O_WRONLY);
+    ASSERT_EQ(pwrite(out, prefix.data(), prefix.size(), 0), 20);
+    close(out);
+  }
+  auto padded = ReadCheckpoint(zeros);
+  EXPECT_EQ(padded.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(padded.status().message().find("truncated or padded"),
+            std::string::npos)
+      << padded.status();
+  unlink(zeros.c_str());
+  EXPECT_LT(PeakRssKb() - rss_before, 64 * 1024) << "kB of peak RSS";
+}
+
+TEST(CheckpointTest, NeverWritesThroughALink) {
+  const std::string victim = TempPath("victim.txt");
+  std::ofstream(victim) << "precious";
+  const std::string path = TempPath("linked.ckpt");
+  unlink(path.c_str());
+  ASSERT_EQ(symlink(victim.c_str(), path.c_str()), 0);
+  const absl::Status status = WriteCheckpoint(path, Sample());
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  std::ifstream in(victim);
+  std::string contents;
+  in >> contents;
+  EXPECT_EQ(contents, "precious");
 }
 
 TEST(CheckpointTest, MismatchesAreNamed) {
