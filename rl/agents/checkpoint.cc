@@ -80,8 +80,8 @@ absl::Status CheckPrefix(absl::string_view bytes, uint64_t file_size,
   }
   if (file_size < kPrefixSize + kChecksumSize) {
     return absl::DataLossError(absl::StrCat(
-        where, ": truncated: ", file_size,
-        " bytes, a checkpoint has at least ", kPrefixSize + kChecksumSize));
+        where, ": truncated: ", file_size, " bytes, a checkpoint has at least ",
+        kPrefixSize + kChecksumSize));
   }
   ByteReader prefix(bytes.substr(sizeof(kMagic), 12), where);
   uint32_t version;
@@ -95,9 +95,9 @@ absl::Status CheckPrefix(absl::string_view bytes, uint64_t file_size,
   }
   const size_t expected = kPrefixSize + kChecksumSize;
   if (body_size > file_size || file_size - expected != body_size) {
-    return absl::DataLossError(absl::StrCat(
-        where, ": truncated or padded: the header announces ",
-        body_size + expected, " bytes, the file has ", file_size));
+    return absl::DataLossError(
+        absl::StrCat(where, ": truncated or padded: the header announces ",
+                     body_size + expected, " bytes, the file has ", file_size));
   }
   return absl::OkStatus();
 }
@@ -219,15 +219,16 @@ absl::StatusOr<Checkpoint> ReadCheckpoint(const std::string& path) {
         absl::StrCat(where, ": cannot open: ", std::strerror(errno)));
   }
   if (S_ISDIR(info.st_mode)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where,
-        " is a directory; pass a checkpoint file, e.g. "
-        "RUN_DIR/checkpoints/latest.ckpt"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where,
+                     " is a directory; pass a checkpoint file, e.g. "
+                     "RUN_DIR/checkpoints/latest.ckpt"));
   }
   if (!S_ISREG(info.st_mode)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, " is not a regular file (a pipe or a device); pass a "
-               "checkpoint file, e.g. RUN_DIR/checkpoints/latest.ckpt"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where,
+                     " is not a regular file (a pipe or a device); pass a "
+                     "checkpoint file, e.g. RUN_DIR/checkpoints/latest.ckpt"));
   }
   const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -49,6 +51,29 @@ absl::Status MakeDirectories(const std::string& path) {
         "video directory ", path, " exists and is not a directory"));
   }
   return absl::OkStatus();
+}
+
+// Opens and closes a recorder with `options` in a fresh temporary directory
+// (removed after), so that every option is checked by the recorder itself.
+absl::Status ProbeEncoder(const std::string& recorder,
+                          RecorderOptions options) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string dir = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
+                                 "/headless-rl-probe-XXXXXX");
+  if (mkdtemp(dir.data()) == nullptr) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot create a temporary directory ", dir, ": ",
+                     std::strerror(errno), "; set TMPDIR to a writable one"));
+  }
+  options.path = absl::StrCat(dir, "/probe.", recorder);
+  absl::Status status = [&]() -> absl::Status {
+    RL_ASSIGN_OR_RETURN(std::unique_ptr<Recorder> probe,
+                        Recorders().Create(recorder, options));
+    return probe->Close();
+  }();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+  return status;
 }
 
 std::string FormatReturn(double value) {
@@ -113,41 +138,48 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
   encoder.fps = resolved.fps;
   std::unique_ptr<VideoSession> session(new VideoSession(resolved, spec, log));
   if (session->trigger_.RecordsAnything()) {
-    // A dry run of the encoder on /dev/null: a bad option (crf, preset...)
-    // fails now, before anything is created or played.
-    encoder.path = "/dev/null";
-    encoder.queue_frames = 0;
-    RL_ASSIGN_OR_RETURN(std::unique_ptr<Recorder> probe,
-                        Recorders().Create(resolved.recorder, encoder));
-    RL_RETURN_IF_ERROR(probe->Close());
-    RL_RETURN_IF_ERROR(MakeDirectories(resolved.video_dir));
-    // Proves the directory is writable before the first episode.
-    RL_RETURN_IF_ERROR(WriteGallery(resolved.video_dir, {},
-                                    {resolved.gallery_title, resolved.embed}));
+    // A dry run of the encoder, with every option as given (the queue too),
+    // in a directory of its own: a bad option (crf, preset, queue...) fails
+    // now, before anything is created or played.
+    RL_RETURN_IF_ERROR(ProbeEncoder(resolved.recorder, encoder));
+    // The renderer now, not with the first video: a backend that cannot
+    // start (egl without a GPU) fails before anything is written.
+    RL_RETURN_IF_ERROR(session->MakeRenderer());
   }
   return session;
 }
 
+absl::Status VideoSession::Prepare() {
+  if (!trigger_.RecordsAnything()) return absl::OkStatus();
+  RL_RETURN_IF_ERROR(MakeDirectories(options_.video_dir));
+  // Proves the directory is writable before the first episode.
+  return WriteGallery(options_.video_dir, gallery_,
+                      {options_.gallery_title, options_.embed});
+}
+
+absl::Status VideoSession::MakeRenderer() {
+  RenderBackendOptions backend_options;
+  backend_options.egl_device = options_.egl_device;
+  RL_ASSIGN_OR_RETURN(
+      std::unique_ptr<RenderBackend> backend,
+      RenderBackends().Create(options_.render_backend, backend_options));
+  gl_renderer_ = backend->gl_renderer();
+  backend_name_ = backend->name();
+  RendererOptions renderer_options;
+  renderer_options.width = options_.width;
+  renderer_options.height = options_.height;
+  // The encoders' own format: the renderer converts during readback
+  // (SIMD on the CPU, or a shader on a GPU) and the recorder passes the
+  // planes straight through, as //benchmarks:report measures.
+  renderer_options.format = PixelFormat::kYuv420p;
+  RL_ASSIGN_OR_RETURN(renderer_,
+                      Renderer::Create(std::move(backend), renderer_options));
+  return absl::OkStatus();
+}
+
 absl::Status VideoSession::Start(int64_t episode) {
   if (recorder_ != nullptr) RL_RETURN_IF_ERROR(Close("next video"));
-  if (renderer_ == nullptr) {
-    RenderBackendOptions backend_options;
-    backend_options.egl_device = options_.egl_device;
-    RL_ASSIGN_OR_RETURN(
-        std::unique_ptr<RenderBackend> backend,
-        RenderBackends().Create(options_.render_backend, backend_options));
-    gl_renderer_ = backend->gl_renderer();
-    backend_name_ = backend->name();
-    RendererOptions renderer_options;
-    renderer_options.width = options_.width;
-    renderer_options.height = options_.height;
-    // The encoders' own format: the renderer converts during readback
-    // (SIMD on the CPU, or a shader on a GPU) and the recorder passes the
-    // planes straight through, as //benchmarks:report measures.
-    renderer_options.format = PixelFormat::kYuv420p;
-    RL_ASSIGN_OR_RETURN(renderer_,
-                        Renderer::Create(std::move(backend), renderer_options));
-  }
+  if (renderer_ == nullptr) RL_RETURN_IF_ERROR(MakeRenderer());
   RecorderOptions encoder = options_.encoder;
   encoder.path = absl::StrCat(options_.video_dir, "/",
                               RecordingFileStem(prefix_, episode, steps_), ".",
@@ -211,12 +243,24 @@ absl::Status VideoSession::Capture(const Env& env, double reward,
 absl::Status VideoSession::Close(absl::string_view why) {
   std::unique_ptr<Recorder> recorder = std::move(recorder_);
   RL_RETURN_IF_ERROR(recorder->Close());
-  const std::string stem = VideoFileStem(
-      prefix_, current_.episode, current_.first_step, current_.last_step);
-  current_.file = absl::StrCat(stem, ".", options_.recorder);
+  std::string stem = VideoFileStem(prefix_, current_.episode,
+                                   current_.first_step, current_.last_step);
   current_.ended = std::string(why);
-  const std::string path = absl::StrCat(options_.video_dir, "/", current_.file);
-  RL_RETURN_IF_ERROR(RenameFile(current_path_, path));
+  // Never over another video (one left by an earlier part of a resumed run
+  // may have this name): the first free "-2", "-3", ... suffix instead.
+  std::string path;
+  for (int copy = 1;; ++copy) {
+    const std::string candidate =
+        copy == 1 ? stem : absl::StrCat(stem, "-", copy);
+    current_.file = absl::StrCat(candidate, ".", options_.recorder);
+    path = absl::StrCat(options_.video_dir, "/", current_.file);
+    absl::Status renamed = RenameNoReplace(current_path_, path);
+    if (renamed.ok()) {
+      stem = candidate;
+      break;
+    }
+    if (!absl::IsAlreadyExists(renamed) || copy >= 1000) return renamed;
+  }
   const std::string sidecar = absl::StrCat(stem, ".json");
   RL_RETURN_IF_ERROR(
       WriteSidecar(absl::StrCat(options_.video_dir, "/", sidecar), current_));
@@ -327,6 +371,8 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
   context.env_id = spec.id;
   RL_ASSIGN_OR_RETURN(std::unique_ptr<Agent> agent,
                       Agents().Create(options.agent, context));
+  // Everything is checked: only now is anything written.
+  RL_RETURN_IF_ERROR(videos->Prepare());
 
   auto stopped = [&options] {
     return options.stop_requested != nullptr &&

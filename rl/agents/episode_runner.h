@@ -129,13 +129,20 @@ struct VideoSessionOptions {
 
 class VideoSession {
  public:
-  // Checks the names, the schedule and the encoder options (opening nothing)
-  // and, unless nothing is to be recorded, creates the directory and an
-  // empty gallery (proving it writable). The renderer is made with the
-  // first video.
+  // Checks the names, the schedule and the encoder options (a trial
+  // encoder in a temporary directory) and, unless nothing is to be
+  // recorded, makes the renderer, so a backend that cannot start fails
+  // here. Writes nothing in video_dir: call Prepare() once every other
+  // check of the run has passed too.
   static absl::StatusOr<std::unique_ptr<VideoSession>> Create(
       const VideoSessionOptions& options, const EnvSpec& spec,
       std::ostream* log);
+  // Unless nothing is to be recorded: creates video_dir and its gallery
+  // page (proving it writable). Before the first OnReset().
+  absl::Status Prepare();
+  // The first step number in video names and sidecars: a resumed run's
+  // videos go on counting from where its earlier part stopped.
+  void ContinueStepCount(int64_t steps) { steps_ = steps; }
   // Closes a video still open, keeping its "-recording" name.
   ~VideoSession();
 
@@ -159,6 +166,7 @@ class VideoSession {
  private:
   VideoSession(const VideoSessionOptions& options, const EnvSpec& spec,
                std::ostream* log);
+  absl::Status MakeRenderer();
   absl::Status Start(int64_t episode);
   absl::Status Capture(const Env& env, double reward, bool is_step);
   absl::Status Close(absl::string_view why);
@@ -168,7 +176,7 @@ class VideoSession {
   const VideoTrigger trigger_;
   const std::string prefix_;
   std::ostream* const log_;
-  std::unique_ptr<Renderer> renderer_;  // Made for the first video.
+  std::unique_ptr<Renderer> renderer_;  // Made by Create() if recording.
   std::string gl_renderer_;
   std::string backend_name_;   // The backend auto chose, or the one named.
   double episode_return_ = 0;  // For the overlay.

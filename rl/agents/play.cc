@@ -38,7 +38,7 @@ ABSL_FLAG(std::string, env, "",
           "Env to play in; empty: the one the checkpoint was trained on. "
           "Must match the checkpoint's env and spaces.");
 ABSL_FLAG(int, episodes, 3, "Greedy evaluation episodes to play and record.");
-ABSL_FLAG(uint64_t, seed, 0, "Seed of the episodes.");
+ABSL_FLAG(int64_t, seed, 0, "Seed of the episodes, >= 0.");
 ABSL_FLAG(std::string, video_dir, "play",
           "Where the videos and index.html go; relative to the directory "
           "`bazel run` was started in.");
@@ -52,7 +52,7 @@ ABSL_FLAG(bool, realtime, false,
           "instead of as fast as possible, to watch with --live.");
 ABSL_FLAG(int64_t, max_episode_steps, 10000,
           "Stop an episode of an env without a time limit after this many "
-          "steps.");
+          "steps, >= 1.");
 
 namespace {
 
@@ -87,6 +87,17 @@ int main(int argc, char** argv) {
   const int episodes = absl::GetFlag(FLAGS_episodes);
   if (episodes < 1) {
     std::cerr << "error: --episodes must be >= 1 (got " << episodes << ")\n";
+    return 2;
+  }
+  const int64_t max_steps = absl::GetFlag(FLAGS_max_episode_steps);
+  if (max_steps < 1) {
+    std::cerr << "error: --max_episode_steps must be >= 1 (got " << max_steps
+              << ")\n";
+    return 2;
+  }
+  const int64_t seed = absl::GetFlag(FLAGS_seed);
+  if (seed < 0) {
+    std::cerr << "error: --seed must be >= 0 (got " << seed << ")\n";
     return 2;
   }
 
@@ -133,7 +144,7 @@ int main(int argc, char** argv) {
   video.record.every = 1;
   video.record.name_prefix = env_id + "-play";
   video.agent = checkpoint->header.agent;
-  video.seed = absl::GetFlag(FLAGS_seed);
+  video.seed = static_cast<uint64_t>(seed);
   video.gallery_title =
       absl::StrCat(env_id, " ", checkpoint->header.agent, " after ",
                    checkpoint->header.steps, " steps");
@@ -149,6 +160,11 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << live.status().message() << "\n";
     return absl::IsInvalidArgument(live.status()) ? 2 : 1;
   }
+  // Every check has passed: only now is anything written.
+  if (absl::Status prepared = (*session)->Prepare(); !prepared.ok()) {
+    std::cerr << "error: " << prepared.message() << "\n";
+    return 1;
+  }
   rl::LiveEpisodes watch(
       live->get(), env_id,
       absl::StrCat(checkpoint->header.agent, " after ",
@@ -156,13 +172,13 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
 
-  const int64_t max_steps = absl::GetFlag(FLAGS_max_episode_steps);
   rl::Env& e = **env;
   rl::Agent& a = **agent;
   rl::Observation observation;
   rl::StepResult step;
   double sum = 0;
   int played = 0;
+  int cut = 0;  // Episodes stopped by a signal before their end.
   auto fail = [](const absl::Status& status) {
     std::cerr << "error: " << status.message() << "\n";
     return 1;
@@ -197,6 +213,14 @@ int main(int argc, char** argv) {
     }
     watch.OnEpisodeEnd();
     watch.AddVideos((*session)->videos());
+    if (!e.episode_over() && length < max_steps) {
+      // Cut short by a signal: its return says nothing about the policy.
+      std::cout << "episode " << i << ": stopped after " << length
+                << " steps (return " << total
+                << " so far; not counted in the mean)\n";
+      ++cut;
+      break;
+    }
     std::cout << "episode " << i << ": return " << total << ", " << length
               << " steps\n";
     sum += total;
@@ -211,9 +235,10 @@ int main(int argc, char** argv) {
   if (*live != nullptr) {
     (*live)->board().SetState(stop_requested.load() ? "stopped" : "finished");
   }
-  std::cout << "played " << played << " episode(s) of " << env_id
-            << ", mean return " << (played > 0 ? sum / played : 0) << "; wrote "
-            << (*session)->videos().size() << " video(s) and "
+  std::cout << "played " << played << " episode(s) of " << env_id;
+  if (played > 0) std::cout << ", mean return " << sum / played;
+  if (cut > 0) std::cout << " (and " << cut << " cut short, not counted)";
+  std::cout << "; wrote " << (*session)->videos().size() << " video(s) and "
             << video.video_dir << "/index.html\n";
   if (stop_requested.load()) return 130;
   rl::LingerIfAsked(live->get(), stop_requested, std::cout);

@@ -31,6 +31,7 @@
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/internal/parse.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
@@ -78,7 +79,7 @@ ABSL_FLAG(bool, quiet, false, "Training: print errors only.");
 ABSL_FLAG(double, progress_interval, 10,
           "Training: seconds between progress lines when stdout is not a "
           "terminal (on a terminal the line is rewritten in place).");
-ABSL_FLAG(uint64_t, seed, 0, "Seed of the env and the agent.");
+ABSL_FLAG(int64_t, seed, 0, "Seed of the env and the agent, >= 0.");
 ABSL_FLAG(std::string, render_backend, "auto",
           "How to get an OpenGL context with no screen: egl (a GPU), "
           "llvmpipe (Mesa on the CPU, no X), glx (an X server: $DISPLAY, or a "
@@ -116,7 +117,7 @@ ABSL_FLAG(std::string, size, "",
           "(600x400 for CartPole).");
 ABSL_FLAG(int, fps, 0, "Video frame rate; 0: the env's own (50 for CartPole).");
 ABSL_FLAG(int, crf, -1,
-          "Constant quality, lower is better and larger: mp4 0..51 "
+          "Constant quality, lower is better and larger: mp4 1..51 "
           "(default 23), webm 0..63 (default 32); -1: the recorder's "
           "default.");
 ABSL_FLAG(int, bitrate, 0,
@@ -169,6 +170,38 @@ std::string ResolveAgainstWorkingDirectory(const std::string& path) {
   return cwd == nullptr ? path : absl::StrCat(cwd, "/", path);
 }
 
+// Whether --name was given on the command line (not just defaulted).
+// absl's own record of it; Debian 12's Abseil has no public accessor.
+bool Given(absl::string_view name) {
+  return absl::flags_internal::WasPresentOnCommandLine(name);
+}
+
+// Flags that belong to one recorder only: given with another, they would
+// be silently ignored, so they are refused.
+std::string RecorderFlagMismatch(const std::string& recorder) {
+  const char* mp4_only[] = {"preset"};
+  const char* webm_only[] = {"vp9_speed", "vp9_row_mt", "vp9_tile_columns"};
+  if (recorder == "webm") {
+    for (const char* flag : mp4_only) {
+      if (Given(flag)) {
+        return absl::StrCat("--", flag,
+                            " is an mp4 (x264) setting; --recorder=webm takes "
+                            "--vp9_speed, --vp9_row_mt, --vp9_tile_columns");
+      }
+    }
+  }
+  if (recorder == "mp4") {
+    for (const char* flag : webm_only) {
+      if (Given(flag)) {
+        return absl::StrCat("--", flag,
+                            " is a webm (VP9) setting; --recorder=mp4 takes "
+                            "--preset");
+      }
+    }
+  }
+  return "";
+}
+
 // --live serving `root`: the live view, null without --live; if it cannot
 // start, prints why and sets *exit_code (2 for a bad flag value, else 1).
 std::unique_ptr<rl::LiveView> StartLive(const std::string& root,
@@ -200,11 +233,36 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // Flag values that no later check would catch, refused before any work.
+  const int64_t seed = absl::GetFlag(FLAGS_seed);
+  if (seed < 0) {
+    std::cerr << "error: --seed must be >= 0 (got " << seed << ")\n";
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_steps) < 0) {
+    std::cerr << "error: --steps must be >= 0 (0: the defaults table's "
+                 "budget; got "
+              << absl::GetFlag(FLAGS_steps) << ")\n";
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_eval_every) < 0) {
+    std::cerr << "error: --eval_every must be >= 0 (0: a fifth of --steps; "
+                 "got "
+              << absl::GetFlag(FLAGS_eval_every) << ")\n";
+    return 2;
+  }
+  if (std::string mismatch =
+          RecorderFlagMismatch(absl::GetFlag(FLAGS_recorder));
+      !mismatch.empty()) {
+    std::cerr << "error: " << mismatch << "\n";
+    return 2;
+  }
+
   rl::RunOptions options;
   options.env = absl::GetFlag(FLAGS_env);
   options.agent = absl::GetFlag(FLAGS_agent);
   options.episodes = absl::GetFlag(FLAGS_episodes);
-  options.seed = absl::GetFlag(FLAGS_seed);
+  options.seed = static_cast<uint64_t>(seed);
   options.render_backend = absl::GetFlag(FLAGS_render_backend);
   options.egl_device = absl::GetFlag(FLAGS_egl_device);
   options.overlay = absl::GetFlag(FLAGS_overlay);
@@ -248,8 +306,25 @@ int main(int argc, char** argv) {
 
   const std::string agent = absl::GetFlag(FLAGS_agent);
   int64_t steps = absl::GetFlag(FLAGS_steps);
-  const bool train = steps > 0 || !absl::GetFlag(FLAGS_resume).empty() ||
+  const bool resume = !absl::GetFlag(FLAGS_resume).empty();
+  const bool train = steps > 0 || resume ||
                      (agent != "random" && rl::Agents().Contains(agent));
+  if (!resume) {
+    // The names first: a typo is reported as one, not as what it leads to.
+    for (const absl::Status& name :
+         {rl::Envs().CheckName(options.env), rl::Agents().CheckName(agent)}) {
+      if (!name.ok()) {
+        std::cerr << "error: " << name.message() << "\n";
+        return 2;
+      }
+    }
+    if (agent == "random" && !absl::GetFlag(FLAGS_hparams).empty()) {
+      std::cerr << "error: --hparams: the random agent has no "
+                   "hyper-parameters (see rl/agents/README.md for each "
+                   "agent's)\n";
+      return 2;
+    }
+  }
   if (train) {
     rl::TrainingRunOptions training;
     training.trainer.env_id = options.env;
@@ -263,8 +338,11 @@ int main(int argc, char** argv) {
     training.trainer.hyperparams = *hparams;
     training.resume =
         ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_resume));
-    if (steps == 0) steps = rl::DefaultTrainingSteps(agent, options.env);
-    if (steps <= 0) {
+    // Resuming without --steps: the run's own budget (RunTraining).
+    if (steps == 0 && !resume) {
+      steps = rl::DefaultTrainingSteps(agent, options.env);
+    }
+    if (steps <= 0 && !resume) {
       std::cerr << "error: no default step budget for " << agent << " on "
                 << options.env << "; pass --steps=N\n";
       return 2;
@@ -307,6 +385,13 @@ int main(int argc, char** argv) {
     training.tty = isatty(STDOUT_FILENO) != 0;
     training.progress_interval_s = absl::GetFlag(FLAGS_progress_interval);
     training.stop_requested = &stop_requested;
+    training.given.env = Given("env");
+    training.given.agent = Given("agent");
+    training.given.seed = Given("seed");
+    training.given.hparams = Given("hparams");
+    training.given.eval_every = Given("eval_every");
+    training.given.eval_episodes = Given("eval_episodes");
+    training.given.record_eval = Given("record_eval");
     for (const absl::CommandLineFlag* flag :
          {absl::FindCommandLineFlag("env"), absl::FindCommandLineFlag("agent"),
           absl::FindCommandLineFlag("seed"), absl::FindCommandLineFlag("steps"),
@@ -342,6 +427,10 @@ int main(int argc, char** argv) {
                 << summary->episodes << " episodes; wrote "
                 << summary->videos.size() << " video(s) and "
                 << summary->run_dir << "/index.html\n";
+      if (!summary->latest_checkpoint.empty()) {
+        std::cout << "latest checkpoint (step " << summary->steps
+                  << "): " << summary->latest_checkpoint << "\n";
+      }
       if (!summary->best_checkpoint.empty()) {
         std::cout << "best evaluation " << summary->best_eval << ": "
                   << summary->best_checkpoint << "\n";

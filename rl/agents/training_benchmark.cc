@@ -81,8 +81,10 @@ void BM_TrainRecorded(benchmark::State& state, const std::string& agent,
   video.record.every = 10;
   auto session =
       VideoSession::Create(video, (*trainer)->env(0).spec(), nullptr);
-  if (!session.ok()) {
-    state.SkipWithError(std::string(session.status().message()).c_str());
+  if (!session.ok() || !(*session)->Prepare().ok()) {
+    state.SkipWithError(session.ok()
+                            ? "cannot prepare the video directory"
+                            : std::string(session.status().message()).c_str());
     return;
   }
   int64_t episode = 0;

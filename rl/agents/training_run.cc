@@ -1,13 +1,18 @@
 #include "rl/agents/training_run.h"
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -17,7 +22,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "nlohmann/json.hpp"
+#include "rl/agents/defaults.h"
 #include "rl/agents/hyperparams.h"
+#include "rl/core/file_util.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
 #include "rl/record/file_util.h"
@@ -30,31 +38,6 @@ using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string JsonString(absl::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += absl::StrFormat("\\u%04x", c);
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string JsonObject(const std::map<std::string, std::string>& map,
-                       const std::string& indent) {
-  std::vector<std::string> items;
-  for (const auto& [key, value] : map) {
-    items.push_back(
-        absl::StrCat(indent, "  ", JsonString(key), ": ", JsonString(value)));
-  }
-  return absl::StrCat("{\n", absl::StrJoin(items, ",\n"), "\n", indent, "}");
 }
 
 std::string FormatNumber(double value) {
@@ -119,34 +102,73 @@ absl::StatusOr<std::vector<std::vector<std::string>>> TruncateCsv(
   return rows;
 }
 
+// A CSV appended row by row (one write(2) each), never through a link.
 class CsvAppender {
  public:
   absl::Status Open(const std::string& path, const std::string& header) {
-    const bool exists = std::filesystem::exists(path);
-    out_.open(path, std::ios::app);
-    if (!out_) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("cannot open ", path, " for appending"));
-    }
-    if (!exists) out_ << header << "\n";
-    out_.flush();
-    path_ = path;
+    RL_ASSIGN_OR_RETURN(file_, AppendFile::Open(path));
+    if (file_.was_empty()) RL_RETURN_IF_ERROR(file_.Append(header + "\n"));
     return absl::OkStatus();
   }
   absl::Status Append(const std::string& row) {
-    out_ << row << "\n";
-    out_.flush();
-    if (!out_) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("cannot write ", path_, " (disk full?)"));
-    }
-    return absl::OkStatus();
+    return file_.Append(row + "\n");
   }
 
  private:
-  std::ofstream out_;
-  std::string path_;
+  AppendFile file_;
 };
+
+// What a run directory holds of ours; --overwrite replaces exactly these.
+constexpr const char* kRunEntries[] = {
+    "metrics.csv", "evals.csv",   "videos.csv", "config.json",
+    "index.html",  "checkpoints", "videos"};
+
+bool Exists(const std::string& path) {
+  std::error_code error;
+  return std::filesystem::symlink_status(path, error).type() !=
+         std::filesystem::file_type::not_found;
+}
+
+// The previous part's config.json when resuming (null if unreadable).
+nlohmann::json ReadConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return nullptr;
+  nlohmann::json config = nlohmann::json::parse(in, nullptr,
+                                                /*allow_exceptions=*/false);
+  return config.is_discarded() ? nlohmann::json(nullptr) : config;
+}
+
+// A value of config.json's "run" section as an integer, if there.
+std::optional<int64_t> ConfigInt(const nlohmann::json& config,
+                                 const char* key) {
+  int64_t value = 0;
+  if (!config.is_object() || !config.contains("run") ||
+      !config["run"].is_object() || !config["run"].contains(key) ||
+      !config["run"][key].is_string() ||
+      !absl::SimpleAtoi(config["run"][key].get<std::string>(), &value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// The last step number in a video file name "...-steps-A-B.ext", or -1.
+int64_t LastStepInVideoName(const std::string& file) {
+  const size_t at = file.rfind("-steps-");
+  if (at == std::string::npos) return -1;
+  std::vector<std::string> parts =
+      absl::StrSplit(file.substr(at + 7), absl::ByAnyChar("-."));
+  int64_t last = -1;
+  if (parts.size() < 2 || !absl::SimpleAtoi(parts[1], &last)) return -1;
+  return last;
+}
+
+// Two hyper-parameter values agree if they are the same text or the same
+// number ("0.001" and "1e-3").
+bool SameValue(const std::string& a, const std::string& b) {
+  double x = 0, y = 0;
+  return a == b ||
+         (absl::SimpleAtod(a, &x) && absl::SimpleAtod(b, &y) && x == y);
+}
 
 class Run {
  public:
@@ -154,12 +176,28 @@ class Run {
       : options_(options), out_(out) {}
 
   absl::StatusOr<TrainingSummary> Go();
-  // After Go() failed: finishes the videos and writes the page without its
-  // refresh, best effort (the error is what matters).
-  void CleanUpAfterError();
+  // After Go() failed with `error`: a run that was replacing another and had
+  // not evaluated yet is removed and the old one put back; a new run that
+  // had not started is removed (so a corrected rerun is not blocked);
+  // otherwise the videos are finished and the page says the run failed and
+  // why. Best effort: the error is what matters.
+  void CleanUpAfterError(const absl::Status& error);
 
  private:
+  // Setup() checks everything first (Check*, Resolve*, the video sessions'
+  // trial encoder and renderer), then writes (WriteRunFiles).
   absl::Status Setup();
+  absl::Status CheckResumeAgrees();
+  absl::Status ResolveSettings();
+  absl::Status CheckRunDirectory();
+  absl::Status CreateVideoSessions();
+  absl::Status WriteRunFiles();
+  absl::Status LoadEarlierRows();
+  absl::Status WriteConfig();
+  absl::Status MoveOldRunAside();
+  void RemoveNewRunFiles();
+  void RestoreOldRun();
+  void DropOldRun();
   absl::Status Evaluate(int64_t milestone);
   absl::Status SaveCheckpoint(const std::string& path);
   absl::Status WritePage(bool running);
@@ -201,19 +239,38 @@ class Run {
   std::vector<int64_t> live_steps_;
   bool progress_on_line_ = false;
   int64_t last_progress_step_ = -1;
+  // The run directory before this run: whether it existed, which of our
+  // entries it held, and where --overwrite moved them ("" if not).
+  bool dir_existed_ = false;
+  std::vector<std::string> existing_entries_;
+  std::string old_run_aside_;
+  bool started_writing_ = false;
+  std::string failure_;             // Why the run failed, for the page.
+  nlohmann::json previous_config_;  // Resuming: the run's config.json.
 };
 
-void Run::CleanUpAfterError() {
+void Run::CleanUpAfterError(const absl::Status& error) {
   SetLiveState("failed (see the console)");
-  if (trainer_ == nullptr) return;
+  if (progress_on_line_) out_ << "\n";
+  if (!started_writing_) return;  // Refused before anything was written.
+  if (!old_run_aside_.empty() ||
+      (options_.resume.empty() && summary_.evals.empty())) {
+    // The new run never got going: leave the directory as it was.
+    train_videos_.reset();
+    eval_videos_.reset();
+    RemoveNewRunFiles();
+    RestoreOldRun();
+    return;
+  }
+  failure_ = std::string(error.message());
   if (train_videos_ != nullptr) train_videos_->Finish("error").IgnoreError();
   if (eval_videos_ != nullptr) eval_videos_->Finish("error").IgnoreError();
   WritePage(/*running=*/false).IgnoreError();
-  if (progress_on_line_) out_ << "\n";
 }
 
 absl::Status Run::Setup() {
-  const std::string& dir = options_.run_dir;
+  // Checks: nothing is written until all of them pass.
+  RL_RETURN_IF_ERROR(CheckNoSymlinksBelow(options_.run_dir));
   if (!options_.resume.empty()) {
     RL_ASSIGN_OR_RETURN(trainer_, Trainer::Resume(options_.resume));
   } else {
@@ -222,80 +279,225 @@ absl::Status Run::Setup() {
   env_id_ = trainer_->options().env_id;
   agent_ = trainer_->options().agent;
   start_step_ = trainer_->steps();
-  summary_.run_dir = dir;
-  if (options_.resume.empty() &&
-      std::filesystem::exists(dir + "/metrics.csv")) {
-    if (!options_.overwrite) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "run directory ", dir,
-          " already holds a run (metrics.csv); continue it with --resume=", dir,
-          "/checkpoints/latest.ckpt, choose another --run_dir, or pass "
-          "--overwrite to replace it"));
-    }
-    for (const char* name :
-         {"metrics.csv", "evals.csv", "videos.csv", "config.json", "index.html",
-          "checkpoints", "videos"}) {
-      std::error_code error;
-      std::filesystem::remove_all(absl::StrCat(dir, "/", name), error);
-      if (error) {
-        return absl::PermissionDeniedError(
-            absl::StrCat("--overwrite: cannot delete ", dir, "/", name, ": ",
-                         error.message()));
+  summary_.run_dir = options_.run_dir;
+  if (!options_.resume.empty()) {
+    previous_config_ = ReadConfig(options_.run_dir + "/config.json");
+    RL_RETURN_IF_ERROR(CheckResumeAgrees());
+  }
+  RL_RETURN_IF_ERROR(ResolveSettings());
+  RL_RETURN_IF_ERROR(CheckRunDirectory());
+  RL_RETURN_IF_ERROR(CreateVideoSessions());
+
+  // Writes.
+  started_writing_ = true;
+  if (options_.resume.empty() && options_.overwrite) {
+    RL_RETURN_IF_ERROR(MoveOldRunAside());
+  }
+  return WriteRunFiles();
+}
+
+absl::Status Run::CheckResumeAgrees() {
+  const TrainerOptions& saved = trainer_->options();
+  const TrainerOptions& asked = options_.trainer;
+  auto contradicts = [&](const char* flag, const std::string& value,
+                         const std::string& saved_value) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, "=", value, " contradicts the checkpoint ", options_.resume,
+        " (", flag, " ", saved_value,
+        "); a resumed run continues with its own settings: drop --", flag,
+        ", or start a new run without --resume"));
+  };
+  if (options_.given.env && asked.env_id != saved.env_id) {
+    return contradicts("env", asked.env_id, saved.env_id);
+  }
+  if (options_.given.agent && asked.agent != saved.agent) {
+    return contradicts("agent", asked.agent, saved.agent);
+  }
+  if (options_.given.seed && asked.seed != saved.seed) {
+    return contradicts("seed", absl::StrCat(asked.seed),
+                       absl::StrCat(saved.seed));
+  }
+  if (options_.given.hparams) {
+    for (const auto& [key, value] : asked.hyperparams) {
+      auto it = saved.hyperparams.find(key);
+      if (it == saved.hyperparams.end() || !SameValue(value, it->second)) {
+        return contradicts("hparams", absl::StrCat(key, "=", value),
+                           it == saved.hyperparams.end()
+                               ? absl::StrCat("has no ", key)
+                               : absl::StrCat(key, "=", it->second));
       }
     }
   }
+  struct Setting {
+    bool given;
+    const char* flag;
+    int64_t asked;
+  };
+  for (const Setting& setting :
+       {Setting{options_.given.eval_every, "eval_every", options_.eval_every},
+        Setting{options_.given.eval_episodes, "eval_episodes",
+                options_.eval_episodes},
+        Setting{options_.given.record_eval, "record_eval",
+                options_.record_eval ? 1 : 0}}) {
+    const std::optional<int64_t> saved_value =
+        ConfigInt(previous_config_, setting.flag);
+    if (setting.given && saved_value && *saved_value != setting.asked &&
+        !(setting.asked == 0 && std::string(setting.flag) == "eval_every")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", setting.flag, "=", setting.asked, " contradicts the run's ",
+          options_.run_dir, "/config.json (", setting.flag, " ", *saved_value,
+          "); a resumed run keeps its evaluation settings: drop --",
+          setting.flag));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Run::ResolveSettings() {
+  if (!options_.resume.empty()) {
+    // What the run ran with (config.json), where it says.
+    if (auto value = ConfigInt(previous_config_, "eval_every")) {
+      options_.eval_every = *value;
+    }
+    if (auto value = ConfigInt(previous_config_, "eval_episodes")) {
+      options_.eval_episodes = static_cast<int>(*value);
+    }
+    if (auto value = ConfigInt(previous_config_, "record_eval")) {
+      options_.record_eval = *value != 0;
+    }
+    if (options_.steps == 0) {
+      options_.steps = ConfigInt(previous_config_, "steps")
+                           .value_or(DefaultTrainingSteps(agent_, env_id_));
+    }
+    if (options_.steps <= start_step_) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the checkpoint ", options_.resume, " is at step ", start_step_,
+          options_.steps > 0 ? absl::StrCat(", at or past the budget of ",
+                                            options_.steps, " steps")
+                             : "",
+          "; pass --steps=N with N > ", start_step_,
+          " (a total) to train further"));
+    }
+  }
+  if (options_.eval_every == 0) {
+    options_.eval_every = std::max<int64_t>(1, options_.steps / 5);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Run::CheckRunDirectory() {
+  const std::string& dir = options_.run_dir;
+  dir_existed_ = Exists(dir);
+  for (const char* name : kRunEntries) {
+    if (Exists(absl::StrCat(dir, "/", name))) existing_entries_.push_back(name);
+  }
+  if (!options_.resume.empty()) return absl::OkStatus();
+  const bool holds_run =
+      Exists(dir + "/metrics.csv") || Exists(dir + "/config.json");
+  if (!holds_run || options_.overwrite) return absl::OkStatus();
+  if (!Exists(dir + "/checkpoints/latest.ckpt")) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "run directory ", dir,
+        " already holds a run that left no checkpoint (it stopped or failed "
+        "before its first evaluation); pass --overwrite to replace it, or "
+        "choose another --run_dir"));
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "run directory ", dir,
+      " already holds a run (metrics.csv); continue it with --resume=", dir,
+      "/checkpoints/latest.ckpt, choose another --run_dir, or pass "
+      "--overwrite to replace it"));
+}
+
+absl::Status Run::CreateVideoSessions() {
+  const Env& env0 = trainer_->env(0);
+  VideoSessionOptions video = options_.video;
+  video.video_dir = options_.run_dir + "/videos";
+  video.agent = agent_;
+  video.seed = trainer_->options().seed;
+  video.gallery_title = absl::StrCat(env_id_, " ", agent_, " training");
+  std::ostream* log = options_.quiet ? nullptr : &session_log_;
+  RL_ASSIGN_OR_RETURN(train_videos_,
+                      VideoSession::Create(video, env0.spec(), log));
+  if (options_.record_eval && video.record.mode != RecordMode::kNone) {
+    VideoSessionOptions eval = video;
+    eval.video_dir = options_.run_dir + "/videos/eval";
+    eval.record = VideoSchedule();
+    eval.record.mode = RecordMode::kEveryEpisodes;
+    eval.record.every = 1;
+    eval.record.name_prefix = env_id_ + "-eval";
+    eval.gallery_title = absl::StrCat(env_id_, " ", agent_, " evaluations");
+    RL_ASSIGN_OR_RETURN(eval_videos_,
+                        VideoSession::Create(eval, env0.spec(), log));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Run::MoveOldRunAside() {
+  if (existing_entries_.empty()) return absl::OkStatus();
+  std::string aside = options_.run_dir + "/.replaced-XXXXXX";
+  if (mkdtemp(aside.data()) == nullptr) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "--overwrite: cannot create ", aside, ": ", std::strerror(errno)));
+  }
+  old_run_aside_ = aside;
+  for (const std::string& name : existing_entries_) {
+    RL_RETURN_IF_ERROR(RenameFile(absl::StrCat(options_.run_dir, "/", name),
+                                  absl::StrCat(aside, "/", name)));
+  }
+  return absl::OkStatus();
+}
+
+void Run::RemoveNewRunFiles() {
+  const bool replacing = !old_run_aside_.empty();
+  for (const char* name : kRunEntries) {
+    const bool was_there =
+        std::find(existing_entries_.begin(), existing_entries_.end(), name) !=
+        existing_entries_.end();
+    // Ours to remove: whatever the new run made, never what was there
+    // before and not moved aside.
+    if (was_there && !replacing) continue;
+    std::error_code ignored;
+    std::filesystem::remove_all(absl::StrCat(options_.run_dir, "/", name),
+                                ignored);
+  }
+  if (!dir_existed_) {
+    std::error_code ignored;
+    std::filesystem::remove(options_.run_dir, ignored);  // Only if empty.
+  }
+}
+
+void Run::RestoreOldRun() {
+  if (old_run_aside_.empty()) return;
+  for (const std::string& name : existing_entries_) {
+    RenameFile(absl::StrCat(old_run_aside_, "/", name),
+               absl::StrCat(options_.run_dir, "/", name))
+        .IgnoreError();
+  }
+  std::error_code ignored;
+  std::filesystem::remove(old_run_aside_, ignored);
+  old_run_aside_.clear();
+}
+
+void Run::DropOldRun() {
+  if (old_run_aside_.empty()) return;
+  std::error_code error;
+  std::filesystem::remove_all(old_run_aside_, error);
+  if (error) {
+    Print(absl::StrCat("warning: could not delete the replaced run in ",
+                       old_run_aside_, ": ", error.message(), "\n"));
+  }
+  old_run_aside_.clear();
+}
+
+absl::Status Run::WriteRunFiles() {
+  const std::string& dir = options_.run_dir;
   RL_RETURN_IF_ERROR(MakeDirectory(dir));
   RL_RETURN_IF_ERROR(MakeDirectory(dir + "/checkpoints"));
-
   for (const auto& [key, value] : trainer_->agent().Stats()) {
     stat_keys_.push_back(key);
   }
-  // Resuming: drop what happened after the checkpoint, then append.
-  std::string header;
-  if (!options_.resume.empty()) {
-    const int64_t at = trainer_->steps();
-    RL_ASSIGN_OR_RETURN(auto metric_rows,
-                        TruncateCsv(dir + "/metrics.csv", at, &header));
-    for (const auto& row : metric_rows) {
-      CurvePoint point;
-      if (row.size() > 2 && absl::SimpleAtoi(row[0], &point.step) &&
-          absl::SimpleAtod(row[2], &point.episode_return)) {
-        curve_.push_back(point);
-      }
-    }
-    if (!header.empty()) {
-      // Keep the existing columns.
-      std::vector<std::string> columns = absl::StrSplit(header, ',');
-      stat_keys_.assign(columns.begin() + std::min<size_t>(5, columns.size()),
-                        columns.end());
-    }
-    RL_ASSIGN_OR_RETURN(auto eval_rows,
-                        TruncateCsv(dir + "/evals.csv", at, &header));
-    for (const auto& row : eval_rows) {
-      EvalPoint point;
-      if (row.size() >= 3 && absl::SimpleAtoi(row[0], &point.step) &&
-          absl::SimpleAtod(row[1], &point.mean_return) &&
-          absl::SimpleAtod(row[2], &point.std_return)) {
-        summary_.evals.push_back(point);
-        if (!has_best_ || point.mean_return > summary_.best_eval) {
-          summary_.best_eval = point.mean_return;
-          has_best_ = true;
-        }
-      }
-    }
-    RL_ASSIGN_OR_RETURN(auto video_rows,
-                        TruncateCsv(dir + "/videos.csv", at, &header));
-    for (const auto& row : video_rows) {
-      PageVideo video;
-      if (row.size() >= 5 && absl::SimpleAtoi(row[0], &video.step) &&
-          absl::SimpleAtoi(row[2], &video.episode) &&
-          absl::SimpleAtod(row[3], &video.video_return)) {
-        video.kind = row[1];
-        video.file = row[4];
-        summary_.videos.push_back(video);
-      }
-    }
-  }
+  if (!options_.resume.empty()) RL_RETURN_IF_ERROR(LoadEarlierRows());
   RL_RETURN_IF_ERROR(
       metrics_.Open(dir + "/metrics.csv",
                     absl::StrCat("step,episode,return,length,steps_per_s",
@@ -305,45 +507,104 @@ absl::Status Run::Setup() {
                                      "step,mean_return,std_return,episodes"));
   RL_RETURN_IF_ERROR(
       videos_csv_.Open(dir + "/videos.csv", "step,kind,episode,return,file"));
-
-  // config.json: what made this run.
-  std::map<std::string, std::string> hyper = trainer_->agent().hyperparams();
-  std::map<std::string, std::string> run = {
-      {"env", env_id_},
-      {"agent", agent_},
-      {"seed", absl::StrCat(trainer_->options().seed)},
-      {"steps", absl::StrCat(options_.steps)},
-      {"num_envs", absl::StrCat(trainer_->num_envs())},
-      {"resumed_from", options_.resume},
-      {"resumed_at_step", absl::StrCat(start_step_)}};
-  RL_RETURN_IF_ERROR(WriteFileAtomically(
-      dir + "/config.json",
-      absl::StrCat("{\n  \"run\": ", JsonObject(run, "  "),
-                   ",\n  \"hyperparams\": ", JsonObject(hyper, "  "),
-                   ",\n  \"flags\": ", JsonObject(options_.flags, "  "),
-                   "\n}\n")));
-
-  const Env& env0 = trainer_->env(0);
-  VideoSessionOptions video = options_.video;
-  video.video_dir = dir + "/videos";
-  video.agent = agent_;
-  video.seed = trainer_->options().seed;
-  video.gallery_title = absl::StrCat(env_id_, " ", agent_, " training");
-  std::ostream* log = options_.quiet ? nullptr : &session_log_;
-  RL_ASSIGN_OR_RETURN(train_videos_,
-                      VideoSession::Create(video, env0.spec(), log));
-  if (options_.record_eval && video.record.mode != RecordMode::kNone) {
-    VideoSessionOptions eval = video;
-    eval.video_dir = dir + "/videos/eval";
-    eval.record = VideoSchedule();
-    eval.record.mode = RecordMode::kEveryEpisodes;
-    eval.record.every = 1;
-    eval.record.name_prefix = env_id_ + "-eval";
-    eval.gallery_title = absl::StrCat(env_id_, " ", agent_, " evaluations");
-    RL_ASSIGN_OR_RETURN(eval_videos_,
-                        VideoSession::Create(eval, env0.spec(), log));
+  RL_RETURN_IF_ERROR(WriteConfig());
+  RL_RETURN_IF_ERROR(train_videos_->Prepare());
+  if (eval_videos_ != nullptr) {
+    RL_RETURN_IF_ERROR(eval_videos_->Prepare());
+    // Evaluation videos go on counting steps where the earlier part's
+    // stopped, so no name repeats.
+    for (const PageVideo& video : summary_.videos) {
+      if (video.kind != "eval") continue;
+      const int64_t last = LastStepInVideoName(video.file);
+      if (last >= 0) eval_videos_->ContinueStepCount(last + 1);
+    }
   }
   return WritePage(/*running=*/true);
+}
+
+// Resuming: drop what happened after the checkpoint, then append.
+absl::Status Run::LoadEarlierRows() {
+  const std::string& dir = options_.run_dir;
+  const int64_t at = trainer_->steps();
+  std::string header;
+  RL_ASSIGN_OR_RETURN(auto metric_rows,
+                      TruncateCsv(dir + "/metrics.csv", at, &header));
+  for (const auto& row : metric_rows) {
+    CurvePoint point;
+    if (row.size() > 2 && absl::SimpleAtoi(row[0], &point.step) &&
+        absl::SimpleAtod(row[2], &point.episode_return)) {
+      curve_.push_back(point);
+    }
+  }
+  if (!header.empty()) {
+    // Keep the existing columns.
+    std::vector<std::string> columns = absl::StrSplit(header, ',');
+    stat_keys_.assign(columns.begin() + std::min<size_t>(5, columns.size()),
+                      columns.end());
+  }
+  RL_ASSIGN_OR_RETURN(auto eval_rows,
+                      TruncateCsv(dir + "/evals.csv", at, &header));
+  for (const auto& row : eval_rows) {
+    EvalPoint point;
+    if (row.size() >= 3 && absl::SimpleAtoi(row[0], &point.step) &&
+        absl::SimpleAtod(row[1], &point.mean_return) &&
+        absl::SimpleAtod(row[2], &point.std_return)) {
+      summary_.evals.push_back(point);
+      if (!has_best_ || point.mean_return >= summary_.best_eval) {
+        summary_.best_eval = point.mean_return;
+        has_best_ = true;
+      }
+    }
+  }
+  if (has_best_ && Exists(dir + "/checkpoints/best.ckpt")) {
+    summary_.best_checkpoint = dir + "/checkpoints/best.ckpt";
+  }
+  RL_ASSIGN_OR_RETURN(auto video_rows,
+                      TruncateCsv(dir + "/videos.csv", at, &header));
+  for (const auto& row : video_rows) {
+    PageVideo video;
+    if (row.size() >= 5 && absl::SimpleAtoi(row[0], &video.step) &&
+        absl::SimpleAtoi(row[2], &video.episode) &&
+        absl::SimpleAtod(row[3], &video.video_return)) {
+      video.kind = row[1];
+      video.file = row[4];
+      summary_.videos.push_back(video);
+    }
+  }
+  return absl::OkStatus();
+}
+
+// config.json: what really runs (resolved settings, the checkpoint's for a
+// resumed run), the hyper-parameters, the first part's command line, and
+// for each resume where and with which command line it continued.
+absl::Status Run::WriteConfig() {
+  nlohmann::json run = {{"env", env_id_},
+                        {"agent", agent_},
+                        {"seed", absl::StrCat(trainer_->options().seed)},
+                        {"steps", absl::StrCat(options_.steps)},
+                        {"num_envs", absl::StrCat(trainer_->num_envs())},
+                        {"eval_every", absl::StrCat(options_.eval_every)},
+                        {"eval_episodes", absl::StrCat(options_.eval_episodes)},
+                        {"record_eval", options_.record_eval ? "1" : "0"},
+                        {"resumed_from", options_.resume},
+                        {"resumed_at_step", absl::StrCat(start_step_)}};
+  nlohmann::json config = {{"run", run},
+                           {"hyperparams", trainer_->agent().hyperparams()},
+                           {"flags", options_.flags}};
+  if (!options_.resume.empty() && previous_config_.is_object()) {
+    if (previous_config_.contains("flags")) {
+      config["flags"] = previous_config_["flags"];
+    }
+    nlohmann::json resumes =
+        previous_config_.value("resumes", nlohmann::json::array());
+    if (!resumes.is_array()) resumes = nlohmann::json::array();
+    resumes.push_back({{"from", options_.resume},
+                       {"at_step", start_step_},
+                       {"flags", options_.flags}});
+    config["resumes"] = resumes;
+  }
+  return WriteFileAtomically(options_.run_dir + "/config.json",
+                             config.dump(2) + "\n");
 }
 
 void Run::Print(const std::string& text) {
@@ -522,7 +783,11 @@ absl::Status Run::Evaluate(int64_t milestone) {
     if (!env->episode_over() && StopRequested()) break;  // Not a full one.
     returns.push_back(total);
   }
-  if (returns.empty()) return absl::OkStatus();
+  // An evaluation cut short by a stop request counts for nothing: no row,
+  // no best checkpoint; a resumed run does it again.
+  if (static_cast<int>(returns.size()) < options_.eval_episodes) {
+    return absl::OkStatus();
+  }
   EvalPoint point;
   point.step = milestone;
   for (double r : returns) point.mean_return += r;
@@ -542,8 +807,11 @@ absl::Status Run::Evaluate(int64_t milestone) {
                    FormatNumber(point.std_return), ",", returns.size())));
   RL_RETURN_IF_ERROR(
       SaveCheckpoint(options_.run_dir + "/checkpoints/latest.ckpt"));
+  // Ties go to the later evaluation: the policy trained longer (an
+  // untrained policy that happened to score the maximum stays best no
+  // longer than the next evaluation that scores it too).
   if (can_checkpoint_ &&
-      (!has_best_ || point.mean_return > summary_.best_eval)) {
+      (!has_best_ || point.mean_return >= summary_.best_eval)) {
     has_best_ = true;
     summary_.best_eval = point.mean_return;
     RL_RETURN_IF_ERROR(
@@ -565,6 +833,9 @@ absl::Status Run::WritePage(bool running) {
       "%s: %d of %d steps, %d episodes", running ? "training" : "finished",
       steps, options_.steps, trainer_->episodes().size());
   if (summary_.stopped) status = absl::StrCat("stopped early at step ", steps);
+  if (!failure_.empty()) {
+    status = absl::StrCat("failed at step ", steps, ": ", failure_);
+  }
   if (has_best_) {
     absl::StrAppend(&status, "; best evaluation ",
                     FormatNumber(summary_.best_eval));
@@ -580,9 +851,7 @@ absl::Status Run::WritePage(bool running) {
 absl::StatusOr<TrainingSummary> Run::Go() {
   RL_RETURN_IF_ERROR(Setup());
   StartLive();
-  const int64_t eval_every = options_.eval_every > 0
-                                 ? options_.eval_every
-                                 : std::max<int64_t>(1, options_.steps / 5);
+  const int64_t eval_every = options_.eval_every;  // Resolved by Setup().
 
   TrainerHooks hooks;
   hooks.on_reset = [&](int index, const Env& env) -> absl::Status {
@@ -591,6 +860,15 @@ absl::StatusOr<TrainingSummary> Run::Go() {
       live_steps_[index] = 0;
     }
     if (index != 0) return absl::OkStatus();
+    if (!env0_started_) {
+      // Env 0's steps so far (a resumed run's earlier part included): the
+      // video names go on counting from there.
+      int64_t env0_steps = 0;
+      for (const EpisodeRecord& episode : trainer_->episodes()) {
+        if (episode.env_index == 0) env0_steps += episode.length;
+      }
+      train_videos_->ContinueStepCount(env0_steps);
+    }
     env0_started_ = true;
     RL_RETURN_IF_ERROR(train_videos_->OnReset(env, trainer_->env_episode(0)));
     CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
@@ -635,10 +913,16 @@ absl::StatusOr<TrainingSummary> Run::Go() {
   };
   hooks.should_stop = [&]() { return StopRequested(); };
 
-  int64_t next_eval = start_step_ == 0 ? 0 : start_step_ + eval_every;
+  // The schedule of an uninterrupted run: one evaluation every eval_every
+  // steps after the last one (at once when there is none, or when a resumed
+  // run's evaluation was cut short and so left no row).
+  int64_t next_eval =
+      summary_.evals.empty() ? 0 : summary_.evals.back().step + eval_every;
   while (!StopRequested()) {
     if (trainer_->steps() >= next_eval || trainer_->steps() >= options_.steps) {
       RL_RETURN_IF_ERROR(Evaluate(trainer_->steps()));
+      // The new run has started: a run it replaces can go now.
+      DropOldRun();
       RL_RETURN_IF_ERROR(WritePage(true));
       Progress(true);
       next_eval = trainer_->steps() + eval_every;
@@ -648,6 +932,7 @@ absl::StatusOr<TrainingSummary> Run::Go() {
         trainer_->Run(std::min(next_eval, options_.steps), hooks));
   }
   summary_.stopped = StopRequested();
+  DropOldRun();
   SetLiveState(summary_.stopped ? "stopping" : "finishing");
   RL_RETURN_IF_ERROR(
       train_videos_->Finish(summary_.stopped ? "stopped" : "run ended"));
@@ -823,19 +1108,25 @@ std::string RunPageHtml(const std::string& title,
 
 absl::StatusOr<TrainingSummary> RunTraining(const TrainingRunOptions& options,
                                             std::ostream& out) {
-  if (options.steps < 1) {
+  if (options.steps < 1 && !(options.resume.size() && options.steps == 0)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "steps must be >= 1 (got ", options.steps, "); pass --steps=N"));
   }
   if (options.eval_episodes < 1) {
-    return absl::InvalidArgumentError("eval_episodes must be >= 1");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--eval_episodes must be >= 1 (got ", options.eval_episodes, ")"));
+  }
+  if (options.eval_every < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--eval_every must be >= 0 (0: a fifth of --steps; got ",
+                     options.eval_every, ")"));
   }
   if (options.run_dir.empty()) {
     return absl::InvalidArgumentError("run_dir must not be empty");
   }
   Run run(options, out);
   absl::StatusOr<TrainingSummary> summary = run.Go();
-  if (!summary.ok()) run.CleanUpAfterError();
+  if (!summary.ok()) run.CleanUpAfterError(summary.status());
   return summary;
 }
 

@@ -45,13 +45,35 @@
 
 namespace rl {
 
+// Which settings the caller chose explicitly (the command line), as opposed
+// to defaults. A resumed run takes its env, agent, seed and hyper-parameters
+// from the checkpoint and its evaluation settings and step budget from the
+// run's config.json; an explicit choice that contradicts them is refused by
+// name, not ignored.
+struct ExplicitSettings {
+  bool env = false;
+  bool agent = false;
+  bool seed = false;
+  bool hparams = false;
+  bool eval_every = false;
+  bool eval_episodes = false;
+  bool record_eval = false;
+};
+
 struct TrainingRunOptions {
   TrainerOptions trainer;
-  int64_t steps = 0;    // Total env steps (a total, also when resuming).
+  // Total env steps (a total, also when resuming). 0 when resuming: the
+  // run's own budget (config.json), else the defaults table's.
+  int64_t steps = 0;
   std::string run_dir;  // Created if missing.
   std::string resume;   // A checkpoint to continue from; "" starts anew.
-  // A new run refuses a run_dir that holds a run (metrics.csv) unless
-  // overwrite, which deletes that run's files first.
+  ExplicitSettings given;
+  // A new run refuses a run_dir that holds a run (metrics.csv or
+  // config.json) unless overwrite. Everything is checked before anything is
+  // written; the old run's files are then moved aside and deleted only once
+  // the new run has evaluated its first policy, so a run that fails before
+  // that puts the old one back whole. A run directory holding a symbolic
+  // link is refused.
   bool overwrite = false;
   // Recording: video_dir is set to RUN_DIR/videos; record.mode kNone
   // records nothing (evaluations neither).
@@ -102,7 +124,7 @@ struct TrainingSummary {
   bool stopped = false;
   std::vector<EvalPoint> evals;
   std::vector<PageVideo> videos;
-  double best_eval = 0;
+  double best_eval = 0;           // Ties go to the later evaluation.
   std::string best_checkpoint;    // "" if none was written.
   std::string latest_checkpoint;  // "" if the agent cannot checkpoint.
 };
