@@ -1,11 +1,19 @@
 #include "rl/agents/training_run.h"
 
+#include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "rl/agents/checkpoint.h"
+#include "rl/agents/test_envs.h"
+#include "rl/envs/env.h"
 
 namespace rl {
 namespace {
@@ -66,6 +74,184 @@ TEST(RunTraining, RefusesBadOptionsBeforeWriting) {
   options.trainer.agent = "random";
   options.trainer.env_id = "Nope-v0";
   EXPECT_FALSE(RunTraining(options, out).ok());
+}
+
+// Reward 1 a step, truncated after 5 steps: every policy scores 5, so all
+// evaluations tie. Every step anywhere counts in `total_steps`; the step
+// numbered `stop_at` requests a stop (so a test can stop a run at a known
+// point, e.g. inside an evaluation).
+std::atomic<int64_t> total_steps{0};
+std::atomic<int64_t> stop_at{-1};
+std::atomic<bool> stop{false};
+
+class StopSwitch : public Env {
+ public:
+  StopSwitch() : Env(MakeSpec()) {}
+  void Draw(Canvas* canvas) const override { canvas->Reset(10, 10, kWhite); }
+
+ private:
+  static EnvSpec MakeSpec() {
+    EnvSpec spec;
+    spec.id = "test/StopSwitch-v0";
+    spec.max_episode_steps = 5;
+    spec.observation_space = Space::Box({-1}, {1});
+    spec.action_space = Space::Discrete(2);
+    return spec;
+  }
+  void ResetState(std::mt19937_64& rng, Observation* observation) override {
+    observation->assign(1, 0.0f);
+  }
+  void StepState(const Action& action, StepResult* result) override {
+    if (++total_steps == stop_at) stop = true;
+    result->observation.assign(1, 0.0f);
+    result->reward = 1;
+  }
+};
+
+const bool kStopSwitchRegistered = Envs().Register(
+    "test/StopSwitch-v0", "test: reward 1, truncated at 5, stops on cue",
+    []() -> absl::StatusOr<std::unique_ptr<Env>> {
+      return std::make_unique<StopSwitch>();
+    });
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The step column of evals.csv.
+std::vector<int64_t> EvalSteps(const std::string& run_dir) {
+  std::vector<int64_t> steps;
+  std::vector<std::string> lines =
+      absl::StrSplit(Read(run_dir + "/evals.csv"), '\n', absl::SkipEmpty());
+  for (size_t i = 1; i < lines.size(); ++i) {
+    steps.push_back(std::stoll(lines[i].substr(0, lines[i].find(','))));
+  }
+  return steps;
+}
+
+TrainingRunOptions SwitchRun(const std::string& name) {
+  EXPECT_TRUE(kStopSwitchRegistered);
+  TrainingRunOptions options;
+  options.trainer.env_id = "test/StopSwitch-v0";
+  options.trainer.agent = "dqn";
+  options.trainer.hyperparams = {{"learning_starts", "10"}};
+  options.steps = 300;
+  options.eval_every = 100;
+  options.eval_episodes = 2;
+  options.video.record.mode = RecordMode::kNone;
+  options.run_dir = absl::StrCat(getenv("TEST_TMPDIR"), "/", name);
+  options.quiet = true;
+  options.stop_requested = &stop;
+  total_steps = 0;
+  stop_at = -1;
+  stop = false;
+  return options;
+}
+
+// An untrained step-0 policy that scores the maximum must not stay "best"
+// forever: ties go to the later evaluation.
+TEST(RunTraining, BestCheckpointTiesGoToTheLaterEvaluation) {
+  TrainingRunOptions options = SwitchRun("ties");
+  std::ostringstream out;
+  auto summary = RunTraining(options, out);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(EvalSteps(options.run_dir),
+            (std::vector<int64_t>{0, 100, 200, 300}));
+  auto best = ReadCheckpoint(summary->best_checkpoint);
+  ASSERT_TRUE(best.ok()) << best.status();
+  EXPECT_EQ(best->header.steps, 300);
+  EXPECT_EQ(summary->best_eval, 5);
+}
+
+// Stopped inside the evaluation at step 100: that evaluation leaves no row
+// (it was not one), and the resumed run does it again, once.
+TEST(RunTraining, EvaluationCutByAStopIsRedoneOnResume) {
+  TrainingRunOptions options = SwitchRun("cut");
+  // Step 0's evaluation takes 10 steps, training 100 more, then the
+  // evaluation at step 100 is cut in its first episode.
+  stop_at = 10 + 100 + 3;
+  std::ostringstream out;
+  auto stopped = RunTraining(options, out);
+  ASSERT_TRUE(stopped.ok()) << stopped.status();
+  EXPECT_TRUE(stopped->stopped);
+  EXPECT_EQ(EvalSteps(options.run_dir), (std::vector<int64_t>{0}));
+  EXPECT_EQ(stopped->latest_checkpoint,
+            options.run_dir + "/checkpoints/latest.ckpt");
+
+  TrainingRunOptions resumed = SwitchRun("cut");
+  resumed.resume = options.run_dir + "/checkpoints/latest.ckpt";
+  resumed.trainer = TrainerOptions();  // Nothing given: the checkpoint's.
+  resumed.steps = 0;                   // The run's own budget.
+  resumed.eval_every = 0;
+  auto finished = RunTraining(resumed, out);
+  ASSERT_TRUE(finished.ok()) << finished.status();
+  EXPECT_FALSE(finished->stopped);
+  EXPECT_EQ(finished->steps, 300);
+  EXPECT_EQ(EvalSteps(options.run_dir),
+            (std::vector<int64_t>{0, 100, 200, 300}));
+  const std::string config = Read(options.run_dir + "/config.json");
+  EXPECT_NE(config.find("\"resumes\""), std::string::npos) << config;
+  EXPECT_NE(config.find("\"eval_every\": \"100\""), std::string::npos)
+      << config;
+}
+
+TEST(RunTraining, ResumeRefusesWhatContradictsTheCheckpoint) {
+  TrainingRunOptions options = SwitchRun("contradict");
+  std::ostringstream out;
+  options.steps = 100;
+  ASSERT_TRUE(RunTraining(options, out).ok());
+  const std::string metrics = Read(options.run_dir + "/metrics.csv");
+
+  auto resume = [&](auto change) {
+    TrainingRunOptions resumed = SwitchRun("contradict");
+    resumed.resume = options.run_dir + "/checkpoints/latest.ckpt";
+    resumed.steps = 200;
+    change(resumed);
+    return RunTraining(resumed, out).status();
+  };
+  auto expect_refused = [&](const absl::Status& status, const char* flag) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+    EXPECT_NE(status.message().find(flag), std::string::npos) << status;
+  };
+  expect_refused(resume([](TrainingRunOptions& o) {
+                   o.trainer.env_id = "CartPole-v1";
+                   o.given.env = true;
+                 }),
+                 "--env=CartPole-v1");
+  expect_refused(resume([](TrainingRunOptions& o) {
+                   o.trainer.agent = "ppo";
+                   o.given.agent = true;
+                 }),
+                 "--agent=ppo");
+  expect_refused(resume([](TrainingRunOptions& o) {
+                   o.trainer.seed = 7;
+                   o.given.seed = true;
+                 }),
+                 "--seed=7");
+  expect_refused(resume([](TrainingRunOptions& o) {
+                   o.trainer.hyperparams = {{"learning_starts", "20"}};
+                   o.given.hparams = true;
+                 }),
+                 "--hparams=learning_starts=20");
+  expect_refused(resume([](TrainingRunOptions& o) {
+                   o.eval_every = 7;
+                   o.given.eval_every = true;
+                 }),
+                 "--eval_every=7");
+  expect_refused(resume([](TrainingRunOptions& o) { o.steps = 50; }),
+                 "at step 100");
+  expect_refused(resume([](TrainingRunOptions& o) { o.steps = 0; }),
+                 "at step 100");
+  // Nothing was touched by the refusals.
+  EXPECT_EQ(Read(options.run_dir + "/metrics.csv"), metrics);
+  // The same values given explicitly are fine.
+  EXPECT_TRUE(resume([](TrainingRunOptions& o) {
+                o.trainer.env_id = "test/StopSwitch-v0";
+                o.trainer.hyperparams = {{"learning_starts", "1e1"}};
+                o.given.env = o.given.hparams = true;
+              }).ok());
+  EXPECT_EQ(EvalSteps(options.run_dir), (std::vector<int64_t>{0, 100, 200}));
 }
 
 }  // namespace

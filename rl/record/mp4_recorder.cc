@@ -52,7 +52,9 @@ constexpr std::array<absl::string_view, 10> kX264Presets = {
 
 absl::Status ValidateOptions(const RecorderOptions& options) {
   if (options.crf.has_value()) {
-    RL_RETURN_IF_ERROR(CheckRange(kName, "crf", *options.crf, 0, kMaxCrf));
+    // crf 0 is x264's lossless mode: High 4:4:4 Predictive, a profile no
+    // browser plays, so it is out of range for a video meant to be watched.
+    RL_RETURN_IF_ERROR(CheckRange(kName, "crf", *options.crf, 1, kMaxCrf));
   }
   if (std::find(kX264Presets.begin(), kX264Presets.end(), options.preset) ==
       kX264Presets.end()) {

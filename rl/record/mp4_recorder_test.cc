@@ -97,7 +97,11 @@ TEST(Mp4RecorderTest, RejectsBadX264OptionsWithTheValidValues) {
       Recorders().Create("mp4", options);
   EXPECT_EQ(recorder.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(recorder.status().message(),
-              AllOf(HasSubstr("mp4 recorder: crf is 52"), HasSubstr("0..51")));
+              AllOf(HasSubstr("mp4 recorder: crf is 52"), HasSubstr("1..51")));
+  // 0 is x264's lossless mode, a profile browsers do not play.
+  options.crf = 0;
+  EXPECT_THAT(Recorders().Create("mp4", options).status().message(),
+              AllOf(HasSubstr("mp4 recorder: crf is 0"), HasSubstr("1..51")));
 
   options.crf.reset();
   options.preset = "fastest";

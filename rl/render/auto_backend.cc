@@ -2,7 +2,8 @@
 // on this machine, in that order (fastest first; glx last because it needs
 // an X server). It logs which one it chose and why the earlier ones did not
 // work, and returns that backend itself (name() is "egl", "llvmpipe" or
-// "glx").
+// "glx"). An EGL device chosen by index (egl_device >= 0) must work: its
+// failure is the answer, not a reason to fall back.
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,12 @@ absl::StatusOr<std::unique_ptr<RenderBackend>> CreateAuto(
     }
     absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
         RenderBackends().Create(name, options);
+    if (!backend.ok() && std::string(name) == "egl" &&
+        options.egl_device >= 0) {
+      // A device asked for by number is a choice, not a preference: no
+      // quiet fallback to the CPU when it is not there.
+      return backend.status();
+    }
     if (backend.ok()) {
       LogRenderBackendLine(
           options,

@@ -31,6 +31,17 @@ TEST(AutoBackendTest, ChoosesAWorkingBackendAndSaysWhy) {
   EXPECT_TRUE((*backend)->ReleaseCurrent().ok());
 }
 
+// --egl_device=N names a device: if it does not exist, that is the error,
+// not a quiet switch to the CPU.
+TEST(AutoBackendTest, AMissingEglDeviceAskedForByIndexIsAnError) {
+  RenderBackendOptions options;
+  options.egl_device = 99;
+  options.log = [](absl::string_view) {};
+  auto backend = RenderBackends().Create("auto", options);
+  ASSERT_FALSE(backend.ok()) << (*backend)->name();
+  EXPECT_THAT(backend.status().message(), HasSubstr("--egl_device=99"));
+}
+
 TEST(AutoBackendTest, LogsToStandardErrorByDefault) {
   testing::internal::CaptureStderr();
   auto backend = RenderBackends().Create("auto");
