@@ -245,7 +245,8 @@ class Run {
   std::vector<std::string> existing_entries_;
   std::string old_run_aside_;
   bool started_writing_ = false;
-  std::string failure_;             // Why the run failed, for the page.
+  std::string failure_;  // Why the run failed, for the page.
+  double run_rate_ = 0;  // Steps/s over the whole run, at the last episode.
   nlohmann::json previous_config_;  // Resuming: the run's config.json.
 };
 
@@ -700,7 +701,9 @@ void Run::Progress(bool force) {
   last_progress_ = Clock::now();
   last_progress_step_ = steps;
   const double elapsed = SecondsSince(start_);
-  const double rate = elapsed > 0 ? (steps - start_step_) / elapsed : 0;
+  const double rate = run_rate_ > 0 ? run_rate_
+                      : elapsed > 0 ? (steps - start_step_) / elapsed
+                                    : 0;
   double mean = 0;
   for (double r : recent_returns_) mean += r;
   std::string line = absl::StrFormat(
@@ -890,8 +893,13 @@ absl::StatusOr<TrainingSummary> Run::Go() {
     return absl::OkStatus();
   };
   hooks.on_episode_end = [&](const EpisodeRecord& record) -> absl::Status {
-    const double elapsed = SecondsSince(start_);
-    const double rate = elapsed > 0 ? (record.step - start_step_) / elapsed : 0;
+    // Over the whole run, earlier parts of a resumed one included: a rate
+    // of this part alone would start from a few cheap steps (before the
+    // first update) and read several times too high after a resume.
+    const double rate = record.seconds > 0
+                            ? static_cast<double>(record.step) / record.seconds
+                            : 0;
+    run_rate_ = rate;
     std::string row = absl::StrCat(record.step, ",", record.episode, ",",
                                    FormatNumber(record.episode_return), ",",
                                    record.length, ",", FormatNumber(rate));

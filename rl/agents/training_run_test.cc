@@ -1,5 +1,7 @@
 #include "rl/agents/training_run.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -83,6 +85,7 @@ TEST(RunTraining, RefusesBadOptionsBeforeWriting) {
 std::atomic<int64_t> total_steps{0};
 std::atomic<int64_t> stop_at{-1};
 std::atomic<bool> stop{false};
+std::atomic<int> step_sleep_us{0};  // Makes steps slow on demand.
 
 class StopSwitch : public Env {
  public:
@@ -103,6 +106,7 @@ class StopSwitch : public Env {
   }
   void StepState(const Action& action, StepResult* result) override {
     if (++total_steps == stop_at) stop = true;
+    if (step_sleep_us > 0) usleep(step_sleep_us);
     result->observation.assign(1, 0.0f);
     result->reward = 1;
   }
@@ -146,6 +150,7 @@ TrainingRunOptions SwitchRun(const std::string& name) {
   total_steps = 0;
   stop_at = -1;
   stop = false;
+  step_sleep_us = 0;
   return options;
 }
 
@@ -194,6 +199,44 @@ TEST(RunTraining, EvaluationCutByAStopIsRedoneOnResume) {
   EXPECT_NE(config.find("\"resumes\""), std::string::npos) << config;
   EXPECT_NE(config.find("\"eval_every\": \"100\""), std::string::npos)
       << config;
+}
+
+// The steps_per_s column of metrics.csv, by step.
+std::vector<std::pair<int64_t, double>> Rates(const std::string& run_dir) {
+  std::vector<std::pair<int64_t, double>> rates;
+  std::vector<std::string> lines =
+      absl::StrSplit(Read(run_dir + "/metrics.csv"), '\n', absl::SkipEmpty());
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> fields = absl::StrSplit(lines[i], ',');
+    rates.emplace_back(std::stoll(fields[0]), std::stod(fields[4]));
+  }
+  return rates;
+}
+
+// A slow first part (1 ms a step), a fast resumed part: the first rows
+// after the resume report the run's rate, not a burst of the new part's.
+TEST(RunTraining, StepsPerSecondAfterAResumeIsTheRunsRate) {
+  TrainingRunOptions options = SwitchRun("rate");
+  options.steps = 200;
+  step_sleep_us = 1000;
+  std::ostringstream out;
+  ASSERT_TRUE(RunTraining(options, out).ok());
+  const double before = Rates(options.run_dir).back().second;
+  EXPECT_LT(before, 1100);
+
+  TrainingRunOptions resumed = SwitchRun("rate");
+  resumed.resume = options.run_dir + "/checkpoints/latest.ckpt";
+  resumed.trainer = TrainerOptions();
+  resumed.steps = 250;
+  ASSERT_TRUE(RunTraining(resumed, out).ok());
+  int rows_after = 0;
+  for (const auto& [step, rate] : Rates(options.run_dir)) {
+    if (step > 200 && step <= 230) {
+      ++rows_after;
+      EXPECT_LT(rate, 2 * before) << "at step " << step;
+    }
+  }
+  EXPECT_GE(rows_after, 5);
 }
 
 TEST(RunTraining, ResumeRefusesWhatContradictsTheCheckpoint) {
