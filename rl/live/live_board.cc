@@ -33,6 +33,19 @@ void LiveBoard::AddVideo(const LiveVideo& video) {
   videos_.push_back(video);
 }
 
+bool LiveBoard::HasVideoFile(const std::string& file) const {
+  absl::MutexLock lock(&mutex_);
+  for (const LiveVideo& video : videos_) {
+    if (file == video.file) return true;
+    const size_t dot = video.file.rfind('.');
+    if (dot != std::string::npos &&
+        file == video.file.substr(0, dot) + ".json") {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string LiveBoard::StatusJson(int64_t since, int viewers,
                                   const std::string& picture_error) const {
   // Copy under the lock, format outside it: the learner's Add*() calls wait

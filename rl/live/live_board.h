@@ -47,6 +47,9 @@ class LiveBoard {
   void AddEpisode(int64_t step, double episode_return);
   void AddEval(int64_t step, double mean_return, double std_return);
   void AddVideo(const LiveVideo& video);
+  // Whether `file` (relative to the served directory) is a video added
+  // here or its JSON sidecar (the same name ending in .json).
+  bool HasVideoFile(const std::string& file) const;
 
   // {"title", "state", "step", "total_steps", "episodes", "viewers",
   //  "picture_error", "since", "points": [[step, return], ...] (from index

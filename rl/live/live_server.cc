@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -191,7 +192,9 @@ absl::StatusOr<std::unique_ptr<LiveServer>> LiveServer::Start(
     return new BoundedPool(threads, pending);
   };
   const int64_t timeout_us = absl::ToInt64Microseconds(options.io_timeout);
-  http.set_read_timeout(timeout_us / 1000000, timeout_us % 1000000);
+  const int64_t read_us =
+      absl::ToInt64Microseconds(options.request_read_timeout);
+  http.set_read_timeout(read_us / 1000000, read_us % 1000000);
   http.set_write_timeout(timeout_us / 1000000, timeout_us % 1000000);
   http.set_keep_alive_timeout(2);
   http.set_keep_alive_max_count(20);
@@ -207,10 +210,18 @@ absl::StatusOr<std::unique_ptr<LiveServer>> LiveServer::Start(
   server->Route();
 
   int port = options.port;
+  errno = 0;
   if (port == 0) {
     port = http.bind_to_any_port(options.host);
   } else if (!http.bind_to_port(options.host, port)) {
     port = -1;
+  }
+  if (port <= 0 && (errno == EACCES || errno == EPERM)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "live view: cannot listen on ", options.host, ":", options.port,
+        ": permission denied (ports below 1024 need privileges); pick a "
+        "port above 1023, e.g. --live=127.0.0.1:8080, or 0 for any free "
+        "port"));
   }
   if (port <= 0) {
     return absl::UnavailableError(absl::StrCat(
@@ -246,6 +257,24 @@ std::string LiveServer::url() const {
   const bool v6 = options_.host.find(':') != std::string::npos;
   return absl::StrCat("http://", v6 ? "[" : "", options_.host, v6 ? "]" : "",
                       ":", port_, "/");
+}
+
+bool LiveServer::IsRunFile(const std::string& relative) const {
+  // Directories of the run's layout (listed with only the run's files).
+  for (const char* directory : {"", "videos/", "videos/eval/", "checkpoints/",
+                                "videos", "videos/eval", "checkpoints"}) {
+    if (relative == directory) return true;
+  }
+  for (absl::string_view segment : absl::StrSplit(relative, '/')) {
+    if (absl::StartsWith(segment, ".")) return false;  // Hidden, "..".
+  }
+  for (const char* name :
+       {"index.html", "metrics.csv", "evals.csv", "videos.csv", "config.json",
+        "videos/index.html", "videos/eval/index.html",
+        "checkpoints/latest.ckpt", "checkpoints/best.ckpt"}) {
+    if (relative == name) return true;
+  }
+  return board_->HasVideoFile(relative);
 }
 
 void LiveServer::Route() {
@@ -308,6 +337,9 @@ void LiveServer::Route() {
                                   httplib::Response& res) {
     if (++streams_ > options_.max_viewers) {
       --streams_;
+      // Close at once: a refused client that never reads must not hold a
+      // worker for the keep-alive time (200 of them blocked the page).
+      res.set_header("Connection", "close");
       SetText(res, 503,
               absl::StrCat("too many live viewers (", options_.max_viewers,
                            "); close another page, or raise "
@@ -372,6 +404,15 @@ void LiveServer::Route() {
               absl::StrCat("/files/", relative, ": ", path.status().message()));
       return;
     }
+    if (!IsRunFile(relative)) {
+      // The served directory may be someone's home (--video_dir=$HOME):
+      // only what the run writes is served, whatever else sits there.
+      SetText(res, 404,
+              absl::StrCat("/files/", relative,
+                           ": not a file of this run (only the run's pages, "
+                           "CSVs, config, checkpoints and videos are served)"));
+      return;
+    }
     std::error_code error;
     if (fs::is_directory(*path, error)) {
       if (!relative.empty() && relative.back() != '/') {
@@ -383,8 +424,11 @@ void LiveServer::Route() {
       std::vector<std::pair<std::string, bool>> entries;
       for (const fs::directory_entry& entry :
            fs::directory_iterator(*path, error)) {
-        entries.emplace_back(entry.path().filename().string(),
-                             entry.is_directory(error));
+        const std::string name = entry.path().filename().string();
+        const bool is_directory = entry.is_directory(error);
+        const std::string listed = absl::StrCat(relative, name);
+        if (!IsRunFile(is_directory ? listed + "/" : listed)) continue;
+        entries.emplace_back(name, is_directory);
       }
       std::sort(entries.begin(), entries.end());
       std::string html =
@@ -408,6 +452,20 @@ void LiveServer::Route() {
       if (fd >= 0) close(fd);
       SetText(res, 404, absl::StrCat("/files/", relative, ": not a file"));
       return;
+    }
+    // A range that starts past the end is unsatisfiable (RFC 9110 14.1.2):
+    // 416 with the size, not a 206 with a length the body does not have.
+    for (const auto& [first, last] : req.ranges) {
+      if (first >= 0 && first >= static_cast<ssize_t>(info.st_size)) {
+        close(fd);
+        // httplib 0.11 would apply the range to this answer too and write
+        // its own bogus Content-Range; the request object is the server's
+        // own (not const), so its ranges are dropped here.
+        const_cast<httplib::Request&>(req).ranges.clear();
+        res.set_header("Content-Range", absl::StrCat("bytes */", info.st_size));
+        SetText(res, 416, "range not satisfiable");
+        return;
+      }
     }
     auto file = std::make_shared<OpenFile>(fd);
     // The size when asked: a growing file (a CSV, a video being recorded)

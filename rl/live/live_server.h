@@ -6,8 +6,12 @@
 //                     which a plain <img> plays; at most the feed's rate
 //   /frame.jpg        one fresh picture (for scripts and notebooks)
 //   /status.json      the LiveBoard as JSON; ?since=N: curve points from N
-//   /files/PATH       the run directory, read-only (files with Range support,
-//                     directories as a listing)
+//   /files/PATH       the run's files, read-only (with Range support;
+//                     directories as a listing): index.html, the CSVs,
+//                     config.json, the checkpoints, the galleries and the
+//                     videos (and sidecars) added to the board. Nothing else
+//                     in the directory is served, so --video_dir=$HOME does
+//                     not serve ~/.ssh.
 //
 // Built on cpp-httplib 0.11 (Debian's libcpp-httplib-dev): a small,
 // well-kept HTTP/1.1 server whose parser answers malformed requests with 4xx
@@ -27,8 +31,10 @@
 //     accepting (the kernel's backlog holds or refuses them), so a flood
 //     costs bounded memory and threads. At most max_viewers of them may be
 //     streams (more get 503), so the page and files stay reachable;
-//   - idle and non-reading clients are dropped after io_timeout; a stream
-//     that cannot take a picture in io_timeout is closed;
+//   - a client that pauses for request_read_timeout while sending its
+//     request is dropped; idle keep-alive clients after 2 s; non-reading
+//     clients after io_timeout (a stream that cannot take a picture in
+//     io_timeout is closed); a viewer refused with 503 is closed at once;
 //   - only GET and HEAD: other methods get 405, request bodies are not read.
 //
 // Example:
@@ -64,6 +70,10 @@ struct LiveServerOptions {
   int max_pending = 64;            // Accepted and waiting for a worker.
   int max_viewers = 16;            // Of them, live picture streams.
   absl::Duration io_timeout = absl::Seconds(5);
+  // A request's bytes must keep coming: a client silent this long while
+  // sending its request is dropped, so slow-header clients (a byte every
+  // few seconds) cannot hold the workers the page needs.
+  absl::Duration request_read_timeout = absl::Seconds(2);
   // Kernel send buffer of each connection: bounds what a client that stops
   // reading can have queued (and so the latency a slow one sees) before its
   // writes block and, after io_timeout, it is dropped.
@@ -93,6 +103,8 @@ class LiveServer {
   LiveServer(const LiveServerOptions& options, LiveFeed* feed,
              LiveBoard* board);
   void Route();
+  // Whether /files/`relative` is one of the run's files (or directories).
+  bool IsRunFile(const std::string& relative) const;
 
   const LiveServerOptions options_;
   std::string root_;  // root_dir's real path.

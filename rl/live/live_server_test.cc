@@ -137,10 +137,10 @@ TEST_F(LiveServerTest, ServesThePageStatusAndFiles) {
   auto whole = HttpGet(port_, "/files/videos/a%20b.mp4");
   ASSERT_TRUE(whole.ok());
   EXPECT_EQ(whole->body.size(), 100000u);
-  // A symlink that stays inside is followed.
+  // A link inside the directory is not one of the run's files.
   auto inside = HttpGet(port_, "/files/link_in");
   ASSERT_TRUE(inside.ok());
-  EXPECT_EQ(inside->status, 200);
+  EXPECT_EQ(inside->status, 404);
   // Directories list their entries; without the slash they redirect.
   auto listing = HttpGet(port_, "/files/videos/");
   ASSERT_TRUE(listing.ok());
@@ -159,6 +159,126 @@ TEST_F(LiveServerTest, ServesThePageStatusAndFiles) {
   ASSERT_TRUE(head.ok()) << head.status();
   EXPECT_EQ(head->status, 200);
   EXPECT_TRUE(head->body.empty());
+}
+
+// --video_dir=$HOME with --live used to serve ~/.ssh: only the run's own
+// files are served and listed.
+TEST_F(LiveServerTest, ServesOnlyTheRunsFiles) {
+  WriteFile(root_ / ".ssh" / "id_rsa", "PRIVATE KEY");
+  WriteFile(root_ / "notes.txt", "someone's notes");
+  WriteFile(root_ / "videos" / "theirs.mp4", "not the run's");
+  WriteFile(root_ / "videos" / "a b.json", "{}");
+  WriteFile(root_ / "checkpoints" / "latest.ckpt", "ckpt");
+  StartServer();
+  board_.AddVideo({"train", "videos/a b.mp4", 0, 10, 11, 10, "terminated"});
+  for (const char* refused :
+       {"/files/.ssh/id_rsa", "/files/.ssh/", "/files/notes.txt",
+        "/files/videos/theirs.mp4", "/files/link_in"}) {
+    auto reply = HttpGet(port_, refused);
+    ASSERT_TRUE(reply.ok()) << refused;
+    EXPECT_EQ(reply->status, 404) << refused;
+    EXPECT_FALSE(absl::StrContains(reply->body, "PRIVATE")) << refused;
+  }
+  for (const char* served :
+       {"/files/metrics.csv", "/files/videos/a%20b.mp4",
+        "/files/videos/a%20b.json", "/files/checkpoints/latest.ckpt"}) {
+    auto reply = HttpGet(port_, served);
+    ASSERT_TRUE(reply.ok()) << served;
+    EXPECT_EQ(reply->status, 200) << served;
+  }
+  auto listing = HttpGet(port_, "/files/");
+  ASSERT_TRUE(listing.ok());
+  EXPECT_TRUE(absl::StrContains(listing->body, "metrics.csv"));
+  EXPECT_TRUE(absl::StrContains(listing->body, "videos/"));
+  for (const char* hidden : {"ssh", "notes.txt", "link_in", "dir_out"}) {
+    EXPECT_FALSE(absl::StrContains(listing->body, hidden)) << listing->body;
+  }
+  auto videos = HttpGet(port_, "/files/videos/");
+  ASSERT_TRUE(videos.ok());
+  EXPECT_TRUE(absl::StrContains(videos->body, "a%20b.mp4"));
+  EXPECT_FALSE(absl::StrContains(videos->body, "theirs")) << videos->body;
+}
+
+TEST_F(LiveServerTest, ARangePastTheEndIs416) {
+  StartServer();
+  auto past = HttpGet(port_, "/files/metrics.csv", "Range: bytes=1000-\r\n");
+  ASSERT_TRUE(past.ok());
+  EXPECT_EQ(past->status, 416);
+  EXPECT_EQ(past->headers["content-range"], "bytes */28");
+  auto inside = HttpGet(port_, "/files/metrics.csv", "Range: bytes=5-\r\n");
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ(inside->status, 206);
+  EXPECT_EQ(inside->body, "episode,return\n10,0,10\n");
+}
+
+// The limits the live view runs with (live_view.cc): 16 viewers.
+LiveServerOptions ViewLimits() {
+  LiveServerOptions options;
+  options.max_viewers = 16;
+  options.max_connections = options.max_viewers + 128;
+  return options;
+}
+
+// Measures GET / for `duration` while an attack goes on; every answer must
+// come within a second.
+void ExpectPageAnswersWithinASecond(int port, absl::Duration duration) {
+  const absl::Time end = absl::Now() + duration;
+  int answered = 0;
+  while (absl::Now() < end) {
+    const absl::Time start = absl::Now();
+    auto page = HttpGet(port, "/");
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->status, 200);
+    EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+    ++answered;
+    absl::SleepFor(absl::Milliseconds(250));
+  }
+  EXPECT_GT(answered, 3);
+}
+
+// 100 connections sending their request a byte every 3 s used to make the
+// page unreachable for as long as they went on.
+TEST_F(LiveServerTest, SlowHeaderClientsDoNotBlockThePage) {
+  StartServer(ViewLimits());
+  std::vector<int> slow;
+  for (int i = 0; i < 100; ++i) {
+    const int fd = ConnectToPort(port_);
+    ASSERT_GE(fd, 0);
+    slow.push_back(fd);
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    const std::string request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    for (size_t i = 0; i < request.size() && !done; ++i) {
+      for (int fd : slow) send(fd, &request[i], 1, MSG_NOSIGNAL);
+      for (int t = 0; t < 30 && !done; ++t) {
+        absl::SleepFor(absl::Milliseconds(100));
+      }
+    }
+  });
+  absl::SleepFor(absl::Milliseconds(200));
+  ExpectPageAnswersWithinASecond(port_, absl::Seconds(7));
+  done = true;
+  trickle.join();
+  for (int fd : slow) close(fd);
+}
+
+// 200 clients asking for the stream and never reading used to block the
+// page for 15 s.
+TEST_F(LiveServerTest, NonReadingStreamClientsDoNotBlockThePage) {
+  StartServer(ViewLimits());
+  std::vector<int> stuck;
+  const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (int i = 0; i < 200; ++i) {
+    const int fd = ConnectToPort(port_);
+    ASSERT_GE(fd, 0);
+    int small = 4096;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+    send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    stuck.push_back(fd);
+  }
+  ExpectPageAnswersWithinASecond(port_, absl::Seconds(5));
+  for (int fd : stuck) close(fd);
 }
 
 TEST_F(LiveServerTest, NoPathLeavesTheRunDirectory) {
