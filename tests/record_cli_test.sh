@@ -30,7 +30,7 @@ expect_failure 2 "unknown record mode 'some': valid values are capped_cubic, eve
 expect_failure 2 "--record=steps --record_every=1000" --record=steps --video_dir="$never"
 expect_failure 2 "video_length is -1" --video_length=-1 --video_dir="$never"
 expect_failure 2 "webm recorder: crf is 64, valid range is 0..63" --recorder=webm --crf=64 --video_dir="$never"
-expect_failure 2 "mp4 recorder: crf is 52, valid range is 0..51" --crf=52 --video_dir="$never"
+expect_failure 2 "mp4 recorder: crf is 52, valid range is 1..51" --crf=52 --video_dir="$never"
 expect_failure 2 "vp9_speed is 10, valid range is 0..9" --recorder=webm --vp9_speed=10 --video_dir="$never"
 expect_failure 2 "name_prefix 'a/b' contains '/'" --name_prefix=a/b --video_dir="$never"
 [[ -e "$never" ]] && fail "a refused run created $never"
