@@ -83,6 +83,10 @@ for bad in --encoder_queue=-1 --render_backend=egl; do
     fail "--encoder_queue=-1: $(cat "$out")"
   [[ ! -e "$fresh" ]] || { fail "refused $bad left $(find "$fresh")"; rm -rf "$fresh"; }
 done
+"$train" --env=CartPole-v1 --agent=ppo --steps=500 --run_dir="$fresh" \
+  --size=96x64 --quiet --encoder_queue=-1 --live=127.0.0.1:0 >"$out" 2>&1 &&
+  fail "--encoder_queue=-1 with --live was accepted"
+[[ ! -e "$fresh" ]] || { fail "refused run with --live left $fresh"; rm -rf "$fresh"; }
 expect_exit 0 "the corrected rerun" "$train" --env=CartPole-v1 --agent=ppo \
   --steps=500 --run_dir="$fresh" "${common[@]}"
 # ... and never replaces a gallery page (play runs).

@@ -409,12 +409,20 @@ int main(int argc, char** argv) {
         training.flags[std::string(flag->Name())] = flag->CurrentValue();
       }
     }
+    // The live view serves the run directory, so it makes it; a refused
+    // run takes it away again if it is still empty (rmdir removes nothing
+    // else).
+    const bool run_dir_existed = access(training.run_dir.c_str(), F_OK) == 0;
     int live_error = 0;
     std::unique_ptr<rl::LiveView> live =
         StartLive(training.run_dir, options, &live_error);
     if (live_error != 0) return live_error;
     training.live = live.get();
     auto summary = rl::RunTraining(training, std::cout);
+    if (!summary.ok() && !run_dir_existed) {
+      live.reset();
+      rmdir(training.run_dir.c_str());
+    }
     if (!summary.ok()) {
       std::cerr << "error: " << summary.status().message() << "\n";
       return absl::IsInvalidArgument(summary.status()) ||
