@@ -144,6 +144,32 @@ for bad in "$resumed" "$tmp/fifo" /dev/zero; do
     "${common[@]}"
 done
 
+# 5. The disk fills mid-run: the run fails saying why, the page (written in
+# place of the old one, there being no room beside it) says so, and the
+# videos finished before play.
+full="$tmp/full"
+mkdir -p "$full"
+if unshare --mount --propagation private sh -c "mount -t tmpfs -o size=1500k tmpfs '$full' &&
+    { '$train' --env=CartPole-v1 --agent=ppo --steps=60000 --run_dir='$full/run' \
+        --render_backend=llvmpipe --record=every --quiet >'$tmp/full.out' 2>&1
+      echo \$? >'$tmp/full.code'; cp -r '$full/run' '$tmp/full-copy'; }" 2>"$out"; then
+  [[ "$(cat "$tmp/full.code")" == 1 ]] || fail "full disk: exit $(cat "$tmp/full.code")"
+  grep -q "No space left on device" "$tmp/full.out" ||
+    { fail "full disk: no reason given"; cat "$tmp/full.out"; }
+  grep -q '<p class="status">failed at step [0-9]*: .*No space left' \
+    "$tmp/full-copy/index.html" || fail "full disk: the page does not say the run failed"
+  grep -q 'http-equiv="refresh"' "$tmp/full-copy/index.html" &&
+    fail "full disk: the failed page still refreshes"
+  for video in "$tmp/full-copy"/videos/CartPole-v1-episode-*.mp4; do
+    [[ $video == *-recording.mp4 ]] && continue
+    ffprobe -v error -count_frames -select_streams v:0 \
+      -show_entries stream=nb_read_frames -of csv=p=0 "$video" >/dev/null 2>&1 ||
+      fail "full disk: $video does not play"
+  done
+else
+  echo "skipped the full-disk check: cannot mount a tmpfs here ($(cat "$out"))"
+fi
+
 # 7. Ctrl-C: the summary names the latest and the best checkpoint; play
 # does not count an episode cut short.
 stopped="$tmp/stopped"

@@ -201,6 +201,7 @@ class Run {
   absl::Status Evaluate(int64_t milestone);
   absl::Status SaveCheckpoint(const std::string& path);
   absl::Status WritePage(bool running);
+  std::string PageHtml(bool running) const;
   void StartLive();
   void ShowTraining();
   void SetLiveState(const std::string& state) {
@@ -266,7 +267,12 @@ void Run::CleanUpAfterError(const absl::Status& error) {
   failure_ = std::string(error.message());
   if (train_videos_ != nullptr) train_videos_->Finish("error").IgnoreError();
   if (eval_videos_ != nullptr) eval_videos_->Finish("error").IgnoreError();
-  WritePage(/*running=*/false).IgnoreError();
+  if (absl::IsResourceExhausted(WritePage(/*running=*/false))) {
+    // A full disk: no room for a new page beside the old one, but the old
+    // one's blocks will do; otherwise it would say "training" forever.
+    OverwriteInPlace(options_.run_dir + "/index.html", PageHtml(false))
+        .IgnoreError();
+  }
 }
 
 absl::Status Run::Setup() {
@@ -831,6 +837,11 @@ absl::Status Run::Evaluate(int64_t milestone) {
 
 absl::Status Run::WritePage(bool running) {
   last_page_ = Clock::now();
+  return WriteFileAtomically(options_.run_dir + "/index.html",
+                             PageHtml(running));
+}
+
+std::string Run::PageHtml(bool running) const {
   const int64_t steps = trainer_->steps();
   std::string status = absl::StrFormat(
       "%s: %d of %d steps, %d episodes", running ? "training" : "finished",
@@ -843,12 +854,10 @@ absl::Status Run::WritePage(bool running) {
     absl::StrAppend(&status, "; best evaluation ",
                     FormatNumber(summary_.best_eval));
   }
-  return WriteFileAtomically(
-      options_.run_dir + "/index.html",
-      RunPageHtml(absl::StrCat(env_id_, " / ", agent_, " / seed ",
-                               trainer_->options().seed),
-                  curve_, summary_.evals, summary_.videos, options_.steps,
-                  running ? options_.page_refresh_s : 0, status));
+  return RunPageHtml(absl::StrCat(env_id_, " / ", agent_, " / seed ",
+                                  trainer_->options().seed),
+                     curve_, summary_.evals, summary_.videos, options_.steps,
+                     running ? options_.page_refresh_s : 0, status);
 }
 
 absl::StatusOr<TrainingSummary> Run::Go() {

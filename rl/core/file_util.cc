@@ -99,6 +99,23 @@ absl::Status WriteFileAtomically(const std::string& path,
   return absl::OkStatus();
 }
 
+absl::Status OverwriteInPlace(const std::string& path,
+                              absl::string_view contents) {
+  const int fd =
+      open(path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ELOOP) return LinkError(path);
+    return ErrnoError(errno, "cannot open", path);
+  }
+  struct stat info;
+  bool ok =
+      fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && WriteAll(fd, contents);
+  const int error = ok ? 0 : errno;
+  if (close(fd) != 0) ok = false;
+  if (!ok) return ErrnoError(error != 0 ? error : EIO, "cannot write", path);
+  return absl::OkStatus();
+}
+
 absl::Status RenameFile(const std::string& from, const std::string& to) {
   if (absl::Status target = CheckReplaceable(to); !target.ok()) return target;
   if (std::rename(from.c_str(), to.c_str()) == 0) return absl::OkStatus();

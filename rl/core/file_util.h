@@ -34,6 +34,14 @@ namespace rl {
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents, bool sync = false);
 
+// For when the disk is full and WriteFileAtomically() cannot make its
+// temporary file: truncates the existing `path` (freeing its blocks) and
+// writes `contents` in its place, never through a link. Not atomic (a
+// reader may see a part of it): for a last word, such as a page saying
+// why a run failed, that would otherwise not be written at all.
+absl::Status OverwriteInPlace(const std::string& path,
+                              absl::string_view contents);
+
 // Renames `from` to `to` (replacing `to` unless it is a symbolic link or a
 // directory); errors name both and the reason.
 absl::Status RenameFile(const std::string& from, const std::string& to);

@@ -95,6 +95,18 @@ TEST_F(FileUtilTest, RenameNoReplaceKeepsAnExistingFile) {
   EXPECT_NE(access((dir_ + "/a").c_str(), F_OK), 0);
 }
 
+TEST_F(FileUtilTest, OverwriteInPlaceReplacesTheContentsNeverThroughALink) {
+  const std::string path = dir_ + "/index.html";
+  Write(path, "a long page that says the run is still training");
+  ASSERT_TRUE(OverwriteInPlace(path, "failed").ok());
+  EXPECT_EQ(Read(path), "failed");
+  const std::string link = dir_ + "/linked.html";
+  ASSERT_EQ(symlink(victim_.c_str(), link.c_str()), 0);
+  EXPECT_EQ(OverwriteInPlace(link, "x").code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Read(victim_), "precious");
+}
+
 TEST_F(FileUtilTest, TargetThatIsADirectoryIsRefused) {
   const std::string path = dir_ + "/metrics.csv";
   ASSERT_EQ(mkdir(path.c_str(), 0755), 0);
