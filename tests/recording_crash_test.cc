@@ -86,6 +86,22 @@ TEST_P(RecordingCrashTest, KilledMidEpisodeLeavesPlayableVideos) {
   EXPECT_GE(cut->frames.size(), 150u - 26 - 5);
   EXPECT_LE(cut->frames.size(), 150u);
   EXPECT_LE(cut->corrupt_packets, 1);
+
+  // The next run in the same directory lists the leftover, interrupted.
+  options.episodes = 1;
+  const ChildResult next = RunInChild([&](const Say& say) {
+    kill_at_action = -1;
+    std::ostringstream log;
+    absl::StatusOr<RunSummary> run = PlayEpisodes(options, log);
+    say(run.ok() ? "the run ended" : run.status().ToString());
+    return run.ok() ? 0 : 1;
+  });
+  ASSERT_TRUE(next.exited_ok()) << next.Describe() << ": " << next.message;
+  const std::vector<std::string> relisted = GalleryVideos(options.video_dir);
+  ASSERT_EQ(relisted.size(), 2u) << ::testing::PrintToString(relisted);
+  EXPECT_EQ(relisted[1], recording);
+  EXPECT_THAT(Slurp(options.video_dir + "/index.html"),
+              HasSubstr("Episode 1 (interrupted)"));
 }
 
 // The disk fills up mid-run (a 384 KiB tmpfs in the child's own mount

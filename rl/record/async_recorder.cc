@@ -7,6 +7,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "rl/core/status_macros.h"
 
 namespace rl {
@@ -60,28 +62,55 @@ absl::Status AsyncRecorder::WriteFrame(const Frame& frame) {
 
 void AsyncRecorder::EncoderLoop() {
   pthread_setname_np(pthread_self(), "rl-encoder");
+  const absl::Duration interval =
+      absl::Milliseconds(options_.flush_interval_ms);
+  // When the frames encoded since the last FlushFile() must be in the file;
+  // InfiniteFuture() when there are none.
+  absl::Time flush_due = absl::InfiniteFuture();
   while (true) {
     int slot = -1;
     bool failed = false;
+    bool flush_now = false;
     {
       absl::MutexLock lock(&mutex_);
       auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-        return ready_count_ > 0 || stopping_;
+        return ready_count_ > 0 || stopping_ || flush_file_;
       };
-      mutex_.Await(absl::Condition(&has_work));
-      if (ready_count_ == 0) return;  // Stopping, and drained.
-      slot = ready_[ready_head_];
-      ready_head_ = (ready_head_ + 1) % capacity_;
-      --ready_count_;
-      encoding_ = true;
+      mutex_.AwaitWithDeadline(absl::Condition(&has_work), flush_due);
+      if (ready_count_ == 0 && stopping_) return;  // Drained: Close() ends.
+      if (ready_count_ > 0) {
+        slot = ready_[ready_head_];
+        ready_head_ = (ready_head_ + 1) % capacity_;
+        --ready_count_;
+      } else {
+        // Woken to flush: asked to, or the deadline passed.
+        flush_now = true;
+      }
+      encoding_ = slot >= 0;
       failed = !error_.ok();
     }
     // After an error, drop the frames queued behind it.
-    absl::Status status =
-        failed ? absl::OkStatus() : inner_->WriteFrame(slots_[slot]);
+    absl::Status status;
+    if (slot >= 0 && !failed) {
+      status = inner_->WriteFrame(slots_[slot]);
+      if (flush_due == absl::InfiniteFuture()) {
+        flush_due = absl::Now() + interval;
+      }
+    }
+    // Encoding slower than the interval also flushes between frames.
+    if (!failed && status.ok() &&
+        (flush_now ||
+         (flush_due != absl::InfiniteFuture() && absl::Now() >= flush_due))) {
+      status = inner_->FlushFile();
+      flush_due = absl::InfiniteFuture();
+    }
     absl::MutexLock lock(&mutex_);
     if (!status.ok() && error_.ok()) error_ = std::move(status);
-    free_.push_back(slot);
+    if (slot >= 0) {
+      free_.push_back(slot);
+    } else {
+      flush_file_ = false;
+    }
     encoding_ = false;
   }
 }
@@ -92,6 +121,17 @@ absl::Status AsyncRecorder::Flush() {
     return ready_count_ == 0 && !encoding_;
   };
   mutex_.Await(absl::Condition(&drained));
+  return error_;
+}
+
+absl::Status AsyncRecorder::FlushFile() {
+  if (closed_) return close_status_;
+  absl::MutexLock lock(&mutex_);
+  flush_file_ = true;
+  auto flushed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return !flush_file_ && ready_count_ == 0 && !encoding_;
+  };
+  mutex_.Await(absl::Condition(&flushed));
   return error_;
 }
 

@@ -10,6 +10,13 @@
 // wrapped recorder sticks and is returned by the next WriteFrame(), Flush()
 // and Close(); frames queued behind it are dropped.
 //
+// Crash safety in wall-clock time: once a frame has been encoded for
+// options.flush_interval_ms without reaching the file (the muxer ends
+// fragments in video time, which a slow env makes arbitrarily long), the
+// encoder thread calls the wrapped recorder's FlushFile(), waking up for it
+// if no frame comes. A fast producer pays one clock read per frame and a
+// fragment end per interval.
+//
 // Recorders().Create() returns recorders behind an AsyncRecorder unless
 // RecorderOptions::queue_frames is 0; use this class directly only to wrap
 // a recorder of your own.
@@ -64,6 +71,8 @@ class AsyncRecorder final : public Recorder {
   // Blocks until every queued frame has been encoded; returns the first
   // encoder error, if any.
   absl::Status Flush();
+  // Flush(), then the wrapped recorder's FlushFile() on the encoder thread.
+  absl::Status FlushFile() override;
 
   // The most frames that were ever waiting or being encoded at once; never
   // more than `queue_frames`.
@@ -88,6 +97,7 @@ class AsyncRecorder final : public Recorder {
   int ready_count_ ABSL_GUARDED_BY(mutex_) = 0;
   bool encoding_ ABSL_GUARDED_BY(mutex_) = false;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  bool flush_file_ ABSL_GUARDED_BY(mutex_) = false;  // FlushFile() waits.
   int peak_queued_ ABSL_GUARDED_BY(mutex_) = 0;
   absl::Status error_ ABSL_GUARDED_BY(mutex_);
 

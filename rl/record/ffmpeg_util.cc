@@ -1,6 +1,13 @@
 #include "rl/record/ffmpeg_util.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -11,6 +18,7 @@ extern "C" {
 #include <libavformat/avio.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
+#include <libavutil/mem.h>
 }
 
 namespace rl {
@@ -40,14 +48,17 @@ absl::Status AvError(int error, absl::string_view what) {
 }
 
 absl::Status WriteError(int error, absl::string_view recorder,
-                        const std::string& path) {
+                        const std::string& path, absl::string_view unit) {
   const absl::Status status = AvError(error, "");
+  absl::string_view why = "";
+  if (AVUNERROR(error) == ENOSPC) why = " (the disk is full)";
+  if (AVUNERROR(error) == EFBIG) why = " (the file size limit is reached)";
   return absl::Status(
       status.code(),
       absl::StrCat(recorder, " recorder: cannot write to '", path, "'",
-                   status.message(),
-                   "; the frames written before stay playable; free some "
-                   "space or record elsewhere"));
+                   status.message(), why,
+                   "; the file was cut back to its last complete ", unit,
+                   ", which plays; free some space or record elsewhere"));
 }
 
 void QuietFfmpegLogs() {
@@ -58,9 +69,9 @@ void QuietFfmpegLogs() {
   (void)kQuiet;
 }
 
-absl::StatusOr<Muxer> CreateMuxer(absl::string_view recorder,
-                                  absl::string_view format,
-                                  const std::string& path) {
+absl::StatusOr<std::unique_ptr<VideoOutput>> VideoOutput::Create(
+    absl::string_view recorder, absl::string_view format,
+    const std::string& path) {
   AVFormatContext* context = nullptr;
   const std::string format_name(format);
   int error = avformat_alloc_output_context2(&context, nullptr,
@@ -69,61 +80,165 @@ absl::StatusOr<Muxer> CreateMuxer(absl::string_view recorder,
     return AvError(error, absl::StrCat(recorder, " recorder: creating the ",
                                        format, " muxer"));
   }
-  return Muxer(context);
+  // The file is ours (WriteHeader), not libavformat's to open or close.
+  context->flags |= AVFMT_FLAG_CUSTOM_IO;
+  // Matroska's unit is the cluster, fragmented MP4's the fragment.
+  const absl::string_view unit = format == "webm" ? "cluster" : "fragment";
+  return std::unique_ptr<VideoOutput>(
+      new VideoOutput(recorder, path, unit, context));
 }
 
-absl::Status OpenAndWriteHeader(AVFormatContext* muxer,
-                                absl::string_view recorder,
-                                const std::string& path, AvOptions& options) {
-  int error = avio_open(&muxer->pb, path.c_str(), AVIO_FLAG_WRITE);
-  if (error < 0) {
-    const absl::Status status = AvError(error, "");
+VideoOutput::~VideoOutput() {
+  avformat_free_context(muxer_);
+  if (io_ != nullptr) {
+    av_freep(&io_->buffer);
+    avio_context_free(&io_);
+  }
+  if (fd_ >= 0) close(fd_);
+}
+
+int VideoOutput::WriteCallback(void* opaque, uint8_t* data, int size) {
+  VideoOutput& self = *static_cast<VideoOutput*>(opaque);
+  if (!self.failed_.ok()) return AVERROR(self.write_errno_);
+  for (int done = 0; done < size;) {
+    const ssize_t written = write(self.fd_, data + done, size - done);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      self.write_errno_ = errno;
+      return AVERROR(errno);
+    }
+    done += written;
+    self.position_ += written;
+    self.end_ = std::max(self.end_, self.position_);
+  }
+  return size;
+}
+
+int64_t VideoOutput::SeekCallback(void* opaque, int64_t offset, int whence) {
+  VideoOutput& self = *static_cast<VideoOutput*>(opaque);
+  if (whence & AVSEEK_SIZE) {
+    struct stat info;
+    if (fstat(self.fd_, &info) != 0) return AVERROR(errno);
+    return info.st_size;
+  }
+  const off_t position = lseek(self.fd_, offset, whence & ~AVSEEK_FORCE);
+  if (position < 0) return AVERROR(errno);
+  self.position_ = position;
+  return position;
+}
+
+absl::Status VideoOutput::WriteHeader(AvOptions& options) {
+  // O_EXCL: never over an existing file; with it a link at the name is an
+  // existing file too (O_NOFOLLOW makes the refusal explicit).
+  fd_ = open(path_.c_str(),
+             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    const int error = errno;
+    const absl::Status status = AvError(AVERROR(error), "");
+    const std::string what =
+        absl::StrCat(recorder_, " recorder: cannot create '", path_, "'");
+    struct stat info;
+    if (error == EEXIST && lstat(path_.c_str(), &info) == 0 &&
+        S_ISLNK(info.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(what,
+                       ": it is a symbolic link, and videos are never written "
+                       "through links; remove the link or record elsewhere"));
+    }
     return absl::Status(
         status.code(),
-        absl::StrCat(recorder, " recorder: cannot open '", path,
-                     "' for writing", status.message(),
-                     "; check that its directory exists and is writable"));
+        absl::StrCat(what, status.message(),
+                     error == EEXIST
+                         ? "; a video never replaces an existing file: move "
+                           "it away or record elsewhere"
+                         : "; check that its directory exists and is "
+                           "writable"));
   }
+  // Held until the file is closed (or the process dies): a video being
+  // written, not one a crash left.
+  flock(fd_, LOCK_EX | LOCK_NB);
+  constexpr int kBufferSize = 32768;  // libavformat's own for files.
+  uint8_t* buffer = static_cast<uint8_t*>(av_malloc(kBufferSize));
+  if (buffer != nullptr) {
+    io_ = avio_alloc_context(buffer, kBufferSize, /*write_flag=*/1, this,
+                             nullptr, &WriteCallback, &SeekCallback);
+  }
+  if (io_ == nullptr) {
+    av_free(buffer);
+    return absl::ResourceExhaustedError(absl::StrCat(
+        recorder_, " recorder: allocating the output buffer of '", path_, "'"));
+  }
+  muxer_->pb = io_;
   // Each fragment or cluster goes to the file as soon as the muxer completes
-  // it, not when libavformat's 32 KiB write buffer happens to fill.
-  muxer->flush_packets = 1;
-  error = avformat_write_header(muxer, options.get());
+  // it, not when the 32 KiB write buffer happens to fill.
+  muxer_->flush_packets = 1;
+  int error = avformat_write_header(muxer_, options.get());
   if (error < 0) {
-    return AvError(error, absl::StrCat(recorder, " recorder: writing the ",
-                                       "header of '", path, "'"));
+    return AvError(error, absl::StrCat(recorder_, " recorder: writing the ",
+                                       "header of '", path_, "'"));
   }
   if (std::string unused = options.Unused(); !unused.empty()) {
     return absl::InternalError(absl::StrCat(
-        recorder, " recorder: the muxer did not take the options ", unused));
+        recorder_, " recorder: the muxer did not take the options ", unused));
   }
-  avio_flush(muxer->pb);  // The header: the file plays from now on.
-  if (muxer->pb->error < 0) {
-    return AvError(muxer->pb->error,
-                   absl::StrCat(recorder, " recorder: writing the header of '",
-                                path, "'"));
-  }
+  return MarkComplete();  // The header: the file plays from now on.
+}
+
+absl::Status VideoOutput::MarkComplete() {
+  avio_flush(io_);
+  if (io_->error < 0) return Failed(io_->error);
+  complete_size_ = end_;
   return absl::OkStatus();
 }
 
-absl::Status FinishMuxer(AVFormatContext* muxer, absl::string_view recorder,
-                         const std::string& path) {
-  absl::Status result;
-  int error = av_write_trailer(muxer);
-  if (error < 0) {
-    result = AvError(error, absl::StrCat(recorder, " recorder: writing the ",
-                                         "end of '", path, "'"));
+absl::Status VideoOutput::Failed(int error) {
+  if (!failed_.ok()) return failed_;
+  failed_ = WriteError(write_errno_ != 0 ? AVERROR(write_errno_) : error,
+                       recorder_, path_, unit_);
+  // Drop the torn fragment: the file ends where the last whole one did.
+  if (ftruncate(fd_, complete_size_) != 0) {
+    failed_ = absl::Status(
+        failed_.code(),
+        absl::StrCat(failed_.message(), " (cutting it back failed too: ",
+                     std::strerror(errno), ")"));
   }
-  AVIOContext* file = muxer->pb;
-  avio_flush(file);
-  if (file->error < 0 && result.ok()) {
-    result = AvError(file->error,
-                     absl::StrCat(recorder, " recorder: writing '", path, "'"));
+  return failed_;
+}
+
+absl::Status VideoOutput::WritePacket(AVPacket* packet) {
+  if (!failed_.ok()) {
+    av_packet_unref(packet);
+    return failed_;
   }
-  error = avio_closep(&muxer->pb);
-  if (error < 0 && result.ok()) {
-    result = AvError(error,
-                     absl::StrCat(recorder, " recorder: closing '", path, "'"));
+  // Takes the packet's reference, success or not.
+  const int error = av_interleaved_write_frame(muxer_, packet);
+  if (error < 0) return Failed(error);
+  return MarkComplete();
+}
+
+absl::Status VideoOutput::Flush() {
+  if (!failed_.ok()) return failed_;
+  // A null packet ends the fragment (mp4) or cluster (webm).
+  const int error = av_write_frame(muxer_, nullptr);
+  if (error < 0) return Failed(error);
+  return MarkComplete();
+}
+
+absl::Status VideoOutput::Finish() {
+  absl::Status result = failed_;
+  if (result.ok() && io_ != nullptr) {
+    const int error = av_write_trailer(muxer_);
+    avio_flush(io_);
+    if (error < 0 || io_->error < 0) {
+      result = Failed(io_->error < 0 ? io_->error : error);
+    }
   }
+  if (fd_ >= 0 && close(fd_) != 0 && result.ok()) {
+    result =
+        AvError(AVERROR(errno),
+                absl::StrCat(recorder_, " recorder: closing '", path_, "'"));
+  }
+  fd_ = -1;
   return result;
 }
 

@@ -1,14 +1,19 @@
 // FFmpeg plumbing the recorders share: owners for FFmpeg's C objects, error
-// codes as statuses, and the output side of libavformat (open a file, write
-// the header so the file plays from the first byte, finish it).
+// codes as statuses, and the output side of libavformat (VideoOutput: create
+// the file safely, write the header so the file plays from the first byte,
+// write packets, flush, finish).
 //
 // Example:
-//   RL_ASSIGN_OR_RETURN(Muxer muxer, CreateMuxer("webm", "webm", path));
-//   ...add a stream, then:
-//   RL_RETURN_IF_ERROR(OpenAndWriteHeader(muxer.get(), "webm", path, options));
+//   RL_ASSIGN_OR_RETURN(auto output, VideoOutput::Create("webm", "webm",
+//   path));
+//   ...add a stream to output->muxer(), then:
+//   RL_RETURN_IF_ERROR(output->WriteHeader(options));
+//   RL_RETURN_IF_ERROR(output->WritePacket(packet));
+//   RL_RETURN_IF_ERROR(output->Finish());
 #ifndef RL_RECORD_FFMPEG_UTIL_H_
 #define RL_RECORD_FFMPEG_UTIL_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -36,15 +41,6 @@ struct AvFrameDeleter {
 struct PacketDeleter {
   void operator()(AVPacket* packet) const { av_packet_free(&packet); }
 };
-// An output context: closes its file (if still open), then frees it.
-struct OutputContextDeleter {
-  void operator()(AVFormatContext* context) const {
-    if (context->pb != nullptr) avio_closep(&context->pb);
-    avformat_free_context(context);
-  }
-};
-using Muxer = std::unique_ptr<AVFormatContext, OutputContextDeleter>;
-
 // Owns an AVDictionary of options.
 class AvOptions {
  public:
@@ -74,34 +70,84 @@ std::string AvErrorText(int error);
 absl::Status AvError(int error, absl::string_view what);
 
 // The error of a failed write to the video file, with what to do: "<recorder>
-// recorder: cannot write to '<path>': No space left on device; the frames
-// written before stay playable; free some space or record elsewhere".
+// recorder: cannot write to '<path>': No space left on device (the disk is
+// full); the file was cut back to its last complete <unit>, which plays;
+// free some space or record elsewhere". `unit`: "fragment", "cluster".
 absl::Status WriteError(int error, absl::string_view recorder,
-                        const std::string& path);
+                        const std::string& path, absl::string_view unit);
 
 // Sets FFmpeg's log level to errors only, once (x264 prints info lines per
 // file otherwise).
 void QuietFfmpegLogs();
 
-// Creates an output context for `format` ("mp4", "webm") writing `path`;
-// the file is not touched yet. `recorder` prefixes messages
-// ("mp4 recorder: ...").
-absl::StatusOr<Muxer> CreateMuxer(absl::string_view recorder,
-                                  absl::string_view format,
-                                  const std::string& path);
+// A muxer writing a video file that this process creates: exclusively
+// (O_CREAT|O_EXCL, so an existing file is never clobbered) and never through
+// a symbolic link (O_NOFOLLOW), locked with flock(LOCK_EX) while it is
+// written (so a gallery can tell a video being written from one a crash
+// left behind), and cut back to its last complete fragment or cluster when
+// a write fails (a full disk), so that what stays on disk plays cleanly.
+//
+// The muxers used (fragmented MP4, WebM) keep the open fragment or cluster
+// in memory and write it whole, and every packet is pushed to the file once
+// the muxer returns: after each successful WritePacket() the file ends on a
+// fragment or cluster boundary.
+class VideoOutput {
+ public:
+  // Creates the muxer for `format` ("mp4", "webm"); the file is not touched
+  // yet. `recorder` prefixes messages ("mp4 recorder: ...").
+  static absl::StatusOr<std::unique_ptr<VideoOutput>> Create(
+      absl::string_view recorder, absl::string_view format,
+      const std::string& path);
+  ~VideoOutput();
 
-// Opens `path` for writing (errors name the path, the OS reason and what to
-// check), writes the container header with `options` (every one must be
-// taken) and pushes it to the file, so the file plays from the first byte.
-// From then on the muxer flushes every fragment or cluster it completes
-// straight to the file.
-absl::Status OpenAndWriteHeader(AVFormatContext* muxer,
-                                absl::string_view recorder,
-                                const std::string& path, AvOptions& options);
+  VideoOutput(const VideoOutput&) = delete;
+  VideoOutput& operator=(const VideoOutput&) = delete;
 
-// Writes the trailer, flushes and closes the file. Returns the first error.
-absl::Status FinishMuxer(AVFormatContext* muxer, absl::string_view recorder,
-                         const std::string& path);
+  AVFormatContext* muxer() const { return muxer_; }
+
+  // Creates the file (AlreadyExists if something, a link included, has its
+  // name; other errors name the path, the OS reason and what to check),
+  // writes the container header with `options` (every one must be taken)
+  // and pushes it to the file, so the file plays from the first byte.
+  absl::Status WriteHeader(AvOptions& options);
+
+  // Hands `packet` (its reference is taken) to the muxer. On a failed write
+  // the file is cut back to its last complete fragment or cluster and the
+  // error says so (WriteError); every later write fails the same way.
+  absl::Status WritePacket(AVPacket* packet);
+
+  // Ends the open fragment or cluster (if it holds any frame) and writes it
+  // to the file now: what was written so far survives a crash.
+  absl::Status Flush();
+
+  // Writes the trailer, flushes and closes the file; the first error. After
+  // a failed write only closes (the file stays cut back).
+  absl::Status Finish();
+
+ private:
+  VideoOutput(absl::string_view recorder, const std::string& path,
+              absl::string_view unit, AVFormatContext* muxer)
+      : recorder_(recorder), path_(path), unit_(unit), muxer_(muxer) {}
+
+  static int WriteCallback(void* opaque, uint8_t* data, int size);
+  static int64_t SeekCallback(void* opaque, int64_t offset, int whence);
+  // The file's end is a fragment or cluster boundary: remembers the size.
+  absl::Status MarkComplete();
+  // After the muxer's write failed with `error`: cuts the file back.
+  absl::Status Failed(int error);
+
+  const std::string recorder_;
+  const std::string path_;
+  const std::string unit_;        // What the muxer writes whole: "cluster".
+  AVFormatContext* const muxer_;  // Owned.
+  AVIOContext* io_ = nullptr;     // Owned; muxer_->pb once the file is open.
+  int fd_ = -1;
+  int64_t position_ = 0;       // The file offset of the next write.
+  int64_t end_ = 0;            // The most bytes ever written.
+  int64_t complete_size_ = 0;  // Header and complete fragments or clusters.
+  int write_errno_ = 0;        // The first failed write(2)'s errno.
+  absl::Status failed_;        // Set once a write failed: no more writes.
+};
 
 }  // namespace rl
 

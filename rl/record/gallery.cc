@@ -1,10 +1,20 @@
 #include "rl/record/gallery.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
@@ -30,7 +40,59 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return bytes.str();
 }
 
+// Whether `path` is a regular file (not a link) that no process is writing:
+// recorders hold an exclusive flock on a video until it is closed, and the
+// kernel drops it when the process dies.
+bool IsLeftOver(const std::string& path) {
+  const int fd =
+      open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat info;
+  const bool left_over = fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+                         flock(fd, LOCK_SH | LOCK_NB) == 0;
+  close(fd);
+  return left_over;
+}
+
+// "<prefix>-episode-<E>-steps-<first>-recording": "Episode E".
+std::string InterruptedTitle(absl::string_view file) {
+  const size_t at = file.rfind("-episode-");
+  if (at == absl::string_view::npos) return std::string(file);
+  absl::string_view rest = file.substr(at + 9);
+  return absl::StrCat("Episode ", rest.substr(0, rest.find('-')),
+                      " (interrupted)");
+}
+
 }  // namespace
+
+std::vector<GalleryVideo> InterruptedVideos(
+    const std::string& dir, const std::vector<GalleryVideo>& listed) {
+  std::set<std::string> known;
+  for (const GalleryVideo& video : listed) known.insert(video.file);
+  std::vector<std::string> files;
+  if (DIR* entries = opendir(dir.c_str()); entries != nullptr) {
+    while (const dirent* entry = readdir(entries)) {
+      const std::string name = entry->d_name;
+      if ((absl::EndsWith(name, "-recording.mp4") ||
+           absl::EndsWith(name, "-recording.webm")) &&
+          known.count(name) == 0 && IsLeftOver(absl::StrCat(dir, "/", name))) {
+        files.push_back(name);
+      }
+    }
+    closedir(entries);
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<GalleryVideo> videos;
+  for (const std::string& file : files) {
+    videos.push_back(
+        {file,
+         InterruptedTitle(file),
+         {{"status",
+           "interrupted: the process that recorded it stopped before the "
+           "video was finished; it plays up to its last complete fragment"}}});
+  }
+  return videos;
+}
 
 std::string Base64Encode(absl::string_view bytes) {
   static constexpr char kAlphabet[] =
@@ -105,7 +167,11 @@ absl::Status WriteGallery(const std::string& dir,
       "margin:.5em 0 0;font-size:90%}\ndt{color:#666}\ndd{margin:0}\n"
       "</style>\n</head>\n<body>\n<h1>",
       HtmlEscape(options.title), "</h1>\n<div class=\"videos\">\n");
-  for (const GalleryVideo& video : videos) {
+  std::vector<GalleryVideo> all = videos;
+  for (GalleryVideo& video : InterruptedVideos(dir, videos)) {
+    all.push_back(std::move(video));
+  }
+  for (const GalleryVideo& video : all) {
     std::string source;
     if (options.embed) {
       auto bytes = ReadFile(absl::StrCat(dir, "/", video.file));

@@ -38,11 +38,20 @@ struct GalleryOptions {
   bool embed = false;  // Inline the videos as base64.
 };
 
-// Writes `dir`/index.html listing `videos` in order. Errors name the file
-// and the OS reason (unreadable video when embedding, unwritable page).
+// Writes `dir`/index.html listing `videos` in order, then the videos a
+// crash left in `dir` (InterruptedVideos). Errors name the file and the OS
+// reason (unreadable video when embedding, unwritable page).
 absl::Status WriteGallery(const std::string& dir,
                           const std::vector<GalleryVideo>& videos,
                           const GalleryOptions& options);
+
+// The videos in `dir` still named "...-recording.mp4" or ".webm" (the name
+// a video has while it is written, see trigger.h) that no process is writing
+// (no recorder holds their lock) and `listed` does not have: left by a
+// process that crashed or failed mid-video. Each is titled "Episode E
+// (interrupted)" with a "status" fact saying so; sorted by name.
+std::vector<GalleryVideo> InterruptedVideos(
+    const std::string& dir, const std::vector<GalleryVideo>& listed);
 
 // Standard base64 (RFC 4648, with padding).
 std::string Base64Encode(absl::string_view bytes);

@@ -1,6 +1,9 @@
 #include "rl/record/gallery.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -82,6 +85,43 @@ TEST(GalleryTest, MissingVideoToEmbedIsAClearErrorAndKeepsTheOldPage) {
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(status.message(), HasSubstr("gone.mp4"));
   EXPECT_THAT(Slurp(dir + "/index.html"), HasSubstr("<title>old</title>"));
+}
+
+// A "-recording" video that no process is writing was left by a crash: it
+// is listed, after the finished ones, marked interrupted. One being written
+// (its recorder holds the lock), one already listed, one that is a link or
+// not a video are not.
+TEST(GalleryTest, ListsLeftoverRecordingsAsInterrupted) {
+  const std::string dir = TempDir("leftovers");
+  const std::string left = "Pong-episode-3-steps-150-recording.webm";
+  const std::string busy = "Pong-episode-4-steps-900-recording.mp4";
+  const std::string listed = "Pong-episode-1-steps-20-recording.mp4";
+  for (const std::string& file : {left, busy, listed, std::string("x.mp4"),
+                                  std::string("notes-recording.txt")}) {
+    std::ofstream(dir + "/" + file) << "video";
+  }
+  ASSERT_EQ(
+      symlink((dir + "/x.mp4").c_str(), (dir + "/link-recording.mp4").c_str()),
+      0);
+  const int fd = open((dir + "/" + busy).c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);  // As a recorder does.
+
+  ASSERT_TRUE(WriteGallery(dir,
+                           {{"x.mp4", "Episode 0", {}}, {listed, "Kept", {}}},
+                           {"t", false})
+                  .ok());
+  close(fd);
+  const std::string html = Slurp(dir + "/index.html");
+  EXPECT_THAT(html,
+              HasSubstr("<source src=\"" + left + "\" type=\"video/webm\">"));
+  EXPECT_THAT(html, HasSubstr("<figcaption>Episode 3 (interrupted)"));
+  EXPECT_THAT(html, HasSubstr("<dt>status</dt><dd>interrupted: "));
+  EXPECT_LT(html.find("x.mp4"), html.find(left));
+  EXPECT_THAT(html, Not(HasSubstr(busy)));
+  EXPECT_EQ(html.find(listed), html.rfind(listed));  // Once.
+  EXPECT_THAT(html, Not(HasSubstr("link-recording")));
+  EXPECT_THAT(html, Not(HasSubstr("notes-recording")));
 }
 
 TEST(GalleryTest, UnwritableDirectoryIsAClearError) {

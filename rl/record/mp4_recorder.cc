@@ -76,6 +76,10 @@ class Mp4Recorder final : public Recorder {
 
   absl::Status WriteFrame(const Frame& frame) override;
   absl::Status Close() override;
+  absl::Status FlushFile() override {
+    if (closed_ || !status_.ok()) return status_;
+    return Fail(output_->Flush());
+  }
   int64_t frames_written() const override { return frames_written_; }
   const std::string& path() const override { return options_.path; }
   const EncoderInfo& info() const override { return info_; }
@@ -96,8 +100,8 @@ class Mp4Recorder final : public Recorder {
   const RecorderOptions options_;
   EncoderInfo info_;
   std::unique_ptr<Yuv420Converter> converter_;
-  Muxer muxer_;
-  AVStream* stream_ = nullptr;  // Owned by muxer_.
+  std::unique_ptr<VideoOutput> output_;
+  AVStream* stream_ = nullptr;  // Owned by output_->muxer().
   std::unique_ptr<AVCodecContext, CodecContextDeleter> encoder_;
   std::unique_ptr<AVFrame, AvFrameDeleter> yuv_;
   std::unique_ptr<AVPacket, PacketDeleter> packet_;
@@ -138,8 +142,8 @@ absl::Status Mp4Recorder::Open(const AVCodec* encoder) {
                                     : options_.fps;
   const int crf = options_.crf.value_or(kDefaultCrf);
 
-  RL_ASSIGN_OR_RETURN(muxer_, CreateMuxer(kName, "mp4", path));
-  stream_ = avformat_new_stream(muxer_.get(), nullptr);
+  RL_ASSIGN_OR_RETURN(output_, VideoOutput::Create(kName, "mp4", path));
+  stream_ = avformat_new_stream(output_->muxer(), nullptr);
   if (stream_ == nullptr) {
     return absl::ResourceExhaustedError("creating the MP4 video stream");
   }
@@ -166,7 +170,7 @@ absl::Status Mp4Recorder::Open(const AVCodec* encoder) {
   if (options_.bitrate_kbps > 0) {
     codec.bit_rate = static_cast<int64_t>(options_.bitrate_kbps) * 1000;
   }
-  if (muxer_->oformat->flags & AVFMT_GLOBALHEADER) {
+  if (output_->muxer()->oformat->flags & AVFMT_GLOBALHEADER) {
     codec.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   }
   AvOptions x264;
@@ -212,7 +216,7 @@ absl::Status Mp4Recorder::Open(const AVCodec* encoder) {
   // Also end a fragment every flush interval between keyframes (in us).
   mp4.Set("frag_duration",
           std::to_string(int64_t{options_.flush_interval_ms} * 1000));
-  RL_RETURN_IF_ERROR(OpenAndWriteHeader(muxer_.get(), kName, path, mp4));
+  RL_RETURN_IF_ERROR(output_->WriteHeader(mp4));
   opened_ = true;
 
   info_.codec = "h264";
@@ -280,10 +284,7 @@ absl::Status Mp4Recorder::Encode(const AVFrame* frame) {
     av_packet_rescale_ts(packet_.get(), encoder_->time_base,
                          stream_->time_base);
     packet_->stream_index = stream_->index;
-    // Takes the packet's reference, success or not.
-    error = av_interleaved_write_frame(muxer_.get(), packet_.get());
-    av_packet_unref(packet_.get());
-    if (error < 0) return WriteError(error, kName, options_.path);
+    RL_RETURN_IF_ERROR(output_->WritePacket(packet_.get()));
   }
 }
 
@@ -294,13 +295,13 @@ absl::Status Mp4Recorder::Close() {
   absl::Status result = status_;
   absl::Status flushed = Encode(nullptr);
   if (result.ok()) result = flushed;
-  absl::Status finished = FinishMuxer(muxer_.get(), kName, options_.path);
+  absl::Status finished = output_->Finish();
   if (result.ok()) result = finished;
   // Free the encoder's buffers now rather than with the recorder.
   packet_.reset();
   yuv_.reset();
   encoder_.reset();
-  muxer_.reset();
+  output_.reset();
   stream_ = nullptr;
   converter_.reset();
   close_status_ = result;

@@ -8,10 +8,17 @@
 // (already BT.709 limited range) goes to the encoder as it is.
 //
 // Every recorder streams: a frame is encoded and written when it arrives, and
-// the file is made crash-proof at least every `flush_interval_ms` (a fragment
-// or cluster ends), so a process killed with SIGKILL leaves a file that plays
-// up to about that long before the kill. Memory does not grow with the
-// number of frames.
+// the file is made crash-proof (a fragment or cluster ends) at least every
+// `flush_interval_ms` of video and, behind an AsyncRecorder, of wall-clock
+// time too: a process killed with SIGKILL leaves a file that plays every
+// frame given more than about flush_interval_ms before the kill, however
+// slowly the frames came. Memory does not grow with the number of frames.
+//
+// Files are created exclusively (an existing file or a symbolic link at
+// `path` is an error, never overwritten or written through) and locked
+// (flock) while written. When a write fails (disk full, file size limit),
+// the file is cut back to its last complete fragment or cluster, so what is
+// left plays cleanly, and the error is ResourceExhausted.
 //
 // By default the factories in Recorders() return the recorder behind an
 // AsyncRecorder (async_recorder.h): WriteFrame() copies the frame into one
@@ -51,7 +58,8 @@
 namespace rl {
 
 struct RecorderOptions {
-  std::string path;  // Output file, created or truncated.
+  // Output file, created: it must not exist yet (nor be a symbolic link).
+  std::string path;
   // Frame size in pixels, 1..8192 each. Odd sizes are accepted: the encoder
   // works on the size rounded up to even (4:2:0 needs it, and so do some
   // hardware decoders), the extra column or row repeating the last one.
@@ -85,9 +93,12 @@ struct RecorderOptions {
   // Seeking lands on keyframes.
   int keyframe_interval = 0;
   // Crash safety: the muxer completes a fragment (mp4) or cluster (webm) at
-  // least this often (and at every keyframe), so a SIGKILL loses at most
-  // about this much video plus the queued frames. 10..60000 ms. Shorter
-  // costs a little size (~100 bytes per fragment).
+  // least this often in video time (and at every keyframe), and the
+  // AsyncRecorder's encoder thread ends one once a frame has waited this
+  // long in wall-clock time (a slow env), so a SIGKILL loses at most about
+  // this much plus the queued frames. With queue_frames = 0 there is no
+  // thread to keep the time: video time only. 10..60000 ms. Shorter costs a
+  // little size (~100 bytes per fragment).
   int flush_interval_ms = 500;
   // Frames held between WriteFrame() and the encoder thread, 0..256; 0
   // encodes on the caller's thread. Each slot holds one frame (1.4 MB at
@@ -118,6 +129,11 @@ class Recorder {
   // too large) or of the encoder, which sticks: every later call returns
   // it, and the frames written before stay playable.
   virtual absl::Status WriteFrame(const Frame& frame) = 0;
+
+  // Ends the open fragment or cluster and writes it to the file now, so the
+  // frames written so far survive a crash; cheap when there is nothing to
+  // write. The default does nothing.
+  virtual absl::Status FlushFile() { return absl::OkStatus(); }
 
   // Flushes the encoder and finalizes the file. Idempotent: later calls
   // return the same status.

@@ -27,6 +27,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -34,6 +35,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rl/core/frame.h"
@@ -117,6 +120,113 @@ absl::Status WriteFrames(Recorder& recorder, const RecorderOptions& options,
   return absl::OkStatus();
 }
 
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// A big-endian number of `size` bytes at `at`.
+uint64_t BigEndian(const std::string& bytes, size_t at, int size) {
+  uint64_t value = 0;
+  for (int i = 0; i < size; ++i) value = value << 8 | uint8_t(bytes[at + i]);
+  return value;
+}
+
+// "" if `path` is a whole number of MP4 boxes ending with a complete
+// fragment's mdat (or a finished file's mfra); else what is wrong.
+std::string CheckEndsOnAFragment(const std::string& path) {
+  const std::string bytes = ReadAll(path);
+  size_t at = 0;
+  std::string last;
+  while (at < bytes.size()) {
+    if (bytes.size() - at < 8) return absl::StrCat("torn box header at ", at);
+    uint64_t size = BigEndian(bytes, at, 4);
+    last = bytes.substr(at + 4, 4);
+    if (size == 1) size = BigEndian(bytes, at + 8, 8);
+    if (size < 8 || size > bytes.size() - at) {
+      return absl::StrCat("box '", last, "' at ", at, " of ", size,
+                          " bytes runs past the end (", bytes.size(), ")");
+    }
+    at += size;
+  }
+  if (last != "mdat" && last != "mfra") return "the last box is " + last;
+  return "";
+}
+
+// An EBML variable-size integer at `at`: its value (the length marker
+// cleared unless `keep_marker`, as IDs keep it) and its length; length 0 if
+// torn.
+std::pair<uint64_t, int> Vint(const std::string& bytes, size_t at,
+                              bool keep_marker) {
+  if (at >= bytes.size()) return {0, 0};
+  const uint8_t first = bytes[at];
+  int length = 1;
+  while (length <= 8 && !(first & (0x80 >> (length - 1)))) ++length;
+  if (length > 8 || at + length > bytes.size()) return {0, 0};
+  uint64_t value = keep_marker ? first : first & (0xff >> length);
+  for (int i = 1; i < length; ++i) value = value << 8 | uint8_t(bytes[at + i]);
+  return {value, length};
+}
+
+// "" if `path` is the EBML header and a Segment whose children are whole
+// elements, the last a Cluster (or a finished file's Cues); else what is
+// wrong.
+std::string CheckEndsOnACluster(const std::string& path) {
+  const std::string bytes = ReadAll(path);
+  constexpr uint64_t kSegment = 0x18538067, kCluster = 0x1F43B675,
+                     kCues = 0x1C53BB6B;
+  size_t at = 0;
+  uint64_t last = 0;
+  bool in_segment = false;
+  while (at < bytes.size()) {
+    const auto [id, id_length] = Vint(bytes, at, true);
+    const auto [size, size_length] = Vint(bytes, at + id_length, false);
+    if (id_length == 0 || size_length == 0) {
+      return absl::StrCat("torn element header at ", at);
+    }
+    at += id_length + size_length;
+    if (id == kSegment && !in_segment) {
+      in_segment = true;  // Its children follow, whatever its size says.
+      continue;
+    }
+    if (size > bytes.size() - at) {
+      return absl::StrCat("element 0x", absl::Hex(id), " at ", at, " of ", size,
+                          " bytes runs past the end (", bytes.size(), ")");
+    }
+    at += size;
+    last = id;
+  }
+  if (last != kCluster && last != kCues) {
+    return absl::StrCat("the last element is 0x", absl::Hex(last));
+  }
+  return "";
+}
+
+// For a child: records `frames` test frames, each followed by `pause`,
+// waits `linger`, and kills itself with SIGKILL mid-video (the recorder is
+// never closed). Returns only on an error, which it says.
+int RecordThenDie(const std::string& recorder, const RecorderOptions& options,
+                  int frames, absl::Duration pause, absl::Duration linger,
+                  const Say& say) {
+  absl::StatusOr<std::unique_ptr<Recorder>> opened =
+      Recorders().Create(recorder, options);
+  absl::Status status = opened.status();
+  for (int i = 0; i < frames && status.ok(); ++i) {
+    status =
+        (*opened)->WriteFrame(MakeTestFrame(options.width, options.height, i));
+    absl::SleepFor(pause);
+  }
+  if (!status.ok()) {
+    say(StatusText(status));
+    return 1;
+  }
+  absl::SleepFor(linger);
+  raise(SIGKILL);
+  return 1;
+}
+
 // SIGKILL while frames are still being written: the file plays up to the
 // last fragment or cluster completed before the kill. At most the open
 // fragment (flush_interval_ms plus a frame) and the queued frames are lost.
@@ -128,19 +238,8 @@ TEST_P(RecorderRobustnessTest, KilledMidVideoLeavesAPlayablePrefix) {
     options.queue_frames = queue_frames;
     constexpr int kFrames = 47;
     const ChildResult child = RunInChild([&](const Say& say) {
-      absl::StatusOr<std::unique_ptr<Recorder>> opened =
-          Recorders().Create(recorder(), options);
-      if (!opened.ok()) {
-        say(StatusText(opened.status()));
-        return 1;
-      }
-      absl::Status status = WriteFrames(**opened, options, 0, kFrames);
-      if (!status.ok()) {
-        say(StatusText(status));
-        return 1;
-      }
-      raise(SIGKILL);  // Mid-episode: the recorder is never closed.
-      return 1;
+      return RecordThenDie(recorder(), options, kFrames, absl::ZeroDuration(),
+                           absl::ZeroDuration(), say);
     });
     ASSERT_TRUE(child.killed_by_sigkill())
         << child.Describe() << ": " << child.message;
@@ -157,6 +256,70 @@ TEST_P(RecorderRobustnessTest, KilledMidVideoLeavesAPlayablePrefix) {
     EXPECT_LE(video->corrupt_packets, queue_frames == 0 ? 0 : 1);
     ExpectFramesMatch(*video, options);
   }
+}
+
+// Crash safety in wall-clock time: frames that come slowly (a slow env, 5
+// frames/s into a 30 fps video, so that the 500 ms fragment of video time
+// would take 3 s to fill) are in the file within about flush_interval_ms
+// of being given, not only when video time says so.
+TEST_P(RecorderRobustnessTest, SlowFramesReachTheFileWithinTheFlushInterval) {
+  RecorderOptions options = Options(Path("slow"), 160, 120, /*fps=*/30);
+  ASSERT_EQ(options.flush_interval_ms, 500);
+  constexpr int kFrames = 10;
+  const ChildResult child = RunInChild([&](const Say& say) {
+    // The last frame waits 200 ms, then the interval and a margin for a
+    // loaded machine.
+    return RecordThenDie(recorder(), options, kFrames, absl::Milliseconds(200),
+                         absl::Milliseconds(options.flush_interval_ms + 700),
+                         say);
+  });
+  ASSERT_TRUE(child.killed_by_sigkill())
+      << child.Describe() << ": " << child.message;
+  absl::StatusOr<DecodedVideo> video = DecodeVideo(options.path);
+  ASSERT_TRUE(video.ok()) << video.status();
+  EXPECT_EQ(video->frames.size(), kFrames);
+  EXPECT_EQ(video->corrupt_packets, 0);
+  ExpectFramesMatch(*video, options);
+}
+
+// A video file is created, never written through a symbolic link planted
+// at its name (whether the link points at a file or at nothing) nor over
+// an existing file: a clear error, and the other file is untouched.
+TEST_P(RecorderRobustnessTest, PlantedLinkOrExistingFileIsRefused) {
+  const std::string dir = TempPath(absl::StrCat(recorder(), "-planted"));
+  ASSERT_EQ(mkdir(dir.c_str(), 0755), 0) << std::strerror(errno);
+  const std::string victim = dir + "/victim";
+  std::ofstream(victim) << "precious";
+  const std::string link = dir + "/link." + recorder();
+  ASSERT_EQ(symlink(victim.c_str(), link.c_str()), 0);
+  const std::string dangling = dir + "/dangling." + recorder();
+  const std::string nowhere = dir + "/created-through-the-link";
+  ASSERT_EQ(symlink(nowhere.c_str(), dangling.c_str()), 0);
+  const std::string existing = dir + "/existing." + recorder();
+  std::ofstream(existing) << "an older video";
+
+  const struct {
+    std::string path;
+    absl::StatusCode code;
+    std::string says;
+  } cases[] = {
+      {link, absl::StatusCode::kFailedPrecondition, "symbolic link"},
+      {dangling, absl::StatusCode::kFailedPrecondition, "symbolic link"},
+      {existing, absl::StatusCode::kAlreadyExists, "move it away"},
+  };
+  for (const auto& [path, code, says] : cases) {
+    SCOPED_TRACE(path);
+    absl::StatusOr<std::unique_ptr<Recorder>> opened =
+        Recorders().Create(recorder(), Options(path, 64, 48, 10));
+    ASSERT_FALSE(opened.ok());
+    EXPECT_EQ(opened.status().code(), code);
+    EXPECT_THAT(opened.status().message(), HasSubstr(path));
+    EXPECT_THAT(opened.status().message(), HasSubstr(says));
+  }
+  EXPECT_EQ(ReadAll(victim), "precious");
+  EXPECT_EQ(ReadAll(existing), "an older video");
+  struct stat info;
+  EXPECT_NE(lstat(nowhere.c_str(), &info), 0) << nowhere << " was created";
 }
 
 // A full disk, for real: a 512 KiB tmpfs mounted in a private mount
@@ -225,11 +388,17 @@ TEST_P(RecorderRobustnessTest, FullDiskIsAClearErrorAndEarlierVideosSurvive) {
   EXPECT_EQ(intact->frames.size(), 20);
   EXPECT_EQ(intact->corrupt_packets, 0);
   ExpectFramesMatch(*intact, first);
-  absl::StatusOr<DecodedVideo> cut =
-      DecodeVideo(absl::StrCat(outside, "/second.", recorder()));
+  // The failed video was cut back to its last complete fragment or
+  // cluster: no torn data at its end, every frame in it decodes cleanly.
+  const std::string cut_path = absl::StrCat(outside, "/second.", recorder());
+  EXPECT_EQ(recorder() == "mp4" ? CheckEndsOnAFragment(cut_path)
+                                : CheckEndsOnACluster(cut_path),
+            "");
+  absl::StatusOr<DecodedVideo> cut = DecodeVideo(cut_path);
   ASSERT_TRUE(cut.ok()) << cut.status();
   EXPECT_GT(cut->frames.size(), 0);
   EXPECT_LT(cut->frames.size(), 300);
+  EXPECT_EQ(cut->corrupt_packets, 0);
   ExpectFramesMatch(*cut, second);
 }
 

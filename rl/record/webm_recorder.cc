@@ -84,6 +84,10 @@ class WebmRecorder final : public Recorder {
 
   absl::Status WriteFrame(const Frame& frame) override;
   absl::Status Close() override;
+  absl::Status FlushFile() override {
+    if (closed_ || !status_.ok()) return status_;
+    return Fail(output_->Flush());
+  }
   int64_t frames_written() const override { return frames_written_; }
   const std::string& path() const override { return options_.path; }
   const EncoderInfo& info() const override { return info_; }
@@ -109,8 +113,8 @@ class WebmRecorder final : public Recorder {
   vpx_codec_ctx_t codec_ = {};
   bool codec_open_ = false;
   vpx_image_t* image_ = nullptr;  // Owned (vpx_img_alloc).
-  Muxer muxer_;
-  AVStream* stream_ = nullptr;  // Owned by muxer_.
+  std::unique_ptr<VideoOutput> output_;
+  AVStream* stream_ = nullptr;  // Owned by output_->muxer().
   std::unique_ptr<AVPacket, PacketDeleter> packet_;
   int64_t frames_written_ = 0;
   absl::Status status_;
@@ -243,8 +247,8 @@ absl::Status WebmRecorder::Open() {
   const int coded_height = converter_->coded_height();
   RL_RETURN_IF_ERROR(OpenEncoder(coded_width, coded_height));
 
-  RL_ASSIGN_OR_RETURN(muxer_, CreateMuxer(kName, "webm", path));
-  stream_ = avformat_new_stream(muxer_.get(), nullptr);
+  RL_ASSIGN_OR_RETURN(output_, VideoOutput::Create(kName, "webm", path));
+  stream_ = avformat_new_stream(output_->muxer(), nullptr);
   packet_.reset(av_packet_alloc());
   if (stream_ == nullptr || packet_ == nullptr) {
     return absl::ResourceExhaustedError(
@@ -272,7 +276,7 @@ absl::Status WebmRecorder::Open() {
   // A cluster ends at least this often (and at keyframes): the unit a crash
   // can lose.
   webm.Set("cluster_time_limit", std::to_string(options_.flush_interval_ms));
-  RL_RETURN_IF_ERROR(OpenAndWriteHeader(muxer_.get(), kName, path, webm));
+  RL_RETURN_IF_ERROR(output_->WriteHeader(webm));
   opened_ = true;
   return absl::OkStatus();
 }
@@ -319,9 +323,7 @@ absl::Status WebmRecorder::Encode(const vpx_image_t* image, int64_t pts) {
     packet_->stream_index = stream_->index;
     av_packet_rescale_ts(packet_.get(), AVRational{1, options_.fps},
                          stream_->time_base);
-    error = av_interleaved_write_frame(muxer_.get(), packet_.get());
-    av_packet_unref(packet_.get());
-    if (error < 0) return WriteError(error, kName, options_.path);
+    RL_RETURN_IF_ERROR(output_->WritePacket(packet_.get()));
   }
   return absl::OkStatus();
 }
@@ -333,10 +335,10 @@ absl::Status WebmRecorder::Close() {
   // Without lookahead libvpx holds nothing back, but drain it regardless.
   absl::Status flushed = Encode(nullptr, frames_written_);
   if (result.ok()) result = flushed;
-  absl::Status finished = FinishMuxer(muxer_.get(), kName, options_.path);
+  absl::Status finished = output_->Finish();
   if (result.ok()) result = finished;
   packet_.reset();
-  muxer_.reset();
+  output_.reset();
   stream_ = nullptr;
   if (codec_open_) vpx_codec_destroy(&codec_);
   codec_open_ = false;
