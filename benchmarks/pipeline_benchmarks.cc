@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -175,6 +176,8 @@ void BM_Pipeline(benchmark::State& state, std::string backend, Codec codec,
     if (!source.ok()) return Fail(state, source.status());
     Canvas canvas(1, 1);
     Frame frame;
+    // Recorders create their file exclusively: the last iteration's goes.
+    std::remove(path.c_str());
     state.ResumeTiming();
     // Opening the encoder is timed, as ffmpeg's start is for the references.
     RecorderOptions options;

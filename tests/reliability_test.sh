@@ -105,6 +105,22 @@ ckpt="$fresh/checkpoints/latest.ckpt"
 [[ "$(cat "$gallery/index.html")" == '<p>my page</p>' ]] ||
   fail "play --render_backend=egl replaced the gallery page"
 
+# A leftover of a crashed run by the name a new video would take: kept as
+# it was, listed in the gallery as interrupted; the new video takes another.
+leftover_dir="$tmp/leftover"
+mkdir -p "$leftover_dir"
+head -c 5000 /dev/urandom >"$leftover_dir/CartPole-v1-episode-0-steps-0-recording.mp4"
+sum_before=$(sha256sum <"$leftover_dir/CartPole-v1-episode-0-steps-0-recording.mp4")
+expect_exit 0 "a run beside a leftover -recording file" "$train" \
+  --env=CartPole-v1 --episodes=1 --video_dir="$leftover_dir" --size=96x64 \
+  --render_backend=llvmpipe
+[[ $(sha256sum <"$leftover_dir/CartPole-v1-episode-0-steps-0-recording.mp4") == "$sum_before" ]] ||
+  fail "the leftover was overwritten"
+ls "$leftover_dir" | grep -q '^CartPole-v1-episode-0-steps-0-[0-9]*\.mp4$' ||
+  fail "no new video beside the leftover: $(ls "$leftover_dir")"
+grep -qi "interrupted" "$leftover_dir/index.html" ||
+  fail "the gallery does not list the leftover as interrupted"
+
 # 4. Resume: the checkpoint's settings run; contradictions are refused.
 resumed="$tmp/resumed"
 expect_exit 0 "the run to resume" "$train" --env=CartPole-v1 --agent=ppo \

@@ -181,14 +181,27 @@ absl::Status VideoSession::Start(int64_t episode) {
   if (recorder_ != nullptr) RL_RETURN_IF_ERROR(Close("next video"));
   if (renderer_ == nullptr) RL_RETURN_IF_ERROR(MakeRenderer());
   RecorderOptions encoder = options_.encoder;
-  encoder.path = absl::StrCat(options_.video_dir, "/",
-                              RecordingFileStem(prefix_, episode, steps_), ".",
-                              options_.recorder);
   encoder.width = options_.width;
   encoder.height = options_.height;
   encoder.fps = options_.fps;
-  RL_ASSIGN_OR_RETURN(recorder_,
-                      Recorders().Create(options_.recorder, encoder));
+  // Recorders never replace a file: a leftover of a crashed run by this
+  // name (the gallery lists it as interrupted) stays, and this video takes
+  // the first free "-2", "-3", ... name instead.
+  const std::string stem = RecordingFileStem(prefix_, episode, steps_);
+  for (int copy = 1;; ++copy) {
+    encoder.path = absl::StrCat(options_.video_dir, "/", stem,
+                                copy == 1 ? "" : absl::StrCat("-", copy), ".",
+                                options_.recorder);
+    absl::StatusOr<std::unique_ptr<Recorder>> recorder =
+        Recorders().Create(options_.recorder, encoder);
+    if (recorder.ok()) {
+      recorder_ = std::move(*recorder);
+      break;
+    }
+    if (!absl::IsAlreadyExists(recorder.status()) || copy >= 1000) {
+      return recorder.status();
+    }
+  }
   current_path_ = encoder.path;
   current_ = VideoRecord();
   current_.env_id = spec_.id;

@@ -14,6 +14,7 @@
 //   bazel run //rl/agents:training_benchmark -- --benchmark_min_time=0.01
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -79,6 +80,10 @@ void BM_TrainRecorded(benchmark::State& state, const std::string& agent,
                                  "/training_benchmark_", agent, "_", backend);
   video.record.mode = RecordMode::kEveryEpisodes;
   video.record.every = 10;
+  // Each run starts with an empty directory (names would collide otherwise,
+  // and recorders never replace a file).
+  std::error_code ignored;
+  std::filesystem::remove_all(video.video_dir, ignored);
   auto session =
       VideoSession::Create(video, (*trainer)->env(0).spec(), nullptr);
   if (!session.ok() || !(*session)->Prepare().ok()) {
