@@ -1,6 +1,10 @@
 #include "rl/live/live_server.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -31,61 +36,405 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// httplib's own ThreadPool queues without bound; this one holds at most
-// `pending` connections and then blocks the accept loop, so a flood waits in
-// the kernel's backlog instead of in our memory.
-class BoundedPool : public httplib::TaskQueue {
+// The most a request's line and headers may take (a 20000-byte URI still
+// reaches httplib's parser and gets its 414); past it, 431.
+constexpr size_t kMaxRequestHead = 32 * 1024;
+// Requests on one keep-alive connection, as httplib's Keep-Alive header says.
+constexpr int kMaxRequestsPerConnection = 20;
+
+// Set by the logger (which httplib calls on the worker after each answer)
+// when the connection must not carry another request: an error answer, or
+// one that said "Connection: close" (a refused viewer, a 405 whose body was
+// not read).
+thread_local bool t_close_after_answer = false;
+
+// Waits up to `timeout` for `events` on `fd`; true when they (or an error
+// the next call reports) came.
+bool WaitFor(int fd, short events, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    const int64_t ms =
+        std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now()));
+    pollfd p{fd, events, 0};
+    const int ready =
+        poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 60000)));
+    if (ready > 0) return true;
+    if (ready < 0 && errno != EINTR) return false;
+    if (ready == 0 && ms < 60000) return false;
+  }
+}
+
+bool HasWholeHead(const std::string& bytes) {
+  return bytes.find("\r\n\r\n") != std::string::npos ||
+         bytes.find("\n\n") != std::string::npos;
+}
+
+// A short answer from the waiting thread, never blocking it (the socket's
+// buffer is empty: nothing was answered on it since).
+void SendShortAnswer(int fd, int status, const char* reason,
+                     const std::string& text) {
+  const std::string answer = absl::StrCat(
+      "HTTP/1.1 ", status, " ", reason,
+      "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ",
+      text.size() + 1, "\r\nConnection: close\r\n\r\n", text, "\n");
+  send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+// httplib's accept loop hands each accepted socket to its task queue; this
+// one runs the hand-off at once (GatedHttpServer passes the socket to
+// LiveConnections), so accepting never waits for a worker or a client.
+class InlineQueue : public httplib::TaskQueue {
  public:
-  BoundedPool(int threads, int pending) : pending_(pending) {
-    for (int i = 0; i < threads; ++i) {
-      threads_.emplace_back([this] { Work(); });
-    }
-  }
-  ~BoundedPool() override = default;
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override {}
+};
 
-  void enqueue(std::function<void()> fn) override {
-    std::unique_lock<std::mutex> lock(mutex_);
-    space_.wait(lock, [this] {
-      return shutdown_ || jobs_.size() < static_cast<size_t>(pending_);
-    });
-    jobs_.push_back(std::move(fn));
-    work_.notify_one();
+// One client connection between the waiting thread and the workers.
+struct LiveConnection {
+  explicit LiveConnection(int fd) : fd(fd) {}
+  ~LiveConnection() {
+    shutdown(fd, SHUT_RDWR);
+    close(fd);
   }
+  const int fd;
+  std::string ip;  // The peer's address: the per-client limit's key.
+  int port = 0;
+  std::string buffer;   // Read from the socket, not parsed yet.
+  absl::Time deadline;  // By when the request in progress must be whole.
+  int requests = 0;     // Served on it so far.
+};
 
-  void shutdown() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      shutdown_ = true;
-    }
-    work_.notify_all();
-    space_.notify_all();
-    for (std::thread& thread : threads_) thread.join();
+// httplib's server with its sockets handed to LiveConnections on accept,
+// and its parser and routes run by a worker on one whole request.
+class GatedHttpServer : public httplib::Server {
+ public:
+  void set_on_accept(std::function<void(int)> on_accept) {
+    on_accept_ = std::move(on_accept);
+  }
+  // httplib 0.11 listens with a backlog of 5: a burst of connections (a
+  // page's, among a flood's) would have its SYNs dropped and retried a
+  // second later. Linux lets a listening socket's backlog be raised.
+  void RaiseBacklog(int backlog) { ::listen(svr_sock_, backlog); }
+  bool ServeRequest(httplib::Stream& stream, bool close_connection,
+                    bool& connection_closed) {
+    return process_request(stream, close_connection, connection_closed,
+                           nullptr);
   }
 
  private:
-  void Work() {
-    while (true) {
-      std::function<void()> job;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        work_.wait(lock, [this] { return shutdown_ || !jobs_.empty(); });
-        // Jobs still queued at shutdown are served (each closes its socket).
-        if (jobs_.empty()) return;
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      space_.notify_one();
-      job();
+  // httplib's accept loop calls this for each socket (through InlineQueue).
+  bool process_and_close_socket(socket_t sock) override {
+    on_accept_(sock);
+    return true;
+  }
+  std::function<void(int)> on_accept_;
+};
+
+// The printable address and port of a socket address.
+void AddressText(const sockaddr_storage& address, std::string* ip, int* port) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (address.ss_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
+    inet_ntop(AF_INET, &v4->sin_addr, text, sizeof(text));
+    *port = ntohs(v4->sin_port);
+  } else if (address.ss_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
+    inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof(text));
+    *port = ntohs(v6->sin6_port);
+  }
+  *ip = text;
+}
+
+// What httplib's parser and answers read and write: the request's bytes the
+// waiting thread already read first, then the socket.
+class ConnectionStream : public httplib::Stream {
+ public:
+  ConnectionStream(LiveConnection* connection, absl::Duration io_timeout)
+      : connection_(connection), io_timeout_(io_timeout) {}
+
+  bool is_readable() const override {
+    return offset_ < connection_->buffer.size() ||
+           WaitFor(connection_->fd, POLLIN, absl::ZeroDuration());
+  }
+  bool is_writable() const override {
+    return WaitFor(connection_->fd, POLLOUT, io_timeout_);
+  }
+  ssize_t read(char* ptr, size_t size) override {
+    const std::string& buffer = connection_->buffer;
+    if (offset_ < buffer.size()) {
+      const size_t n = std::min(size, buffer.size() - offset_);
+      memcpy(ptr, buffer.data() + offset_, n);
+      offset_ += n;
+      return static_cast<ssize_t>(n);
+    }
+    // Past the head (a body): only within what is left of the request's
+    // time, so a worker never waits long on a client.
+    if (!WaitFor(connection_->fd, POLLIN,
+                 connection_->deadline - absl::Now())) {
+      return -1;
+    }
+    return recv(connection_->fd, ptr, size, MSG_DONTWAIT);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!WaitFor(connection_->fd, POLLOUT, io_timeout_)) return -1;
+    return send(connection_->fd, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = connection_->ip;
+    port = connection_->port;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    if (getsockname(connection_->fd, reinterpret_cast<sockaddr*>(&address),
+                    &length) == 0) {
+      AddressText(address, &ip, &port);
+    }
+  }
+  socket_t socket() const override { return connection_->fd; }
+
+  // Drops the bytes the request used; a pipelined next one stays.
+  void ConsumeRead() {
+    connection_->buffer.erase(0, offset_);
+    offset_ = 0;
+  }
+
+ private:
+  LiveConnection* const connection_;
+  const absl::Duration io_timeout_;
+  size_t offset_ = 0;
+};
+
+}  // namespace
+
+// The waiting thread and the workers (see live_server.h).
+class LiveConnections {
+ public:
+  LiveConnections(const LiveServerOptions& options, GatedHttpServer* http)
+      : options_(options), http_(http) {
+    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    waiter_ = std::thread([this] { WaitLoop(); });
+    for (int i = 0; i < options_.max_connections; ++i) {
+      workers_.emplace_back([this] { Work(); });
+    }
+  }
+  ~LiveConnections() {
+    Stop();
+    if (wake_fd_ >= 0) close(wake_fd_);
+  }
+
+  // From the accept loop: a new connection, to wait for its first request.
+  void Accept(int fd) {
+    auto connection = std::make_unique<LiveConnection>(fd);
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+      AddressText(address, &connection->ip, &connection->port);
+    }
+    connection->deadline = absl::Now() + options_.request_timeout;
+    Wait(std::move(connection));
+  }
+
+  // Closes every waiting connection, drops the ones not served yet, and
+  // joins the workers (each ends its request first).
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    Wake();
+    work_.notify_all();
+    if (waiter_.joinable()) waiter_.join();
+    for (std::thread& worker : workers_) worker.join();
+    std::lock_guard<std::mutex> lock(mutex_);
+    arrived_.clear();
+    jobs_.clear();
+  }
+
+ private:
+  enum class Read { kWhole, kMore, kClosed, kTooLarge };
+
+  void Wake() {
+    const uint64_t one = 1;
+    if (write(wake_fd_, &one, sizeof(one)) < 0) {
+      // Already signalled (the counter is full): the waiting thread wakes.
     }
   }
 
-  const int pending_;
+  // Hands a connection to the waiting thread (dropped when stopping).
+  void Wait(std::unique_ptr<LiveConnection> connection) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) return;
+      arrived_.push_back(std::move(connection));
+    }
+    Wake();
+  }
+
+  // The waiting thread: reads requests as their bytes come, hands whole ones
+  // to the workers, closes connections past their deadline or limits.
+  void WaitLoop() {
+    std::vector<std::unique_ptr<LiveConnection>> waiting;  // Oldest first.
+    std::vector<pollfd> polls;
+    while (true) {
+      std::vector<std::unique_ptr<LiveConnection>> arrived;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_) return;
+        arrived.swap(arrived_);
+      }
+      for (auto& connection : arrived) Admit(std::move(connection), &waiting);
+      const absl::Time now = absl::Now();
+      absl::Time next = now + absl::Seconds(1);
+      polls.assign(1, pollfd{wake_fd_, POLLIN, 0});
+      std::vector<std::unique_ptr<LiveConnection>> kept;
+      for (auto& connection : waiting) {
+        if (connection->deadline <= now) {
+          // A request begun and not finished in time hears why; an idle
+          // connection is just closed, as keep-alive ones are.
+          if (!connection->buffer.empty()) {
+            SendShortAnswer(
+                connection->fd, 408, "Request Timeout",
+                absl::StrCat("the request did not arrive whole within ",
+                             absl::FormatDuration(options_.request_timeout)));
+          }
+          continue;
+        }
+        next = std::min(next, connection->deadline);
+        polls.push_back(pollfd{connection->fd, POLLIN, 0});
+        kept.push_back(std::move(connection));
+      }
+      waiting.swap(kept);
+      const int64_t ms = absl::ToInt64Milliseconds(next - now) + 1;
+      if (poll(polls.data(), polls.size(), static_cast<int>(ms)) <= 0) {
+        continue;
+      }
+      if (polls[0].revents != 0) {
+        uint64_t count;
+        while (read(wake_fd_, &count, sizeof(count)) > 0) {
+        }
+      }
+      kept.clear();
+      for (size_t i = 0; i < waiting.size(); ++i) {
+        std::unique_ptr<LiveConnection>& connection = waiting[i];
+        if (polls[i + 1].revents == 0) {
+          kept.push_back(std::move(connection));
+          continue;
+        }
+        switch (ReadSome(*connection)) {
+          case Read::kWhole:
+            Dispatch(std::move(connection));
+            break;
+          case Read::kMore:
+            kept.push_back(std::move(connection));
+            break;
+          case Read::kTooLarge:
+            SendShortAnswer(connection->fd, 431,
+                            "Request Header Fields Too Large",
+                            "request line and headers over 32 KB");
+            break;
+          case Read::kClosed:
+            break;
+        }
+      }
+      waiting.swap(kept);
+    }
+  }
+
+  // Takes a connection into `waiting`, within the limits: past them, the
+  // client's own oldest waiting connection (or anyone's) is closed, so
+  // a flood of slow ones never starves a new request.
+  void Admit(std::unique_ptr<LiveConnection> connection,
+             std::vector<std::unique_ptr<LiveConnection>>* waiting) {
+    if (HasWholeHead(connection->buffer)) {  // Pipelined.
+      Dispatch(std::move(connection));
+      return;
+    }
+    int from_client = 0;
+    for (const auto& other : *waiting)
+      from_client += other->ip == connection->ip;
+    if (from_client >= options_.max_waiting_per_client) {
+      waiting->erase(std::find_if(
+          waiting->begin(), waiting->end(),
+          [&](const auto& other) { return other->ip == connection->ip; }));
+    } else if (static_cast<int>(waiting->size()) >= options_.max_waiting) {
+      waiting->erase(waiting->begin());
+    }
+    waiting->push_back(std::move(connection));
+  }
+
+  Read ReadSome(LiveConnection& connection) {
+    char bytes[kMaxRequestHead];
+    const size_t room =
+        kMaxRequestHead - std::min(kMaxRequestHead, connection.buffer.size());
+    if (room == 0) return Read::kTooLarge;
+    const ssize_t got = recv(connection.fd, bytes, room, MSG_DONTWAIT);
+    if (got == 0) return Read::kClosed;
+    if (got < 0) {
+      return errno == EAGAIN || errno == EINTR ? Read::kMore : Read::kClosed;
+    }
+    connection.buffer.append(bytes, static_cast<size_t>(got));
+    if (HasWholeHead(connection.buffer)) return Read::kWhole;
+    return connection.buffer.size() >= kMaxRequestHead ? Read::kTooLarge
+                                                       : Read::kMore;
+  }
+
+  // A whole request, to the workers; 503 when max_pending already wait.
+  void Dispatch(std::unique_ptr<LiveConnection> connection) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (static_cast<int>(jobs_.size()) < options_.max_pending) {
+        jobs_.push_back(std::move(connection));
+        work_.notify_one();
+        return;
+      }
+    }
+    SendShortAnswer(connection->fd, 503, "Service Unavailable",
+                    "the live view is busy; try again in a moment");
+  }
+
+  void Work() {
+    while (true) {
+      std::unique_ptr<LiveConnection> connection;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        work_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        if (stopping_) return;
+        connection = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      Serve(std::move(connection));
+    }
+  }
+
+  // One request with httplib's parser and routes; a connection kept alive
+  // goes back to the waiting thread for its next.
+  void Serve(std::unique_ptr<LiveConnection> connection) {
+    ConnectionStream stream(connection.get(), options_.io_timeout);
+    t_close_after_answer = false;
+    const bool last = ++connection->requests >= kMaxRequestsPerConnection;
+    bool closed = false;
+    const bool ok = http_->ServeRequest(stream, last, closed);
+    if (!ok || closed || last || t_close_after_answer) return;
+    stream.ConsumeRead();
+    connection->deadline = absl::Now() + options_.request_timeout;
+    Wait(std::move(connection));
+  }
+
+  const LiveServerOptions options_;
+  GatedHttpServer* const http_;
+  int wake_fd_ = -1;
   std::mutex mutex_;
-  std::condition_variable work_, space_;
-  std::deque<std::function<void()>> jobs_;
-  bool shutdown_ = false;
-  std::vector<std::thread> threads_;
+  std::condition_variable work_;
+  bool stopping_ = false;
+  std::vector<std::unique_ptr<LiveConnection>> arrived_;  // For the waiter.
+  std::deque<std::unique_ptr<LiveConnection>> jobs_;      // Whole requests.
+  std::thread waiter_;
+  std::vector<std::thread> workers_;
 };
+
+namespace {
 
 // An open file shared by the calls of a content provider.
 struct OpenFile {
@@ -176,6 +525,16 @@ absl::StatusOr<std::unique_ptr<LiveServer>> LiveServer::Start(
         ") < max_connections (", options.max_connections,
         ") and max_pending >= 1 (", options.max_pending, ")"));
   }
+  if (options.max_waiting < 1 || options.max_waiting_per_client < 1 ||
+      options.request_timeout <= absl::ZeroDuration() ||
+      options.io_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "live server limits: max_waiting (", options.max_waiting,
+        ") and max_waiting_per_client (", options.max_waiting_per_client,
+        ") must be >= 1, request_timeout (",
+        absl::FormatDuration(options.request_timeout), ") and io_timeout (",
+        absl::FormatDuration(options.io_timeout), ") more than 0"));
+  }
   std::error_code error;
   const fs::path root = fs::canonical(options.root_dir, error);
   if (error || !fs::is_directory(root)) {
@@ -185,19 +544,20 @@ absl::StatusOr<std::unique_ptr<LiveServer>> LiveServer::Start(
   }
   std::unique_ptr<LiveServer> server(new LiveServer(options, feed, board));
   server->root_ = root.string();
-  server->server_ = std::make_unique<httplib::Server>();
+  auto gated = std::make_unique<GatedHttpServer>();
+  server->connections_ =
+      std::make_unique<LiveConnections>(options, gated.get());
+  gated->set_on_accept([connections = server->connections_.get()](int fd) {
+    connections->Accept(fd);
+  });
+  server->server_ = std::move(gated);
   httplib::Server& http = *server->server_;
-  const int threads = options.max_connections, pending = options.max_pending;
-  http.new_task_queue = [threads, pending] {
-    return new BoundedPool(threads, pending);
-  };
-  const int64_t timeout_us = absl::ToInt64Microseconds(options.io_timeout);
-  const int64_t read_us =
-      absl::ToInt64Microseconds(options.request_read_timeout);
-  http.set_read_timeout(read_us / 1000000, read_us % 1000000);
-  http.set_write_timeout(timeout_us / 1000000, timeout_us % 1000000);
-  http.set_keep_alive_timeout(2);
-  http.set_keep_alive_max_count(20);
+  http.new_task_queue = [] { return new InlineQueue; };
+  // Reads and writes are LiveConnections' (request_timeout, io_timeout);
+  // these only shape httplib's Keep-Alive header.
+  http.set_keep_alive_timeout(
+      std::max<int64_t>(1, absl::ToInt64Seconds(options.request_timeout)));
+  http.set_keep_alive_max_count(kMaxRequestsPerConnection);
   http.set_payload_max_length(0);
   // Accepted sockets inherit these from the listening one. No SO_REUSEPORT
   // (httplib's default): a second run on the same port must fail, not share.
@@ -230,6 +590,7 @@ absl::StatusOr<std::unique_ptr<LiveServer>> LiveServer::Start(
         "machine); pick another, e.g. --live=127.0.0.1:0 for any free port"));
   }
   server->port_ = port;
+  static_cast<GatedHttpServer&>(http).RaiseBacklog(1024);
   auto exited = std::make_shared<std::atomic<bool>>(false);
   server->thread_ = std::thread([s = server.get(), exited] {
     s->server_->listen_after_bind();
@@ -251,6 +612,7 @@ void LiveServer::Stop() {
   feed_->Close();  // Ends the streams' waits.
   server_->stop();
   if (thread_.joinable()) thread_.join();
+  connections_->Stop();
 }
 
 std::string LiveServer::url() const {
@@ -311,6 +673,15 @@ void LiveServer::Route() {
         break;
       default:
         SetText(res, res.status, absl::StrCat("error ", res.status));
+    }
+  });
+
+  // Called on the worker after each answer: an error (but the routine 404
+  // and 416) or an answer saying "Connection: close" ends the connection.
+  http.set_logger([](const httplib::Request&, const httplib::Response& res) {
+    if ((res.status >= 400 && res.status != 404 && res.status != 416) ||
+        res.get_header_value("Connection") == "close") {
+      t_close_after_answer = true;
     }
   });
 

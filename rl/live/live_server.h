@@ -16,9 +16,19 @@
 // Built on cpp-httplib 0.11 (Debian's libcpp-httplib-dev): a small,
 // well-kept HTTP/1.1 server whose parser answers malformed requests with 4xx
 // itself, and whose streaming responses and Range handling we need; it is
-// the library the live-view issue names. Its one worker thread per
-// connection is bounded here (see below), and no worker ever holds a lock the
-// learner needs.
+// the library the live-view issue names. Its sockets are ours, though:
+//
+//   accept (httplib's loop, never blocks on a client)
+//     -> one waiting thread: poll()s every connection until its request
+//        line and headers have arrived whole (request_timeout from the
+//        connection opening or the previous answer)
+//     -> a bounded pool of max_connections workers, each serving one whole
+//        request with httplib's parser and routes, then handing a keep-alive
+//        connection back to the waiting thread.
+//
+// So no worker ever waits for a client to send (slow headers, idle
+// keep-alive); workers wait only on clients that stop reading, for at most
+// io_timeout a write. No worker holds a lock the learner needs.
 //
 // Safety, by default and not optional:
 //   - the address is the caller's; the train binary defaults to loopback and
@@ -26,15 +36,19 @@
 //   - /files/ serves only regular files and directories whose real path
 //     (symlinks resolved) lies inside the root: "..", "%2e%2e" (decoded
 //     before the check) and symlinks leading out get 403;
-//   - at most max_connections connections are served at once and
-//     max_pending more wait their turn; beyond that the server stops
-//     accepting (the kernel's backlog holds or refuses them), so a flood
-//     costs bounded memory and threads. At most max_viewers of them may be
-//     streams (more get 503), so the page and files stay reachable;
-//   - a client that pauses for request_read_timeout while sending its
-//     request is dropped; idle keep-alive clients after 2 s; non-reading
-//     clients after io_timeout (a stream that cannot take a picture in
-//     io_timeout is closed); a viewer refused with 503 is closed at once;
+//   - a request (line and headers) must arrive whole within request_timeout,
+//     however its bytes trickle in (408 and closed otherwise; 431 past
+//     16 KB); idle keep-alive connections are closed after it too;
+//   - at most max_waiting connections wait for their request, at most
+//     max_waiting_per_client of them from one address; past that, that
+//     address's (or anyone's) oldest waiting connection is closed, so a
+//     flood of slow clients costs bounded memory and cannot starve a new
+//     request;
+//   - at most max_connections requests are served at once and max_pending
+//     more wait for a worker (beyond: 503, closed). At most max_viewers of
+//     them may be streams (more get 503 and are closed at once), so the page
+//     and files always have workers; a stream or file that cannot be
+//     written for io_timeout is dropped;
 //   - only GET and HEAD: other methods get 405, request bodies are not read.
 //
 // Example:
@@ -62,18 +76,24 @@ class Server;
 
 namespace rl {
 
+class LiveConnections;  // live_server.cc: the waiting thread and workers.
+
 struct LiveServerOptions {
-  std::string host = "127.0.0.1";  // An address of this machine, or a name.
-  int port = 0;                    // 0: any free port (see port()).
-  std::string root_dir;            // Served read-only under /files/.
-  int max_connections = 32;        // Served at once (worker threads).
-  int max_pending = 64;            // Accepted and waiting for a worker.
-  int max_viewers = 16;            // Of them, live picture streams.
+  std::string host = "127.0.0.1";   // An address of this machine, or a name.
+  int port = 0;                     // 0: any free port (see port()).
+  std::string root_dir;             // Served read-only under /files/.
+  int max_connections = 32;         // Requests served at once (workers).
+  int max_pending = 64;             // Whole requests waiting for a worker.
+  int max_viewers = 16;             // Of the workers, live picture streams.
+  int max_waiting = 512;            // Connections waiting for their request.
+  int max_waiting_per_client = 64;  // Of them, from one address.
+  // A client that stops reading is dropped after this long a write.
   absl::Duration io_timeout = absl::Seconds(5);
-  // A request's bytes must keep coming: a client silent this long while
-  // sending its request is dropped, so slow-header clients (a byte every
-  // few seconds) cannot hold the workers the page needs.
-  absl::Duration request_read_timeout = absl::Seconds(2);
+  // A request's line and headers must arrive whole within this of the
+  // connection opening (or of the previous answer, for keep-alive): a
+  // deadline for the whole request, not per read, so trickling a byte at a
+  // time holds nothing for longer.
+  absl::Duration request_timeout = absl::Seconds(3);
   // Kernel send buffer of each connection: bounds what a client that stops
   // reading can have queued (and so the latency a slow one sees) before its
   // writes block and, after io_timeout, it is dropped.
@@ -89,8 +109,9 @@ class LiveServer {
       const LiveServerOptions& options, LiveFeed* feed, LiveBoard* board);
   ~LiveServer();  // Stop()s.
 
-  // Closes the feed's streams and the listening socket, and waits for the
-  // workers (at most about io_timeout, for a client mid-request).
+  // Closes the feed's streams, the listening socket and the connections
+  // waiting for a request, and waits for the workers (at most about
+  // io_timeout, for a client that stopped reading mid-answer).
   void Stop();
 
   int port() const { return port_; }
@@ -111,6 +132,7 @@ class LiveServer {
   LiveFeed* const feed_;
   LiveBoard* const board_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<LiveConnections> connections_;
   std::thread thread_;
   int port_ = 0;
   std::atomic<int> streams_{0};

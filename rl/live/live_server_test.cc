@@ -1,12 +1,15 @@
 #include "rl/live/live_server.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -224,16 +227,21 @@ LiveServerOptions ViewLimits() {
 void ExpectPageAnswersWithinASecond(int port, absl::Duration duration) {
   const absl::Time end = absl::Now() + duration;
   int answered = 0;
+  absl::Duration slowest;
   while (absl::Now() < end) {
     const absl::Time start = absl::Now();
     auto page = HttpGet(port, "/");
     ASSERT_TRUE(page.ok()) << page.status();
     EXPECT_EQ(page->status, 200);
-    EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+    const absl::Duration took = absl::Now() - start;
+    EXPECT_LT(took, absl::Seconds(1));
+    slowest = std::max(slowest, took);
     ++answered;
     absl::SleepFor(absl::Milliseconds(250));
   }
   EXPECT_GT(answered, 3);
+  std::cerr << "page answered " << answered << " times, slowest in "
+            << absl::FormatDuration(slowest) << "\n";
 }
 
 // 100 connections sending their request a byte every 3 s used to make the
@@ -261,6 +269,98 @@ TEST_F(LiveServerTest, SlowHeaderClientsDoNotBlockThePage) {
   done = true;
   trickle.join();
   for (int fd : slow) close(fd);
+}
+
+// httplib's read timeout is per read: a byte every second (under it) kept a
+// connection, and so a worker, forever; 300 of them made the page
+// unreachable. A request must now arrive whole within request_timeout, and
+// no worker waits for one meanwhile.
+TEST_F(LiveServerTest, TrickleUnderThePerReadTimeoutDoesNotBlockThePage) {
+  StartServer(ViewLimits());
+  std::atomic<bool> done{false};
+  std::thread attacker([&] {
+    // Non-blocking, as a real attacker's: no connect waits for another.
+    struct Slow {
+      int fd;
+      size_t sent = 0;
+    };
+    std::vector<Slow> slow;
+    for (int i = 0; i < 300; ++i) {
+      const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_port = htons(static_cast<uint16_t>(port_));
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+      slow.push_back({fd});
+    }
+    const std::string request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    while (!done) {
+      for (Slow& client : slow) {
+        if (client.sent < request.size() &&
+            send(client.fd, &request[client.sent], 1,
+                 MSG_NOSIGNAL | MSG_DONTWAIT) == 1) {
+          ++client.sent;
+        }
+      }
+      for (int t = 0; t < 10 && !done; ++t) {
+        absl::SleepFor(absl::Milliseconds(100));
+      }
+    }
+    for (const Slow& client : slow) close(client.fd);
+  });
+  absl::SleepFor(absl::Seconds(2));  // All connected and trickling.
+  ExpectPageAnswersWithinASecond(port_, absl::Seconds(7));
+  done = true;
+  attacker.join();
+}
+
+// The deadline is for the whole request, not per byte: a request trickled
+// a byte every 400 ms is answered 408 and closed within request_timeout.
+TEST_F(LiveServerTest, ARequestMustArriveWholeWithinTheRequestTimeout) {
+  StartServer();  // request_timeout: 3 s.
+  const int fd = ConnectToPort(port_);
+  ASSERT_GE(fd, 0);
+  const std::string request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  const absl::Time start = absl::Now();
+  std::string reply;
+  for (size_t i = 0; i < request.size(); ++i) {
+    if (send(fd, &request[i], 1, MSG_NOSIGNAL) != 1) break;
+    const std::string got = ReadFor(fd, absl::Milliseconds(400));
+    reply += got;
+    if (!got.empty() || absl::Now() - start > absl::Seconds(6)) break;
+  }
+  reply += ReadFor(fd, absl::Seconds(1));
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_TRUE(absl::StartsWith(reply, "HTTP/1.1 408")) << reply;
+  EXPECT_LT(took, absl::Seconds(4.5));
+  char byte;
+  EXPECT_LE(recv(fd, &byte, 1, MSG_DONTWAIT), 0) << "closed by the server";
+  close(fd);
+}
+
+// Between requests a keep-alive connection waits without a worker: clients
+// that ask once and then sit idle used to hold one each for 2 s.
+TEST_F(LiveServerTest, IdleKeepAliveClientsHoldNoWorker) {
+  LiveServerOptions options;
+  options.max_viewers = 1;
+  options.max_connections = 2;  // One worker for everything but streams.
+  StartServer(options);
+  std::vector<int> idle;
+  const std::string request = "GET /status.json HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (int i = 0; i < 10; ++i) {
+    const int fd = ConnectToPort(port_);
+    ASSERT_GE(fd, 0);
+    send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    idle.push_back(fd);
+  }
+  absl::SleepFor(absl::Milliseconds(100));
+  ExpectPageAnswersWithinASecond(port_, absl::Seconds(3));
+  for (int fd : idle) {
+    EXPECT_TRUE(
+        absl::StartsWith(ReadFor(fd, absl::Milliseconds(100)), "HTTP/1.1 200"));
+    close(fd);
+  }
 }
 
 // 200 clients asking for the stream and never reading used to block the

@@ -75,8 +75,9 @@ absl::StatusOr<std::unique_ptr<LiveView>> LiveView::Start(
         "--live_max_viewers must be 1..256, got ", options.max_viewers));
   }
   // Room for the page, status polls and files next to the streams, and for
-  // that many slow or silent clients besides (each is dropped within the
-  // request read timeout): threads are cheap, an unreachable page is not.
+  // that many clients that stop reading a file besides (each holds a worker
+  // until io_timeout; slow senders hold none): threads are cheap, an
+  // unreachable page is not.
   server_options.max_connections = options.max_viewers + 128;
   std::unique_ptr<LiveView> view(new LiveView());
   RL_ASSIGN_OR_RETURN(view->feed_, LiveFeed::Create(feed_options));

@@ -18,7 +18,8 @@ struct HttpReply {
   std::string body;                            // De-chunked.
 };
 
-// A connected TCP socket to 127.0.0.1:port, or -1.
+// A connected TCP socket to 127.0.0.1:port, or -1 (also when the connection
+// is not accepted within 5 s).
 int ConnectToPort(int port);
 // Reads what arrives within `timeout` (at most `limit` bytes, until close).
 std::string ReadFor(int fd, absl::Duration timeout, size_t limit = 1 << 24);
