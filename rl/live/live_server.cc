@@ -824,16 +824,25 @@ void LiveServer::Route() {
       SetText(res, 404, absl::StrCat("/files/", relative, ": not a file"));
       return;
     }
-    // A range that starts past the end is unsatisfiable (RFC 9110 14.1.2):
-    // 416 with the size, not a 206 with a length the body does not have.
-    for (const auto& [first, last] : req.ranges) {
-      if (first >= 0 && first >= static_cast<ssize_t>(info.st_size)) {
+    // A range that starts past the end, or asks for the last 0 bytes, is
+    // unsatisfiable (RFC 9110 14.1.2): such ranges are dropped, and when
+    // none is left the answer is 416 with the size, not a 206 with a length
+    // the body does not have. httplib 0.11 would apply them as they are;
+    // the request object is the server's own (not const), so they are
+    // dropped from it.
+    if (!req.ranges.empty()) {
+      auto& ranges = const_cast<httplib::Request&>(req).ranges;
+      const ssize_t size = static_cast<ssize_t>(info.st_size);
+      ranges.erase(std::remove_if(ranges.begin(), ranges.end(),
+                                  [size](const httplib::Range& range) {
+                                    return range.first >= size ||
+                                           (range.first < 0 &&
+                                            (range.second == 0 || size == 0));
+                                  }),
+                   ranges.end());
+      if (ranges.empty()) {
         close(fd);
-        // httplib 0.11 would apply the range to this answer too and write
-        // its own bogus Content-Range; the request object is the server's
-        // own (not const), so its ranges are dropped here.
-        const_cast<httplib::Request&>(req).ranges.clear();
-        res.set_header("Content-Range", absl::StrCat("bytes */", info.st_size));
+        res.set_header("Content-Range", absl::StrCat("bytes */", size));
         SetText(res, 416, "range not satisfiable");
         return;
       }

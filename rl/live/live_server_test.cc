@@ -208,6 +208,20 @@ TEST_F(LiveServerTest, ARangePastTheEndIs416) {
   ASSERT_TRUE(past.ok());
   EXPECT_EQ(past->status, 416);
   EXPECT_EQ(past->headers["content-range"], "bytes */28");
+  for (const char* unsatisfiable :
+       {"bytes=28-", "bytes=28-40", "bytes=-0", "bytes=100-,200-300"}) {
+    auto reply = HttpGet(port_, "/files/metrics.csv",
+                         absl::StrCat("Range: ", unsatisfiable, "\r\n"));
+    ASSERT_TRUE(reply.ok());
+    EXPECT_EQ(reply->status, 416) << unsatisfiable;
+    EXPECT_EQ(reply->headers["content-range"], "bytes */28") << unsatisfiable;
+  }
+  // With one satisfiable range among them, that one is served.
+  auto some = HttpGet(port_, "/files/metrics.csv", "Range: bytes=0-3,99-\r\n");
+  ASSERT_TRUE(some.ok());
+  EXPECT_EQ(some->status, 206);
+  EXPECT_EQ(some->body, "step");
+  EXPECT_EQ(some->headers["content-range"], "bytes 0-3/28");
   auto inside = HttpGet(port_, "/files/metrics.csv", "Range: bytes=5-\r\n");
   ASSERT_TRUE(inside.ok());
   EXPECT_EQ(inside->status, 206);
