@@ -41,6 +41,8 @@ namespace fs = std::filesystem;
 constexpr size_t kMaxRequestHead = 32 * 1024;
 // Requests on one keep-alive connection, as httplib's Keep-Alive header says.
 constexpr int kMaxRequestsPerConnection = 20;
+// Workers of the page's own (see IsPageRequest()).
+constexpr int kPageWorkers = 4;
 
 // Set by the logger (which httplib calls on the worker after each answer)
 // when the connection must not carry another request: an error answer, or
@@ -62,6 +64,20 @@ bool WaitFor(int fd, short events, absl::Duration timeout) {
     if (ready < 0 && errno != EINTR) return false;
     if (ready == 0 && ms < 60000) return false;
   }
+}
+
+// GET or HEAD of / or /status.json: what the page needs, answered from
+// memory in a few tens of KB that the socket's buffer takes at once. They
+// have workers of their own, so clients that stop reading streams or files
+// (who hold a worker up to io_timeout each) never delay the page.
+bool IsPageRequest(absl::string_view head) {
+  const size_t space = head.find(' ');
+  if (space == absl::string_view::npos) return false;
+  const absl::string_view method = head.substr(0, space);
+  if (method != "GET" && method != "HEAD") return false;
+  absl::string_view target = head.substr(space + 1);
+  target = target.substr(0, target.find_first_of(" ?\r\n"));
+  return target == "/" || target == "/status.json";
 }
 
 bool HasWholeHead(const std::string& bytes) {
@@ -214,8 +230,9 @@ class LiveConnections {
       : options_(options), http_(http) {
     wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     waiter_ = std::thread([this] { WaitLoop(); });
-    for (int i = 0; i < options_.max_connections; ++i) {
-      workers_.emplace_back([this] { Work(); });
+    for (int i = 0; i < options_.max_connections + kPageWorkers; ++i) {
+      const Lane lane = i < options_.max_connections ? kAnyRequest : kPage;
+      workers_.emplace_back([this, lane] { Work(lane); });
     }
   }
   ~LiveConnections() {
@@ -249,11 +266,12 @@ class LiveConnections {
     for (std::thread& worker : workers_) worker.join();
     std::lock_guard<std::mutex> lock(mutex_);
     arrived_.clear();
-    jobs_.clear();
+    for (auto& jobs : jobs_) jobs.clear();
   }
 
  private:
   enum class Read { kWhole, kMore, kClosed, kTooLarge };
+  enum Lane { kAnyRequest = 0, kPage = 1 };
 
   void Wake() {
     const uint64_t one = 1;
@@ -322,20 +340,8 @@ class LiveConnections {
           kept.push_back(std::move(connection));
           continue;
         }
-        switch (ReadSome(*connection)) {
-          case Read::kWhole:
-            Dispatch(std::move(connection));
-            break;
-          case Read::kMore:
-            kept.push_back(std::move(connection));
-            break;
-          case Read::kTooLarge:
-            SendShortAnswer(connection->fd, 431,
-                            "Request Header Fields Too Large",
-                            "request line and headers over 32 KB");
-            break;
-          case Read::kClosed:
-            break;
+        if (StillWaiting(connection, ReadSome(*connection))) {
+          kept.push_back(std::move(connection));
         }
       }
       waiting.swap(kept);
@@ -347,10 +353,11 @@ class LiveConnections {
   // a flood of slow ones never starves a new request.
   void Admit(std::unique_ptr<LiveConnection> connection,
              std::vector<std::unique_ptr<LiveConnection>>* waiting) {
-    if (HasWholeHead(connection->buffer)) {  // Pipelined.
-      Dispatch(std::move(connection));
-      return;
-    }
+    // A request already here (pipelined, or sent with the connection) goes
+    // straight on: the limits are for connections still waiting.
+    const Read read =
+        HasWholeHead(connection->buffer) ? Read::kWhole : ReadSome(*connection);
+    if (!StillWaiting(connection, read)) return;
     int from_client = 0;
     for (const auto& other : *waiting)
       from_client += other->ip == connection->ip;
@@ -362,6 +369,25 @@ class LiveConnections {
       waiting->erase(waiting->begin());
     }
     waiting->push_back(std::move(connection));
+  }
+
+  // Acts on what ReadSome() found: a whole request goes to the workers, one
+  // too large hears so. True (and `connection` kept) while it still comes.
+  bool StillWaiting(std::unique_ptr<LiveConnection>& connection, Read read) {
+    switch (read) {
+      case Read::kMore:
+        return true;
+      case Read::kWhole:
+        Dispatch(std::move(connection));
+        return false;
+      case Read::kTooLarge:
+        SendShortAnswer(connection->fd, 431, "Request Header Fields Too Large",
+                        "request line and headers over 32 KB");
+        return false;
+      case Read::kClosed:
+        return false;
+    }
+    return false;
   }
 
   Read ReadSome(LiveConnection& connection) {
@@ -384,9 +410,11 @@ class LiveConnections {
   void Dispatch(std::unique_ptr<LiveConnection> connection) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (static_cast<int>(jobs_.size()) < options_.max_pending) {
-        jobs_.push_back(std::move(connection));
-        work_.notify_one();
+      auto& jobs =
+          jobs_[IsPageRequest(connection->buffer) ? kPage : kAnyRequest];
+      if (static_cast<int>(jobs.size()) < options_.max_pending) {
+        jobs.push_back(std::move(connection));
+        work_.notify_all();  // Workers of either lane wait on it.
         return;
       }
     }
@@ -394,15 +422,16 @@ class LiveConnections {
                     "the live view is busy; try again in a moment");
   }
 
-  void Work() {
+  void Work(Lane lane) {
+    std::deque<std::unique_ptr<LiveConnection>>& jobs = jobs_[lane];
     while (true) {
       std::unique_ptr<LiveConnection> connection;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        work_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        work_.wait(lock, [&] { return stopping_ || !jobs.empty(); });
         if (stopping_) return;
-        connection = std::move(jobs_.front());
-        jobs_.pop_front();
+        connection = std::move(jobs.front());
+        jobs.pop_front();
       }
       Serve(std::move(connection));
     }
@@ -429,7 +458,8 @@ class LiveConnections {
   std::condition_variable work_;
   bool stopping_ = false;
   std::vector<std::unique_ptr<LiveConnection>> arrived_;  // For the waiter.
-  std::deque<std::unique_ptr<LiveConnection>> jobs_;      // Whole requests.
+  // Whole requests, by lane.
+  std::deque<std::unique_ptr<LiveConnection>> jobs_[2];
   std::thread waiter_;
   std::vector<std::thread> workers_;
 };

@@ -24,11 +24,13 @@
 //        connection opening or the previous answer)
 //     -> a bounded pool of max_connections workers, each serving one whole
 //        request with httplib's parser and routes, then handing a keep-alive
-//        connection back to the waiting thread.
+//        connection back to the waiting thread; and 4 more workers for the
+//        page alone (GET / and /status.json, small answers from memory).
 //
 // So no worker ever waits for a client to send (slow headers, idle
 // keep-alive); workers wait only on clients that stop reading, for at most
-// io_timeout a write. No worker holds a lock the learner needs.
+// io_timeout a write, and those never delay the page: its answers fit in a
+// socket's buffer. No worker holds a lock the learner needs.
 //
 // Safety, by default and not optional:
 //   - the address is the caller's; the train binary defaults to loopback and

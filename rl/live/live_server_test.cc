@@ -258,6 +258,27 @@ void ExpectPageAnswersWithinASecond(int port, absl::Duration duration) {
             << absl::FormatDuration(slowest) << "\n";
 }
 
+// `count` clients that GET `target` and never read (with small receive
+// buffers, so the server's writes block soon).
+std::vector<int> NonReadingClients(int port, const std::string& target,
+                                   int count) {
+  std::vector<int> fds;
+  const std::string request =
+      absl::StrCat("GET ", target, " HTTP/1.1\r\nHost: x\r\n\r\n");
+  for (int i = 0; i < count; ++i) {
+    const int fd = ConnectToPort(port);
+    if (fd < 0) {
+      ADD_FAILURE() << "cannot connect client " << i;
+      break;
+    }
+    int small = 4096;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+    send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    fds.push_back(fd);
+  }
+  return fds;
+}
+
 // 100 connections sending their request a byte every 3 s used to make the
 // page unreachable for as long as they went on.
 TEST_F(LiveServerTest, SlowHeaderClientsDoNotBlockThePage) {
@@ -381,17 +402,24 @@ TEST_F(LiveServerTest, IdleKeepAliveClientsHoldNoWorker) {
 // page for 15 s.
 TEST_F(LiveServerTest, NonReadingStreamClientsDoNotBlockThePage) {
   StartServer(ViewLimits());
-  std::vector<int> stuck;
-  const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
-  for (int i = 0; i < 200; ++i) {
-    const int fd = ConnectToPort(port_);
-    ASSERT_GE(fd, 0);
-    int small = 4096;
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-    send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-    stuck.push_back(fd);
-  }
+  const std::vector<int> stuck = NonReadingClients(port_, "/stream.mjpg", 200);
   ExpectPageAnswersWithinASecond(port_, absl::Seconds(5));
+  for (int fd : stuck) close(fd);
+}
+
+// Clients that ask for a large file and never read hold a worker each until
+// io_timeout; 200 of them held every one. The page and status.json have
+// workers of their own.
+TEST_F(LiveServerTest, NonReadingFileClientsDoNotBlockThePage) {
+  WriteFile(root_ / "videos" / "big.mp4", std::string(8 << 20, 'v'));
+  board_.AddVideo({"train", "videos/big.mp4", 0, 10, 11, 10, "terminated"});
+  StartServer(ViewLimits());
+  const std::vector<int> stuck =
+      NonReadingClients(port_, "/files/videos/big.mp4", 200);
+  ExpectPageAnswersWithinASecond(port_, absl::Seconds(4));
+  auto status = HttpGet(port_, "/status.json");
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->status, 200);
   for (int fd : stuck) close(fd);
 }
 
