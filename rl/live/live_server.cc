@@ -229,6 +229,10 @@ class LiveConnections {
   LiveConnections(const LiveServerOptions& options, GatedHttpServer* http)
       : options_(options), http_(http) {
     wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wake_fd_ < 0) {
+      wake_error_ = errno;
+      return;  // Start() reports it; no thread runs.
+    }
     waiter_ = std::thread([this] { WaitLoop(); });
     for (int i = 0; i < options_.max_connections + kPageWorkers; ++i) {
       const Lane lane = i < options_.max_connections ? kAnyRequest : kPage;
@@ -239,6 +243,9 @@ class LiveConnections {
     Stop();
     if (wake_fd_ >= 0) close(wake_fd_);
   }
+
+  // 0, or the errno of failing to make the waiting thread's wake-up fd.
+  int wake_error() const { return wake_error_; }
 
   // From the accept loop: a new connection, to wait for its first request.
   void Accept(int fd) {
@@ -454,6 +461,7 @@ class LiveConnections {
   const LiveServerOptions options_;
   GatedHttpServer* const http_;
   int wake_fd_ = -1;
+  int wake_error_ = 0;
   std::mutex mutex_;
   std::condition_variable work_;
   bool stopping_ = false;
@@ -581,6 +589,12 @@ absl::StatusOr<std::unique_ptr<LiveServer>> LiveServer::Start(
     connections->Accept(fd);
   });
   server->server_ = std::move(gated);
+  if (const int wake_error = server->connections_->wake_error()) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "live view: cannot create an eventfd for its connections: ",
+        std::strerror(wake_error),
+        "; too many open files? raise the limit (ulimit -n) and retry"));
+  }
   httplib::Server& http = *server->server_;
   http.new_task_queue = [] { return new InlineQueue; };
   // Reads and writes are LiveConnections' (request_timeout, io_timeout);
