@@ -474,7 +474,7 @@ class PpoAgent : public Agent {
     return absl::InvalidArgumentError(absl::StrCat(
         kName, ": ", call, " got ", size,
         " envs, the agent has n_envs=", config_.n_envs,
-        "; step that many envs in lockstep (rl/agents/trainer.h does)"));
+        "; step that many envs in lockstep (rl/pipeline/trainer.h does)"));
   }
 
   Action NeutralAction() const {

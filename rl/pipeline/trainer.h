@@ -35,8 +35,8 @@
 //   RL_ASSIGN_OR_RETURN(EvaluationResult eval,
 //                       Evaluate(trainer->agent(), "CartPole-v1", 20, 1000));
 //   RL_RETURN_IF_ERROR(trainer->SaveCheckpoint("/tmp/ppo.ckpt"));
-#ifndef RL_AGENTS_TRAINER_H_
-#define RL_AGENTS_TRAINER_H_
+#ifndef RL_PIPELINE_TRAINER_H_
+#define RL_PIPELINE_TRAINER_H_
 
 #include <cstdint>
 #include <functional>
@@ -174,4 +174,4 @@ absl::StatusOr<EvaluationResult> Evaluate(Agent& agent,
 
 }  // namespace rl
 
-#endif  // RL_AGENTS_TRAINER_H_
+#endif  // RL_PIPELINE_TRAINER_H_

@@ -10,8 +10,8 @@
 // difference in steps_per_s to BM_Train is the overhead of recording. A
 // backend this machine lacks reports available=0 instead of failing.
 //
-//   bazel run //rl/agents:training_benchmark
-//   bazel run //rl/agents:training_benchmark -- --benchmark_min_time=0.01
+//   bazel run //rl/run:training_benchmark
+//   bazel run //rl/run:training_benchmark -- --benchmark_min_time=0.01
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -20,8 +20,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "rl/agents/episode_runner.h"
-#include "rl/agents/trainer.h"
+#include "rl/pipeline/trainer.h"
+#include "rl/pipeline/video_session.h"
 #include "rl/render/render_backend.h"
 
 namespace rl {

@@ -28,8 +28,8 @@
 //   options.run_dir = "/tmp/runs/cartpole-ppo";
 //   RL_ASSIGN_OR_RETURN(TrainingSummary summary,
 //                       RunTraining(options, std::cout));
-#ifndef RL_AGENTS_TRAINING_RUN_H_
-#define RL_AGENTS_TRAINING_RUN_H_
+#ifndef RL_RUN_TRAINING_RUN_H_
+#define RL_RUN_TRAINING_RUN_H_
 
 #include <atomic>
 #include <cstdint>
@@ -39,9 +39,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "rl/agents/episode_runner.h"
-#include "rl/agents/trainer.h"
 #include "rl/live/live_view.h"
+#include "rl/pipeline/trainer.h"
+#include "rl/pipeline/video_session.h"
 
 namespace rl {
 
@@ -148,4 +148,4 @@ std::string DefaultRunDirName(const std::string& env_id,
 
 }  // namespace rl
 
-#endif  // RL_AGENTS_TRAINING_RUN_H_
+#endif  // RL_RUN_TRAINING_RUN_H_

@@ -1,4 +1,4 @@
-#include "rl/agents/trainer.h"
+#include "rl/pipeline/trainer.h"
 
 #include <cstdlib>
 

@@ -2,7 +2,7 @@
 // records greedy evaluation episodes of it, with a JSON sidecar per video and
 // an index.html gallery.
 //
-//   bazel run //rl/agents:play --
+//   bazel run //rl/run:play --
 //       --checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt
 //       --episodes=3 --video_dir=play
 //
@@ -25,10 +25,10 @@
 #include "absl/strings/str_cat.h"
 #include "rl/agents/agent.h"
 #include "rl/agents/checkpoint.h"
-#include "rl/agents/episode_runner.h"
-#include "rl/agents/trainer.h"
 #include "rl/envs/env.h"
 #include "rl/live/live_flags.h"
+#include "rl/pipeline/trainer.h"
+#include "rl/pipeline/video_session.h"
 #include "rl/record/trigger.h"
 
 ABSL_FLAG(std::string, checkpoint, "",
@@ -43,7 +43,7 @@ ABSL_FLAG(std::string, video_dir, "play",
           "Where the videos and index.html go; relative to the directory "
           "`bazel run` was started in.");
 ABSL_FLAG(std::string, render_backend, "auto",
-          "auto, egl, llvmpipe or glx (see //rl/agents:train --help).");
+          "auto, egl, llvmpipe or glx (see //rl/run:train --help).");
 ABSL_FLAG(std::string, recorder, "mp4", "mp4 or webm.");
 ABSL_FLAG(bool, overlay, false,
           "Draw the env id, episode, step and return into the frames.");
@@ -74,7 +74,7 @@ std::string ResolveAgainstWorkingDirectory(const std::string& path) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Records greedy episodes of a trained agent from its checkpoint.\n"
-      "Example: bazel run //rl/agents:play -- "
+      "Example: bazel run //rl/run:play -- "
       "--checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt");
   absl::ParseCommandLine(argc, argv);
   const std::string path =

@@ -1,4 +1,4 @@
-#include "rl/agents/training_run.h"
+#include "rl/run/training_run.h"
 
 #include <stdlib.h>
 
