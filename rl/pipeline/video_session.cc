@@ -13,10 +13,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "rl/canvas/canvas.h"
+#include "rl/core/file_util.h"
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
-#include "rl/record/file_util.h"
 #include "rl/record/gallery.h"
 #include "rl/record/recorder.h"
 #include "rl/record/sidecar.h"
@@ -29,26 +29,6 @@ namespace rl {
 namespace {
 
 constexpr int kMaxFrameSide = 8192;
-
-// mkdir -p.
-absl::Status MakeDirectories(const std::string& path) {
-  if (path.empty()) return absl::InvalidArgumentError("empty video directory");
-  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
-    const std::string prefix = path.substr(0, slash);
-    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "cannot create video directory ", prefix, ": ", std::strerror(errno),
-          "; choose a writable --video_dir"));
-    }
-    if (slash == std::string::npos) break;
-  }
-  struct stat info;
-  if (stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "video directory ", path, " exists and is not a directory"));
-  }
-  return absl::OkStatus();
-}
 
 // Opens and closes a recorder with `options` in a fresh temporary directory
 // (removed after), so that every option is checked by the recorder itself.
@@ -144,7 +124,7 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
 
 absl::Status VideoSession::Prepare() {
   if (!trigger_.RecordsAnything()) return absl::OkStatus();
-  RL_RETURN_IF_ERROR(MakeDirectories(options_.video_dir));
+  RL_RETURN_IF_ERROR(MakeDirectories(options_.video_dir, "video directory"));
   // Proves the directory is writable before the first episode.
   return WriteGallery(options_.video_dir, gallery_,
                       {options_.gallery_title, options_.embed});
@@ -286,7 +266,9 @@ absl::Status VideoSession::Close(absl::string_view why) {
   return absl::OkStatus();
 }
 
-absl::Status VideoSession::OnReset(const Env& env, int64_t episode) {
+absl::Status VideoSession::OnReset(int env_index, int64_t episode,
+                                   const Env& env) {
+  if (env_index != options_.env_index) return absl::OkStatus();
   episode_ = episode;
   episode_return_ = 0;
   if (recording() && trigger_.EndsWithEpisode()) {
@@ -299,7 +281,13 @@ absl::Status VideoSession::OnReset(const Env& env, int64_t episode) {
   return absl::OkStatus();
 }
 
-absl::Status VideoSession::OnStep(const Env& env, const StepResult& result) {
+absl::Status VideoSession::OnStep(int env_index, const Env& env,
+                                  const StepResult& result) {
+  if (env_index != options_.env_index) return absl::OkStatus();
+  if (episode_ < 0) {  // The rest of an episode begun before a resume.
+    ++steps_;
+    return absl::OkStatus();
+  }
   const int64_t step_id = steps_++;  // Gymnasium's step_id: 0-based.
   episode_return_ += result.reward;
   if (trigger_.StartsAtStep(step_id)) RL_RETURN_IF_ERROR(Start(episode_));

@@ -1,8 +1,9 @@
-// VideoSession: the recording observer of an episode loop. Tell it about
-// resets and steps; it renders only the frames that are recorded (nothing
-// at all when the schedule records nothing), streams them to a recorder, and
-// on each video's end renames the file to its final name (env, episode, step
-// range), writes the sidecar and rewrites the index.html gallery.
+// VideoSession: the recording observer of an episode loop (it watches one
+// of the loop's envs, options.env_index). Told of resets and steps, it renders
+// only the frames that are recorded (nothing at all when the schedule records
+// nothing), streams them to a recorder, and on each video's end renames the
+// file to its final name (env, episode, step range), writes the sidecar and
+// rewrites the index.html gallery.
 //
 // Every name (render backend, recorder), the schedule and the encoder
 // options are checked by Create(), before the first step, so a typo costs
@@ -34,6 +35,7 @@
 #include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/envs/env.h"
+#include "rl/pipeline/observer.h"
 #include "rl/record/gallery.h"
 #include "rl/record/recorder.h"
 #include "rl/record/sidecar.h"
@@ -57,12 +59,13 @@ struct VideoSessionOptions {
   RecorderOptions encoder;  // Path, size and fps are set per video.
   bool embed = false;
   std::string gallery_title = "Videos";
+  int env_index = 0;  // Which of a loop's lockstep envs is recorded.
   // For the sidecars and the gallery.
   std::string agent;
   uint64_t seed = 0;
 };
 
-class VideoSession {
+class VideoSession : public EpisodeObserver {
  public:
   // Checks the names, the schedule and the encoder options (a trial
   // encoder in a temporary directory) and, unless nothing is to be
@@ -79,12 +82,16 @@ class VideoSession {
   // videos go on counting from where its earlier part stopped.
   void ContinueStepCount(int64_t steps) { steps_ = steps; }
   // Closes a video still open, keeping its "-recording" name.
-  ~VideoSession();
+  ~VideoSession() override;
 
-  // After env.Reset() started episode `episode` (0-based, in run order).
-  absl::Status OnReset(const Env& env, int64_t episode);
-  // After env.Step() succeeded with `result`.
-  absl::Status OnStep(const Env& env, const StepResult& result);
+  // After env.Reset() started episode `episode` (0-based, in run order) of
+  // env `env_index`; other envs than options.env_index are ignored.
+  absl::Status OnReset(int env_index, int64_t episode, const Env& env) override;
+  // After env.Step() succeeded with `result`. Before the first OnReset()
+  // (the rest of an episode a resumed run was in the middle of) only
+  // counted.
+  absl::Status OnStep(int env_index, const Env& env,
+                      const StepResult& result) override;
   // Ends the video in progress, if any: `why` goes in its sidecar
   // ("stopped", "run ended").
   absl::Status Finish(absl::string_view why);

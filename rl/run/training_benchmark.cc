@@ -92,21 +92,10 @@ void BM_TrainRecorded(benchmark::State& state, const std::string& agent,
                             : std::string(session.status().message()).c_str());
     return;
   }
-  int64_t episode = 0;
-  bool started = false;
-  TrainerHooks hooks;
-  hooks.on_reset = [&](int index, const Env& e) {
-    if (index != 0) return absl::OkStatus();
-    started = true;
-    return (*session)->OnReset(e, episode++);
-  };
-  hooks.on_step = [&](int index, const Env& e, const StepResult& result) {
-    if (index != 0 || !started) return absl::OkStatus();
-    return (*session)->OnStep(e, result);
-  };
+  (*trainer)->AddObserver(session->get());
   // Warm up past the first update and the first video (which opens the
   // renderer; a missing backend shows here).
-  absl::Status status = (*trainer)->Run(std::max<int64_t>(warmup, 512), hooks);
+  absl::Status status = (*trainer)->Run(std::max<int64_t>(warmup, 512));
   if (!status.ok()) {
     for (auto _ : state) {
     }
@@ -116,7 +105,7 @@ void BM_TrainRecorded(benchmark::State& state, const std::string& agent,
   int64_t steps = 0;
   for (auto _ : state) {
     const int64_t before = (*trainer)->steps();
-    status = (*trainer)->Run(before + kStepsPerIteration, hooks);
+    status = (*trainer)->Run(before + kStepsPerIteration);
     if (!status.ok()) {
       state.SkipWithError(std::string(status.message()).c_str());
       return;

@@ -42,6 +42,7 @@
 #include "rl/live/live_view.h"
 #include "rl/pipeline/trainer.h"
 #include "rl/pipeline/video_session.h"
+#include "rl/run/run_page.h"
 
 namespace rl {
 
@@ -98,25 +99,6 @@ struct TrainingRunOptions {
   LiveView* live = nullptr;
 };
 
-struct PageVideo {
-  std::string kind;  // "train" or "eval".
-  int64_t step = 0;  // Training step it belongs at on the curve.
-  std::string file;  // Relative to the run directory.
-  double video_return = 0;
-  int64_t episode = 0;
-};
-
-struct EvalPoint {
-  int64_t step = 0;
-  double mean_return = 0;
-  double std_return = 0;
-};
-
-struct CurvePoint {
-  int64_t step = 0;
-  double episode_return = 0;
-};
-
 struct TrainingSummary {
   std::string run_dir;
   int64_t steps = 0;
@@ -131,16 +113,6 @@ struct TrainingSummary {
 
 absl::StatusOr<TrainingSummary> RunTraining(const TrainingRunOptions& options,
                                             std::ostream& out);
-
-// The run page: an SVG learning curve (training returns, evaluation means)
-// with numbered markers linking the videos, then the videos in training
-// order. `refresh_s` > 0 adds a meta refresh (while the run goes on).
-std::string RunPageHtml(const std::string& title,
-                        const std::vector<CurvePoint>& curve,
-                        const std::vector<EvalPoint>& evals,
-                        const std::vector<PageVideo>& videos,
-                        int64_t total_steps, double refresh_s,
-                        const std::string& status_line);
 
 // The default run directory name: ENV-AGENT-seedSEED.
 std::string DefaultRunDirName(const std::string& env_id,
