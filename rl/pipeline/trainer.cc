@@ -1,8 +1,8 @@
-#include "rl/agents/trainer.h"
+#include "rl/pipeline/trainer.h"
 
-#include <chrono>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,12 +15,6 @@ namespace rl {
 namespace {
 
 constexpr uint32_t kTrainerStateVersion = 1;
-
-int64_t NowTicks() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 absl::Status WithContext(const absl::Status& status, absl::string_view what) {
   if (status.ok()) return status;
@@ -56,15 +50,22 @@ absl::Status Trainer::Init(const TrainerOptions& options) {
     return absl::InvalidArgumentError(
         absl::StrCat("agent '", options.agent, "' asks for ", n, " envs"));
   }
-  slots_.resize(n);
-  slots_[0].env = std::move(first);
+  std::vector<std::unique_ptr<Env>> envs;
+  envs.push_back(std::move(first));
   for (int e = 1; e < n; ++e) {
-    RL_ASSIGN_OR_RETURN(slots_[e].env, Envs().Create(options.env_id));
+    RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env,
+                        Envs().Create(options.env_id));
+    envs.push_back(std::move(env));
   }
-  observations_.resize(n);
-  actions_.resize(n);
-  results_.resize(n);
-  start_ticks_ = NowTicks();
+  EpisodeLoopOptions loop;
+  loop.learn = true;
+  const uint64_t seed = options.seed;
+  loop.reset_seed = [seed](int env_index, int64_t episode) {
+    return std::optional<uint64_t>(EpisodeSeed(seed, env_index, episode));
+  };
+  loop.what = absl::StrCat("training ", options.agent, " on ", options.env_id);
+  loop_ = std::make_unique<EpisodeLoop>(agent_.get(), std::move(envs),
+                                        std::move(loop));
   return absl::OkStatus();
 }
 
@@ -75,93 +76,22 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(
   return trainer;
 }
 
-double Trainer::Elapsed() const {
-  return seconds_before_ + (NowTicks() - start_ticks_) * 1e-9;
-}
-
-absl::Status Trainer::StartEpisode(int index, const TrainerHooks& hooks) {
-  EnvSlot& slot = slots_[index];
-  slot.env->Reset(EpisodeSeed(options_.seed, index, slot.episode),
-                  &observations_[index]);
-  slot.episode_return = 0;
-  slot.length = 0;
-  slot.started = true;
-  slot.actions.clear();
-  if (hooks.on_reset) RL_RETURN_IF_ERROR(hooks.on_reset(index, *slot.env));
-  return absl::OkStatus();
-}
-
-absl::Status Trainer::Run(int64_t total_steps, const TrainerHooks& hooks) {
-  const int n = num_envs();
-  for (int e = 0; e < n; ++e) {
-    if (!slots_[e].started) RL_RETURN_IF_ERROR(StartEpisode(e, hooks));
-  }
-  while (steps_ < total_steps) {
-    if (hooks.should_stop && hooks.should_stop()) break;
-    agent_->ActBatch(observations_, &actions_);
-    if (static_cast<int>(actions_.size()) != n) {
-      return absl::InternalError(absl::StrCat("agent '", options_.agent,
-                                              "' returned ", actions_.size(),
-                                              " actions for ", n, " envs"));
-    }
-    for (int e = 0; e < n; ++e) {
-      EnvSlot& slot = slots_[e];
-      RL_RETURN_IF_ERROR(WithContext(
-          slot.env->Step(actions_[e], &results_[e]),
-          absl::StrCat("training ", options_.agent, " on ", options_.env_id,
-                       " (env ", e, ", step ", steps_, ")")));
-      slot.actions.push_back(actions_[e]);
-      slot.episode_return += results_[e].reward;
-      ++slot.length;
-      if (hooks.on_step)
-        RL_RETURN_IF_ERROR(hooks.on_step(e, *slot.env, results_[e]));
-    }
-    transitions_.clear();
-    for (int e = 0; e < n; ++e) {
-      transitions_.push_back(
-          Transition{observations_[e], actions_[e], results_[e]});
-    }
-    RL_RETURN_IF_ERROR(WithContext(
-        agent_->ObserveBatch(transitions_),
-        absl::StrCat("agent '", options_.agent, "' at step ", steps_)));
-    steps_ += n;
-    for (int e = 0; e < n; ++e) {
-      EnvSlot& slot = slots_[e];
-      const StepResult& result = results_[e];
-      if (!(result.terminated || result.truncated)) {
-        observations_[e].swap(results_[e].observation);
-        continue;
-      }
-      EpisodeRecord record;
-      record.episode = static_cast<int64_t>(episodes_.size());
-      record.env_index = e;
-      record.env_episode = slot.episode;
-      record.step = steps_;
-      record.episode_return = slot.episode_return;
-      record.length = slot.length;
-      record.terminated = result.terminated;
-      record.truncated = result.truncated;
-      record.seconds = Elapsed();
-      record.stats = agent_->Stats();
-      episodes_.push_back(record);
-      ++slot.episode;
-      if (hooks.on_episode_end)
-        RL_RETURN_IF_ERROR(hooks.on_episode_end(record));
-      RL_RETURN_IF_ERROR(StartEpisode(e, hooks));
-    }
-  }
-  return absl::OkStatus();
+absl::Status Trainer::Run(int64_t total_steps,
+                          const std::function<bool()>& should_stop) {
+  EpisodeLoop::Budget budget;
+  budget.steps = total_steps;
+  return loop_->Run(budget, should_stop);
 }
 
 std::string Trainer::SaveTrainerState() const {
   ByteWriter out;
   out.U32(kTrainerStateVersion);
-  out.I64(steps_);
-  out.F64(Elapsed());
-  out.U32(static_cast<uint32_t>(slots_.size()));
+  out.I64(loop_->steps());
+  out.F64(loop_->Elapsed());
+  out.U32(static_cast<uint32_t>(loop_->num_envs()));
   const bool discrete = context_.action_space.kind == Space::Kind::kDiscrete;
-  for (size_t e = 0; e < slots_.size(); ++e) {
-    const EnvSlot& slot = slots_[e];
+  for (int e = 0; e < loop_->num_envs(); ++e) {
+    const EpisodeLoop::EnvSlot& slot = loop_->slot(e);
     out.I64(slot.episode);
     out.F64(slot.episode_return);
     out.I64(slot.length);
@@ -174,10 +104,10 @@ std::string Trainer::SaveTrainerState() const {
         out.Floats(action.continuous);
       }
     }
-    out.Floats(observations_[e]);
+    out.Floats(loop_->observation(e));
   }
-  out.U64(episodes_.size());
-  for (const EpisodeRecord& r : episodes_) {
+  out.U64(loop_->episodes().size());
+  for (const EpisodeRecord& r : loop_->episodes()) {
     out.I64(r.episode);
     out.U32(static_cast<uint32_t>(r.env_index));
     out.I64(r.env_episode);
@@ -204,7 +134,7 @@ absl::Status Trainer::SaveCheckpoint(const std::string& path) const {
   header.observation_space = context_.observation_space;
   header.action_space = context_.action_space;
   header.seed = options_.seed;
-  header.steps = steps_;
+  header.steps = loop_->steps();
   header.hyperparams = agent_->hyperparams();
   RL_ASSIGN_OR_RETURN(checkpoint.agent_state, agent_->SaveState());
   checkpoint.trainer_state = SaveTrainerState();
@@ -220,16 +150,21 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
     return in.Error(absl::StrCat("version ", version, ", this build reads ",
                                  kTrainerStateVersion));
   }
-  RL_RETURN_IF_ERROR(in.I64(&steps_));
-  RL_RETURN_IF_ERROR(in.F64(&seconds_before_));
+  int64_t steps;
+  double seconds_before;
+  RL_RETURN_IF_ERROR(in.I64(&steps));
+  RL_RETURN_IF_ERROR(in.F64(&seconds_before));
   RL_RETURN_IF_ERROR(in.U32(&envs));
-  if (envs != slots_.size()) {
+  if (envs != static_cast<uint32_t>(loop_->num_envs())) {
     return in.Error(absl::StrCat("saved with ", envs, " envs, the agent has ",
-                                 slots_.size()));
+                                 loop_->num_envs()));
   }
+  loop_->set_steps(steps);
+  loop_->set_seconds_before(seconds_before);
   const bool discrete = context_.action_space.kind == Space::Kind::kDiscrete;
   for (uint32_t e = 0; e < envs; ++e) {
-    EnvSlot& slot = slots_[e];
+    EpisodeLoop::EnvSlot& slot = loop_->mutable_slot(e);
+    Observation& observation = loop_->mutable_observation(e);
     uint64_t count;
     RL_RETURN_IF_ERROR(in.I64(&slot.episode));
     RL_RETURN_IF_ERROR(in.F64(&slot.episode_return));
@@ -257,8 +192,7 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
     const std::string what =
         absl::StrCat("checkpoint ", source, ": replaying env ", e, " (",
                      options_.env_id, ") to step ", count, " of its episode");
-    slot.env->Reset(EpisodeSeed(options_.seed, e, slot.episode),
-                    &observations_[e]);
+    slot.env->Reset(loop_->ResetSeed(e, slot.episode), &observation);
     StepResult result;
     for (uint64_t k = 0; k < count; ++k) {
       RL_RETURN_IF_ERROR(
@@ -270,10 +204,9 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
                          "actions, so the run cannot resume mid-episode"));
       }
     }
-    if (count > 0) observations_[e] = result.observation;
-    if (observations_[e].size() != saved.size() ||
-        std::memcmp(observations_[e].data(), saved.data(), 4 * saved.size()) !=
-            0) {
+    if (count > 0) observation = result.observation;
+    if (observation.size() != saved.size() ||
+        std::memcmp(observation.data(), saved.data(), 4 * saved.size()) != 0) {
       return absl::FailedPreconditionError(absl::StrCat(
           what,
           ": the observation differs from the saved one; the env is not "
@@ -286,8 +219,9 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
   if (records > in.remaining() / 50) {
     return in.Error(absl::StrCat(records, " episode records do not fit"));
   }
-  episodes_.resize(records);
-  for (EpisodeRecord& r : episodes_) {
+  std::vector<EpisodeRecord>& episodes = loop_->mutable_episodes();
+  episodes.resize(records);
+  for (EpisodeRecord& r : episodes) {
     uint32_t env_index;
     uint64_t stats;
     RL_RETURN_IF_ERROR(in.I64(&r.episode));
@@ -342,7 +276,6 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
                   absl::StrCat("checkpoint ", checkpoint_path)));
   RL_RETURN_IF_ERROR(
       trainer->LoadTrainerState(checkpoint.trainer_state, checkpoint_path));
-  trainer->start_ticks_ = NowTicks();
   return trainer;
 }
 
@@ -355,24 +288,23 @@ absl::StatusOr<EvaluationResult> Evaluate(Agent& agent,
         absl::StrCat("Evaluate: episodes=", episodes, ", want at least 1"));
   }
   RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(env_id));
+  std::vector<std::unique_ptr<Env>> envs;
+  envs.push_back(std::move(env));
+  EpisodeLoopOptions options;
+  options.learn = false;
+  options.reset_seed = [seed](int, int64_t episode) {
+    return std::optional<uint64_t>(EpisodeSeed(seed, -1, episode));
+  };
+  options.max_episode_steps = max_episode_steps;
+  options.what = absl::StrCat("evaluating on ", env_id);
+  EpisodeLoop loop(&agent, std::move(envs), std::move(options));
+  EpisodeLoop::Budget budget;
+  budget.episodes = episodes;
+  RL_RETURN_IF_ERROR(loop.Run(budget));
   EvaluationResult result;
-  Observation observation;
-  StepResult step;
-  for (int i = 0; i < episodes; ++i) {
-    env->Reset(EpisodeSeed(seed, -1, i), &observation);
-    double total = 0;
-    int64_t length = 0;
-    while (!env->episode_over() && length < max_episode_steps) {
-      const Action action = agent.ActGreedy(observation);
-      RL_RETURN_IF_ERROR(WithContext(
-          env->Step(action, &step),
-          absl::StrCat("evaluating on ", env_id, " (episode ", i, ")")));
-      total += step.reward;
-      ++length;
-      observation.swap(step.observation);
-    }
-    result.returns.push_back(total);
-    result.lengths.push_back(length);
+  for (const EpisodeRecord& record : loop.episodes()) {
+    result.returns.push_back(record.episode_return);
+    result.lengths.push_back(record.length);
   }
   double sum = 0, sum_sq = 0, length_sum = 0;
   for (int i = 0; i < episodes; ++i) {
