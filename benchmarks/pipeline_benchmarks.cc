@@ -22,6 +22,7 @@
 #include "benchmarks/ffmpeg_reference.h"
 #include "rl/agents/agent.h"
 #include "rl/canvas/canvas.h"
+#include "rl/core/file_util.h"
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
@@ -101,7 +102,9 @@ std::string TempDir() {
   const char* tmp = std::getenv("TEST_TMPDIR");
   std::string dir = absl::StrCat(tmp != nullptr ? tmp : "/tmp",
                                  "/rl-pipeline-benchmark-", getpid());
-  mkdir(dir.c_str(), 0755);
+  // A benchmark without its scratch directory fails at its first file,
+  // naming it; nothing to add here.
+  MakeDirectories(dir, "benchmark scratch directory").IgnoreError();
   return dir;
 }
 
