@@ -95,6 +95,8 @@ class Run : public EpisodeObserver {
     }
   }
   absl::Status Evaluate(int64_t milestone);
+  absl::Status RecordEvaluation(int64_t milestone,
+                                const std::vector<double>& returns);
   absl::Status SaveCheckpoint(const std::string& path);
   absl::Status WritePage(bool running);
   std::string PageHtml(bool running) const;
@@ -655,6 +657,13 @@ absl::Status Run::Evaluate(int64_t milestone) {
   if (static_cast<int>(returns.size()) < options_.eval_episodes) {
     return absl::OkStatus();
   }
+  return RecordEvaluation(milestone, returns);
+}
+
+// A whole evaluation: its row, the live curve, latest.ckpt and, when it is
+// the best so far, best.ckpt.
+absl::Status Run::RecordEvaluation(int64_t milestone,
+                                   const std::vector<double>& returns) {
   EvalPoint point;
   point.step = milestone;
   for (double r : returns) point.mean_return += r;
