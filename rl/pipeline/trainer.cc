@@ -22,6 +22,31 @@ absl::Status WithContext(const absl::Status& status, absl::string_view what) {
                       absl::StrCat(what, ": ", status.message()));
 }
 
+absl::Status ReadEpisodeRecord(ByteReader* in, EpisodeRecord* r) {
+  uint32_t env_index;
+  uint64_t stats;
+  RL_RETURN_IF_ERROR(in->I64(&r->episode));
+  RL_RETURN_IF_ERROR(in->U32(&env_index));
+  r->env_index = static_cast<int>(env_index);
+  RL_RETURN_IF_ERROR(in->I64(&r->env_episode));
+  RL_RETURN_IF_ERROR(in->I64(&r->step));
+  RL_RETURN_IF_ERROR(in->F64(&r->episode_return));
+  RL_RETURN_IF_ERROR(in->I64(&r->length));
+  RL_RETURN_IF_ERROR(in->Bool(&r->terminated));
+  RL_RETURN_IF_ERROR(in->Bool(&r->truncated));
+  RL_RETURN_IF_ERROR(in->F64(&r->seconds));
+  RL_RETURN_IF_ERROR(in->U64(&stats));
+  if (stats > in->remaining() / 16) return in->Error("corrupt episode record");
+  for (uint64_t k = 0; k < stats; ++k) {
+    std::string name;
+    double value;
+    RL_RETURN_IF_ERROR(in->String(&name));
+    RL_RETURN_IF_ERROR(in->F64(&value));
+    r->stats[name] = value;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 uint64_t EpisodeSeed(uint64_t seed, int env_index, int64_t episode) {
@@ -141,6 +166,69 @@ absl::Status Trainer::SaveCheckpoint(const std::string& path) const {
   return WriteCheckpoint(path, checkpoint);
 }
 
+absl::Status Trainer::LoadEnvSlot(int e, absl::string_view source,
+                                  ByteReader* in) {
+  EpisodeLoop::EnvSlot& slot = loop_->mutable_slot(e);
+  uint64_t count;
+  RL_RETURN_IF_ERROR(in->I64(&slot.episode));
+  RL_RETURN_IF_ERROR(in->F64(&slot.episode_return));
+  RL_RETURN_IF_ERROR(in->I64(&slot.length));
+  RL_RETURN_IF_ERROR(in->Bool(&slot.started));
+  RL_RETURN_IF_ERROR(in->U64(&count));
+  if (count > in->remaining() / 8 + 1 ||
+      count != static_cast<uint64_t>(slot.length)) {
+    return in->Error(absl::StrCat("env ", e, ": ", count,
+                                  " actions for an episode of ", slot.length,
+                                  " steps"));
+  }
+  const bool discrete = context_.action_space.kind == Space::Kind::kDiscrete;
+  slot.actions.resize(count);
+  for (Action& action : slot.actions) {
+    if (discrete) {
+      RL_RETURN_IF_ERROR(in->I64(&action.discrete));
+    } else {
+      RL_RETURN_IF_ERROR(in->Floats(&action.continuous));
+    }
+  }
+  Observation saved;
+  RL_RETURN_IF_ERROR(in->Floats(&saved));
+  if (!slot.started) return absl::OkStatus();
+  return ReplayEpisode(e, saved, source);
+}
+
+absl::Status Trainer::ReplayEpisode(int e, const Observation& saved,
+                                    absl::string_view source) {
+  // Bring the env back to where it was: same seed, same actions.
+  EpisodeLoop::EnvSlot& slot = loop_->mutable_slot(e);
+  Observation& observation = loop_->mutable_observation(e);
+  const size_t count = slot.actions.size();
+  const std::string what =
+      absl::StrCat("checkpoint ", source, ": replaying env ", e, " (",
+                   options_.env_id, ") to step ", count, " of its episode");
+  slot.env->Reset(loop_->ResetSeed(e, slot.episode), &observation);
+  StepResult result;
+  for (size_t k = 0; k < count; ++k) {
+    RL_RETURN_IF_ERROR(
+        WithContext(slot.env->Step(slot.actions[k], &result), what));
+    if ((result.terminated || result.truncated) && k + 1 < count) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(what, ": the episode ended early at step ", k + 1,
+                       "; the env is not deterministic given its seed and "
+                       "actions, so the run cannot resume mid-episode"));
+    }
+  }
+  if (count > 0) observation = result.observation;
+  if (observation.size() != saved.size() ||
+      std::memcmp(observation.data(), saved.data(), 4 * saved.size()) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        what,
+        ": the observation differs from the saved one; the env is not "
+        "deterministic given its seed and actions (or changed since "
+        "the checkpoint), so the run cannot resume mid-episode"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Trainer::LoadTrainerState(absl::string_view state,
                                        absl::string_view source) {
   ByteReader in(state, absl::StrCat("checkpoint ", source, ": trainer state"));
@@ -161,58 +249,8 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
   }
   loop_->set_steps(steps);
   loop_->set_seconds_before(seconds_before);
-  const bool discrete = context_.action_space.kind == Space::Kind::kDiscrete;
   for (uint32_t e = 0; e < envs; ++e) {
-    EpisodeLoop::EnvSlot& slot = loop_->mutable_slot(e);
-    Observation& observation = loop_->mutable_observation(e);
-    uint64_t count;
-    RL_RETURN_IF_ERROR(in.I64(&slot.episode));
-    RL_RETURN_IF_ERROR(in.F64(&slot.episode_return));
-    RL_RETURN_IF_ERROR(in.I64(&slot.length));
-    RL_RETURN_IF_ERROR(in.Bool(&slot.started));
-    RL_RETURN_IF_ERROR(in.U64(&count));
-    if (count > in.remaining() / 8 + 1 ||
-        count != static_cast<uint64_t>(slot.length)) {
-      return in.Error(absl::StrCat("env ", e, ": ", count,
-                                   " actions for an episode of ", slot.length,
-                                   " steps"));
-    }
-    slot.actions.resize(count);
-    for (Action& action : slot.actions) {
-      if (discrete) {
-        RL_RETURN_IF_ERROR(in.I64(&action.discrete));
-      } else {
-        RL_RETURN_IF_ERROR(in.Floats(&action.continuous));
-      }
-    }
-    Observation saved;
-    RL_RETURN_IF_ERROR(in.Floats(&saved));
-    if (!slot.started) continue;
-    // Bring the env back to where it was: same seed, same actions.
-    const std::string what =
-        absl::StrCat("checkpoint ", source, ": replaying env ", e, " (",
-                     options_.env_id, ") to step ", count, " of its episode");
-    slot.env->Reset(loop_->ResetSeed(e, slot.episode), &observation);
-    StepResult result;
-    for (uint64_t k = 0; k < count; ++k) {
-      RL_RETURN_IF_ERROR(
-          WithContext(slot.env->Step(slot.actions[k], &result), what));
-      if ((result.terminated || result.truncated) && k + 1 < count) {
-        return absl::FailedPreconditionError(
-            absl::StrCat(what, ": the episode ended early at step ", k + 1,
-                         "; the env is not deterministic given its seed and "
-                         "actions, so the run cannot resume mid-episode"));
-      }
-    }
-    if (count > 0) observation = result.observation;
-    if (observation.size() != saved.size() ||
-        std::memcmp(observation.data(), saved.data(), 4 * saved.size()) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          what,
-          ": the observation differs from the saved one; the env is not "
-          "deterministic given its seed and actions (or changed since "
-          "the checkpoint), so the run cannot resume mid-episode"));
-    }
+    RL_RETURN_IF_ERROR(LoadEnvSlot(static_cast<int>(e), source, &in));
   }
   uint64_t records;
   RL_RETURN_IF_ERROR(in.U64(&records));
@@ -221,28 +259,8 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
   }
   std::vector<EpisodeRecord>& episodes = loop_->mutable_episodes();
   episodes.resize(records);
-  for (EpisodeRecord& r : episodes) {
-    uint32_t env_index;
-    uint64_t stats;
-    RL_RETURN_IF_ERROR(in.I64(&r.episode));
-    RL_RETURN_IF_ERROR(in.U32(&env_index));
-    r.env_index = static_cast<int>(env_index);
-    RL_RETURN_IF_ERROR(in.I64(&r.env_episode));
-    RL_RETURN_IF_ERROR(in.I64(&r.step));
-    RL_RETURN_IF_ERROR(in.F64(&r.episode_return));
-    RL_RETURN_IF_ERROR(in.I64(&r.length));
-    RL_RETURN_IF_ERROR(in.Bool(&r.terminated));
-    RL_RETURN_IF_ERROR(in.Bool(&r.truncated));
-    RL_RETURN_IF_ERROR(in.F64(&r.seconds));
-    RL_RETURN_IF_ERROR(in.U64(&stats));
-    if (stats > in.remaining() / 16) return in.Error("corrupt episode record");
-    for (uint64_t k = 0; k < stats; ++k) {
-      std::string name;
-      double value;
-      RL_RETURN_IF_ERROR(in.String(&name));
-      RL_RETURN_IF_ERROR(in.F64(&value));
-      r.stats[name] = value;
-    }
+  for (EpisodeRecord& record : episodes) {
+    RL_RETURN_IF_ERROR(ReadEpisodeRecord(&in, &record));
   }
   return in.ExpectEnd();
 }

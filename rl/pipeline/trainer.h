@@ -51,6 +51,7 @@
 #include "absl/strings/string_view.h"
 #include "rl/agents/agent.h"
 #include "rl/agents/checkpoint.h"
+#include "rl/agents/serialize.h"
 #include "rl/envs/env.h"
 #include "rl/pipeline/episode_loop.h"
 #include "rl/pipeline/observer.h"
@@ -112,6 +113,10 @@ class Trainer {
   std::string SaveTrainerState() const;
   absl::Status LoadTrainerState(absl::string_view state,
                                 absl::string_view source);
+  // Env `e`'s episode in progress, read and replayed.
+  absl::Status LoadEnvSlot(int e, absl::string_view source, ByteReader* in);
+  absl::Status ReplayEpisode(int e, const Observation& saved,
+                             absl::string_view source);
 
   TrainerOptions options_;
   AgentContext context_;

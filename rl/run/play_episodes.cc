@@ -56,18 +56,8 @@ EpisodeSummary Summarize(const EpisodeRecord& record) {
   return summary;
 }
 
-}  // namespace
-
-absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
-                                        std::ostream& log) {
-  // Check every choice before doing any work.
-  if (options.episodes < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("episodes must be >= 1, got ", options.episodes));
-  }
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(options.env));
-  RL_RETURN_IF_ERROR(Agents().CheckName(options.agent));
-  const EnvSpec& spec = env->spec();
+VideoSessionOptions VideoOptions(const RunOptions& options,
+                                 const EnvSpec& spec) {
   VideoSessionOptions video_options;
   video_options.render_backend = options.render_backend;
   video_options.egl_device = options.egl_device;
@@ -85,6 +75,36 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
       absl::StrCat(spec.id, ": ", options.agent, " agent");
   video_options.agent = options.agent;
   video_options.seed = options.seed;
+  return video_options;
+}
+
+// An episode stopped mid-way: listed as far as it went.
+absl::Status AddEpisodeInProgress(const EpisodeLoop& loop, EpisodeLog* log,
+                                  RunSummary* run) {
+  const EpisodeLoop::EnvSlot& cut = loop.slot(0);
+  if (!cut.started || cut.length == 0) return absl::OkStatus();
+  EpisodeRecord record;
+  record.env_episode = cut.episode;
+  record.length = cut.length;
+  record.episode_return = cut.episode_return;
+  RL_RETURN_IF_ERROR(log->OnEpisodeEnd(record));
+  run->episodes.push_back(Summarize(record));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
+                                        std::ostream& log) {
+  // Check every choice before doing any work.
+  if (options.episodes < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("episodes must be >= 1, got ", options.episodes));
+  }
+  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(options.env));
+  RL_RETURN_IF_ERROR(Agents().CheckName(options.agent));
+  const EnvSpec& spec = env->spec();
+  const VideoSessionOptions video_options = VideoOptions(options, spec);
   // Video lines follow the line of the episode they end in.
   std::ostringstream video_log;
   RL_ASSIGN_OR_RETURN(std::unique_ptr<VideoSession> videos,
@@ -139,16 +159,7 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
   for (const EpisodeRecord& record : loop.episodes()) {
     run.episodes.push_back(Summarize(record));
   }
-  const EpisodeLoop::EnvSlot& cut = loop.slot(0);
-  if (cut.started && cut.length > 0) {
-    // Stopped mid-episode: listed as far as it went.
-    EpisodeRecord record;
-    record.env_episode = cut.episode;
-    record.length = cut.length;
-    record.episode_return = cut.episode_return;
-    RL_RETURN_IF_ERROR(episode_log.OnEpisodeEnd(record));
-    run.episodes.push_back(Summarize(record));
-  }
+  RL_RETURN_IF_ERROR(AddEpisodeInProgress(loop, &episode_log, &run));
   RL_RETURN_IF_ERROR(videos->Finish(stopped() ? "stopped" : "run ended"));
   live.AddVideos(videos->videos());
   episode_log.FlushVideoLines();
