@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "rl/core/ffmpeg_deleters.h"
+#include "rl/record/recorder.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -150,6 +151,21 @@ struct AvEncoderSettings {
   int threads = 0;       // 0: the encoder's choice.
   int bitrate_kbps = 0;  // > 0: aim at a bitrate.
   int profile = FF_PROFILE_UNKNOWN;
+
+  // What `options` asks for, at the coded size (keyframe interval 0: one
+  // second).
+  static AvEncoderSettings For(const RecorderOptions& options, int coded_width,
+                               int coded_height) {
+    AvEncoderSettings settings;
+    settings.coded_width = coded_width;
+    settings.coded_height = coded_height;
+    settings.fps = options.fps;
+    settings.keyframe_interval =
+        options.keyframe_interval > 0 ? options.keyframe_interval : options.fps;
+    settings.threads = options.threads;
+    settings.bitrate_kbps = options.bitrate_kbps;
+    return settings;
+  }
 };
 
 // A libavcodec video encoder writing into a new stream of a VideoOutput:

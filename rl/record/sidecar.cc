@@ -15,7 +15,7 @@
 
 namespace rl {
 
-std::string FormatNumber(double value) {
+std::string ShortestNumber(double value) {
   if (!std::isfinite(value)) return "null";
   // Whole numbers as such: %g would write 500 as "5e+02".
   if (value == std::trunc(value) && std::fabs(value) < 1e15) {
@@ -85,7 +85,7 @@ GalleryVideo ToGalleryVideo(const VideoRecord& r,
     settings.push_back(absl::StrCat(key, " ", value));
   }
   video.facts = {
-      {"return", FormatNumber(r.video_return)},
+      {"return", ShortestNumber(r.video_return)},
       {"steps", absl::StrCat(r.steps, " (run steps ", r.first_step, "-",
                              r.last_step, ")")},
       {"ended", r.ended == "truncated" ? "truncated (time limit)" : r.ended},

@@ -66,7 +66,7 @@ GalleryVideo ToGalleryVideo(const VideoRecord& record,
 
 // The shortest decimal form of `value` that reads back the same ("23",
 // "0.1", "1e+100"); "null" if it is not finite. For the gallery's facts.
-std::string FormatNumber(double value);
+std::string ShortestNumber(double value);
 
 }  // namespace rl
 

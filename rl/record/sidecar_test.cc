@@ -86,14 +86,14 @@ TEST(SidecarTest, JsonHasEveryFact) {
 }
 
 TEST(SidecarTest, EscapesStringsAndNumbersRoundTrip) {
-  EXPECT_EQ(FormatNumber(23), "23");
-  EXPECT_EQ(FormatNumber(500), "500");  // Not "5e+02".
-  EXPECT_EQ(FormatNumber(-20), "-20");
-  EXPECT_EQ(FormatNumber(1e100), "1e+100");
-  EXPECT_EQ(FormatNumber(0.1), "0.1");
-  EXPECT_EQ(FormatNumber(-1.5e-7), "-1.5e-07");
-  EXPECT_EQ(FormatNumber(std::numeric_limits<double>::quiet_NaN()), "null");
-  EXPECT_EQ(FormatNumber(std::numeric_limits<double>::infinity()), "null");
+  EXPECT_EQ(ShortestNumber(23), "23");
+  EXPECT_EQ(ShortestNumber(500), "500");  // Not "5e+02".
+  EXPECT_EQ(ShortestNumber(-20), "-20");
+  EXPECT_EQ(ShortestNumber(1e100), "1e+100");
+  EXPECT_EQ(ShortestNumber(0.1), "0.1");
+  EXPECT_EQ(ShortestNumber(-1.5e-7), "-1.5e-07");
+  EXPECT_EQ(ShortestNumber(std::numeric_limits<double>::quiet_NaN()), "null");
+  EXPECT_EQ(ShortestNumber(std::numeric_limits<double>::infinity()), "null");
   VideoRecord record = Example();
   record.agent = "my \"best\" agent";
   EXPECT_THAT(SidecarJson(record),

@@ -1,5 +1,7 @@
 #include "rl/record/streaming_recorder.h"
 
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "rl/core/status_macros.h"
 
@@ -15,6 +17,25 @@ absl::Status StreamingRecorder::WriteFrame(const Frame& frame) {
   RL_RETURN_IF_ERROR(Fail(EncodeFrame(frame)));
   ++frames_written_;
   return absl::OkStatus();
+}
+
+void StreamingRecorder::DescribeOutput(absl::string_view codec,
+                                       absl::string_view profile,
+                                       absl::string_view container,
+                                       int coded_width, int coded_height,
+                                       int crf) {
+  info_.codec = std::string(codec);
+  info_.profile = std::string(profile);
+  info_.container = std::string(container);
+  info_.coded_width = coded_width;
+  info_.coded_height = coded_height;
+  info_.settings.clear();
+  if (options_.bitrate_kbps > 0) {
+    info_.settings.push_back(
+        {"bitrate_kbps", std::to_string(options_.bitrate_kbps)});
+  } else {
+    info_.settings.push_back({"crf", std::to_string(crf)});
+  }
 }
 
 absl::Status StreamingRecorder::FlushFile() {

@@ -75,6 +75,13 @@ class StreamingRecorder : public Recorder {
   // The header is written: from now on there is a file to finalize.
   void MarkOpened() { opened_ = true; }
 
+  // Starts info(): codec, profile and container, the coded size, and the
+  // quality setting first ({"bitrate_kbps", N} when a bitrate is asked
+  // for, else {"crf", `crf`}); the implementation adds its own settings.
+  void DescribeOutput(absl::string_view codec, absl::string_view profile,
+                      absl::string_view container, int coded_width,
+                      int coded_height, int crf);
+
   const std::string& name() const { return name_; }
   const RecorderOptions& options() const { return options_; }
   EncoderInfo& mutable_info() { return info_; }

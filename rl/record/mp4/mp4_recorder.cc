@@ -121,14 +121,9 @@ absl::Status Mp4Recorder::Open(const AVCodec* codec,
   const RecorderOptions& options = this->options();
   RL_ASSIGN_OR_RETURN(converter_,
                       Yuv420Converter::Create(options.width, options.height));
-  AvEncoderSettings settings;
-  settings.coded_width = converter_->coded_width();
-  settings.coded_height = converter_->coded_height();
-  settings.fps = options.fps;
-  settings.keyframe_interval =
-      options.keyframe_interval > 0 ? options.keyframe_interval : options.fps;
-  settings.threads = options.threads;  // 0: x264 picks, one per core.
-  settings.bitrate_kbps = options.bitrate_kbps;
+  // threads 0: x264 picks, one per core.
+  AvEncoderSettings settings = AvEncoderSettings::For(
+      options, converter_->coded_width(), converter_->coded_height());
   settings.profile = FF_PROFILE_H264_HIGH;
   const int crf = options.crf.value_or(kDefaultCrf);
 
@@ -151,18 +146,9 @@ absl::Status Mp4Recorder::Open(const AVCodec* codec,
   RL_RETURN_IF_ERROR(this->output()->WriteHeader(mp4));
   MarkOpened();
 
+  DescribeOutput("h264", "High", "mp4", settings.coded_width,
+                 settings.coded_height, crf);
   EncoderInfo& info = mutable_info();
-  info.codec = "h264";
-  info.profile = "High";
-  info.container = "mp4";
-  info.coded_width = settings.coded_width;
-  info.coded_height = settings.coded_height;
-  if (options.bitrate_kbps > 0) {
-    info.settings.push_back(
-        {"bitrate_kbps", std::to_string(options.bitrate_kbps)});
-  } else {
-    info.settings.push_back({"crf", std::to_string(crf)});
-  }
   info.settings.push_back({"preset", x264_settings.preset});
   info.settings.push_back({"tune", "zerolatency"});
   info.settings.push_back(

@@ -1,9 +1,9 @@
 // The "mkv" recorder, for tests only: VP9 through libavcodec's libvpx-vp9
-// wrapper (where the webm recorder drives libvpx itself) in Matroska. It exists to prove that a recorder is one folder and one
-// registry line: nothing outside this folder names it except the one dep
-// line that links it into //rl/record:recorder_conformance_test, and the
-// conformance suite, which runs over every registered name, checks it like
-// mp4 and webm.
+// wrapper (where the webm recorder drives libvpx itself) in Matroska. It exists
+// to prove that a recorder is one folder and one registry line: nothing outside
+// this folder names it except the one dep line that links it into
+// //rl/record:recorder_conformance_test, and the conformance suite, which runs
+// over every registered name, checks it like mp4 and webm.
 //
 // Encoder options (RecorderOptions::encoder_options):
 //   speed=0..9   libvpx's real-time speed (cpu-used), higher is faster
@@ -41,8 +41,7 @@ constexpr int kMaxSpeed = 9;
 
 absl::StatusOr<int> ParseSpeed(const RecorderOptions& options) {
   if (options.crf.has_value()) {
-    RL_RETURN_IF_ERROR(
-        CheckRange(kName, "crf", *options.crf, 0, kMaxCrf));
+    RL_RETURN_IF_ERROR(CheckRange(kName, "crf", *options.crf, 0, kMaxCrf));
   }
   int speed = 8;
   RL_ASSIGN_OR_RETURN(EncoderOptions parsed,
@@ -99,15 +98,9 @@ absl::Status MkvRecorder::Open(const AVCodec* codec, int speed) {
   const RecorderOptions& options = this->options();
   RL_ASSIGN_OR_RETURN(converter_,
                       Yuv420Converter::Create(options.width, options.height));
-  AvEncoderSettings settings;
-  settings.coded_width = converter_->coded_width();
-  settings.coded_height = converter_->coded_height();
-  settings.fps = options.fps;
-  settings.keyframe_interval = options.keyframe_interval > 0
-                                   ? options.keyframe_interval
-                                   : options.fps;
-  settings.threads = options.threads;
-  settings.bitrate_kbps = options.bitrate_kbps;
+  // threads 0: the encoder picks, one per core.
+  AvEncoderSettings settings = AvEncoderSettings::For(
+      options, converter_->coded_width(), converter_->coded_height());
   const int crf = options.crf.value_or(kDefaultCrf);
 
   RL_ASSIGN_OR_RETURN(std::unique_ptr<VideoOutput> output,
@@ -128,27 +121,18 @@ absl::Status MkvRecorder::Open(const AVCodec* codec, int speed) {
   RL_RETURN_IF_ERROR(this->output()->WriteHeader(mkv));
   MarkOpened();
 
+  DescribeOutput("vp9", "0", "mkv", settings.coded_width, settings.coded_height,
+                 crf);
   EncoderInfo& info = mutable_info();
-  info.codec = "vp9";
-  info.profile = "0";
-  info.container = "mkv";
-  info.coded_width = settings.coded_width;
-  info.coded_height = settings.coded_height;
-  if (options.bitrate_kbps > 0) {
-    info.settings.push_back(
-        {"bitrate_kbps", std::to_string(options.bitrate_kbps)});
-  } else {
-    info.settings.push_back({"crf", std::to_string(crf)});
-  }
   info.settings.push_back({"speed", std::to_string(speed)});
   info.settings.push_back(
       {"keyframe_interval", std::to_string(settings.keyframe_interval)});
   return absl::OkStatus();
 }
 
-const bool kRegistered =
-    RegisterRecorder(kName, "VP9 in Matroska (libavcodec's libvpx-vp9), for tests only",
-                     &MkvRecorder::Create, &CheckSettings);
+const bool kRegistered = RegisterRecorder(
+    kName, "VP9 in Matroska (libavcodec's libvpx-vp9), for tests only",
+    &MkvRecorder::Create, &CheckSettings);
 
 }  // namespace
 }  // namespace rl

@@ -225,18 +225,8 @@ absl::Status WebmRecorder::OpenEncoder(int coded_width, int coded_height) {
   image_->cs = VPX_CS_BT_709;
   image_->range = VPX_CR_STUDIO_RANGE;
 
+  DescribeOutput("vp9", "0", "webm", coded_width, coded_height, crf);
   EncoderInfo& info = mutable_info();
-  info.codec = "vp9";
-  info.profile = "0";
-  info.container = "webm";
-  info.coded_width = coded_width;
-  info.coded_height = coded_height;
-  if (options.bitrate_kbps > 0) {
-    info.settings.push_back(
-        {"bitrate_kbps", std::to_string(options.bitrate_kbps)});
-  } else {
-    info.settings.push_back({"crf", std::to_string(crf)});
-  }
   info.settings.push_back({"deadline", "realtime"});
   info.settings.push_back({"speed", std::to_string(vp9_.speed)});
   info.settings.push_back({"row_mt", vp9_.row_mt ? "1" : "0"});
