@@ -1,9 +1,10 @@
-// Render backend conformance: the same cases on every backend registered in
-// this binary (RenderBackends().Names(): auto, egl, glx, llvmpipe, and the
+// Render backend conformance: the same cases on every backend the registry
+// knows (RenderBackends().KnownNames(): auto, egl, glx, llvmpipe, and the
 // test-only surfaceless of rl/render/testing), as rl/envs/conformance_test
-// does for envs. A backend linked into this test is tested; there is no list
-// to edit. Every backend must work here except those in kNeedsHardware (no
-// GPU in CI), which are skipped, saying why, when they cannot start.
+// does for envs. Backends left out of the build are skipped, saying so. A
+// backend linked into this test is tested; there is no list to edit. Every
+// backend must work here except those in kNeedsHardware (no GPU in CI), which
+// are skipped, saying why, when they cannot start.
 //
 //  - CartPole-v1, Pendulum-v1 and MazeChase-v0, rendered from fixed states
 //    (a seed and a fixed action sequence), match the golden PNGs in
@@ -431,22 +432,29 @@ TEST_P(ConformanceTest, HundredRenderersLeaveNothingBehind) {
   EXPECT_EQ(ChildXvfbCount(), 0);
 }
 
-// Evaluated when the tests are listed, after every backend registered.
+// Evaluated when the tests are listed, after every backend registered. The
+// project's backends left out of this build (--config=no_glx) are listed
+// too, and skipped saying so.
 INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest,
-                         ::testing::ValuesIn(RenderBackends().Names()),
+                         ::testing::ValuesIn(RenderBackends().KnownNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });
 
-// The suite above runs on every backend the registry has: at least the
-// project's own and the test double this test links.
+// The suite above runs on every backend the registry knows: every one
+// built in (the test double this test links too) and the project's others.
 TEST(ConformanceSuiteTest, CoversEveryRegisteredBackend) {
-  const std::vector<std::string> names = RenderBackends().Names();
-  for (const char* backend :
-       {"auto", "egl", "glx", "llvmpipe", "surfaceless"}) {
-    EXPECT_NE(std::find(names.begin(), names.end(), backend), names.end())
+  const std::vector<std::string> known = RenderBackends().KnownNames();
+  for (const std::string& backend : RenderBackends().Names()) {
+    EXPECT_NE(std::find(known.begin(), known.end(), backend), known.end())
         << backend;
   }
+  for (const char* backend :
+       {"auto", "egl", "glx", "llvmpipe", "surfaceless"}) {
+    EXPECT_NE(std::find(known.begin(), known.end(), backend), known.end())
+        << backend;
+  }
+  EXPECT_TRUE(RenderBackends().Contains("surfaceless"));
 }
 
 }  // namespace
