@@ -32,7 +32,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
-#include "rl/agents/training_run.h"
+#include "rl/run/training_run.h"
 #include "rl/envs/env.h"
 #include "rl/live/live_view.h"
 #include "rl/live/test_util.h"

@@ -16,7 +16,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rl/agents/agent.h"
-#include "rl/agents/episode_runner.h"
+#include "rl/pipeline/video_session.h"
+#include "rl/run/play_episodes.h"
 #include "rl/core/frame.h"
 #include "rl/record/video_decoder.h"
 

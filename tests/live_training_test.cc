@@ -19,7 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "rl/agents/training_run.h"
+#include "rl/run/training_run.h"
 #include "rl/live/live_view.h"
 #include "rl/live/test_util.h"
 

@@ -24,7 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "rl/agents/episode_runner.h"
+#include "rl/run/play_episodes.h"
 #include "rl/record/child_process.h"
 #include "rl/record/video_decoder.h"
 #include "tests/recording_test_util.h"

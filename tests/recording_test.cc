@@ -1,4 +1,4 @@
-// Recording as a run does it (rl/agents/episode_runner.h): the schedule
+// Recording as a run does it (rl/run/play_episodes.h): the schedule
 // picks the videos and nothing else is rendered; file names, sidecars and
 // the gallery; both recorders. Crashes, full disks and lost permissions are
 // in recording_crash_test.
@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "rl/agents/episode_runner.h"
+#include "rl/run/play_episodes.h"
 #include "rl/envs/env.h"
 #include "rl/record/video_decoder.h"
 #include "tests/recording_test_util.h"

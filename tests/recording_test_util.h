@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "rl/agents/episode_runner.h"
+#include "rl/run/play_episodes.h"
 
 namespace rl {
 

@@ -87,4 +87,27 @@ absl::Status ReadStateHead(absl::string_view agent, uint32_t version,
   return absl::OkStatus();
 }
 
+void WriteAdamState(const nn::Adam<float>& adam, ByteWriter* out) {
+  out->I64(adam.steps());
+  for (size_t b = 0; b < adam.first_moments().size(); ++b) {
+    out->Floats(adam.first_moments()[b]);
+    out->Floats(adam.second_moments()[b]);
+  }
+}
+
+absl::Status ReadAdamState(ByteReader* in, nn::Adam<float>* adam) {
+  int64_t steps;
+  RL_RETURN_IF_ERROR(in->I64(&steps));
+  adam->set_steps(steps);
+  for (size_t b = 0; b < adam->first_moments().size(); ++b) {
+    RL_RETURN_IF_ERROR(in->FloatsExact(adam->first_moments()[b].data(),
+                                       adam->first_moments()[b].size(),
+                                       "Adam moments"));
+    RL_RETURN_IF_ERROR(in->FloatsExact(adam->second_moments()[b].data(),
+                                       adam->second_moments()[b].size(),
+                                       "Adam moments"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace rl

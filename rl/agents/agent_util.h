@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "rl/agents/nn/optim.h"
 #include "rl/agents/serialize.h"
 #include "rl/envs/env.h"
 #include "rl/envs/space.h"
@@ -54,6 +55,13 @@ double LinearSchedule(double start, double end, int64_t steps, int64_t step);
 void WriteStateHead(absl::string_view agent, uint32_t version, ByteWriter* out);
 absl::Status ReadStateHead(absl::string_view agent, uint32_t version,
                            ByteReader* in);
+
+// The Adam optimiser's state: its step count, then each parameter block's
+// first and second moments. ReadAdamState() needs blocks of the sizes
+// written (the same networks); it fills `adam` (a copy the caller keeps
+// only if the whole state reads).
+void WriteAdamState(const nn::Adam<float>& adam, ByteWriter* out);
+absl::Status ReadAdamState(ByteReader* in, nn::Adam<float>* adam);
 
 }  // namespace rl
 

@@ -176,9 +176,7 @@ class DqnAgent : public Agent {
     WriteStateHead(kName, kStateVersion, &out);
     out.Floats(q_.params());
     out.Floats(target_.params());
-    out.I64(adam_.steps());
-    out.Floats(adam_.first_moments()[0]);
-    out.Floats(adam_.second_moments()[0]);
+    WriteAdamState(adam_, &out);
     out.I64(steps_);
     out.I64(updates_);
     out.F64(loss_);
@@ -208,13 +206,7 @@ class DqnAgent : public Agent {
     RL_RETURN_IF_ERROR(in.FloatsExact(q.params().data(), q.num_params(), net));
     RL_RETURN_IF_ERROR(
         in.FloatsExact(target.params().data(), target.num_params(), net));
-    int64_t adam_steps;
-    RL_RETURN_IF_ERROR(in.I64(&adam_steps));
-    adam.set_steps(adam_steps);
-    RL_RETURN_IF_ERROR(in.FloatsExact(adam.first_moments()[0].data(),
-                                      q.num_params(), "Adam moments"));
-    RL_RETURN_IF_ERROR(in.FloatsExact(adam.second_moments()[0].data(),
-                                      q.num_params(), "Adam moments"));
+    RL_RETURN_IF_ERROR(ReadAdamState(&in, &adam));
     int64_t steps, updates, size, next;
     double loss, q_mean, grad_norm;
     std::mt19937_64 rng;

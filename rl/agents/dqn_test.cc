@@ -3,7 +3,7 @@
 #include "gtest/gtest.h"
 #include "rl/agents/agent.h"
 #include "rl/agents/test_envs.h"
-#include "rl/agents/trainer.h"
+#include "rl/pipeline/trainer.h"
 
 namespace rl {
 namespace {

@@ -16,7 +16,7 @@
 #include "gtest/gtest.h"
 #include "rl/agents/defaults.h"
 #include "rl/agents/hyperparams.h"
-#include "rl/agents/trainer.h"
+#include "rl/pipeline/trainer.h"
 
 namespace rl {
 namespace {

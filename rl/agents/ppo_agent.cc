@@ -323,11 +323,7 @@ class PpoAgent : public Agent {
     out.Floats(actor_.params());
     out.Floats(critic_.params());
     out.Floats(log_std_);
-    out.I64(adam_.steps());
-    for (size_t b = 0; b < 3; ++b) {
-      out.Floats(adam_.first_moments()[b]);
-      out.Floats(adam_.second_moments()[b]);
-    }
+    WriteAdamState(adam_, &out);
     out.Doubles(obs_rms_.mean());
     out.Doubles(obs_rms_.var());
     out.F64(obs_rms_.count());
@@ -369,17 +365,7 @@ class PpoAgent : public Agent {
         absl::StrCat("critic network (", critic_.Describe(), ")")));
     RL_RETURN_IF_ERROR(
         in.FloatsExact(log_std.data(), log_std.size(), "log_std"));
-    int64_t adam_steps;
-    RL_RETURN_IF_ERROR(in.I64(&adam_steps));
-    adam.set_steps(adam_steps);
-    for (size_t b = 0; b < 3; ++b) {
-      RL_RETURN_IF_ERROR(in.FloatsExact(adam.first_moments()[b].data(),
-                                        adam.first_moments()[b].size(),
-                                        "Adam moments"));
-      RL_RETURN_IF_ERROR(in.FloatsExact(adam.second_moments()[b].data(),
-                                        adam.second_moments()[b].size(),
-                                        "Adam moments"));
-    }
+    RL_RETURN_IF_ERROR(ReadAdamState(&in, &adam));
     std::vector<double> obs_mean, obs_var, ret_mean, ret_var, returns, stats;
     double obs_count, ret_count;
     RL_RETURN_IF_ERROR(in.Doubles(&obs_mean));
@@ -474,7 +460,7 @@ class PpoAgent : public Agent {
     return absl::InvalidArgumentError(absl::StrCat(
         kName, ": ", call, " got ", size,
         " envs, the agent has n_envs=", config_.n_envs,
-        "; step that many envs in lockstep (rl/agents/trainer.h does)"));
+        "; step that many envs in lockstep (rl/pipeline/trainer.h does)"));
   }
 
   Action NeutralAction() const {

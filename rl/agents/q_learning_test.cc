@@ -4,7 +4,7 @@
 #include "rl/agents/agent.h"
 #include "rl/agents/hyperparams.h"
 #include "rl/agents/test_envs.h"
-#include "rl/agents/trainer.h"
+#include "rl/pipeline/trainer.h"
 
 namespace rl {
 namespace {

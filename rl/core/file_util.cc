@@ -152,6 +152,26 @@ absl::Status CheckNotSymlink(const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::Status MakeDirectories(const std::string& path, absl::string_view what) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("empty ", what, " name"));
+  }
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    const std::string prefix = path.substr(0, slash);
+    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "cannot create ", what, " ", prefix, ": ", std::strerror(errno)));
+    }
+    if (slash == std::string::npos) break;
+  }
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " ", path, " exists and is not a directory"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckNoSymlinksBelow(const std::string& dir, int max_entries) {
   std::vector<std::string> pending = {dir};
   int seen = 0;

@@ -60,6 +60,14 @@ absl::Status CheckNotSymlink(const std::string& path);
 absl::Status CheckNoSymlinksBelow(const std::string& dir,
                                   int max_entries = 100000);
 
+// mkdir -p: creates `path` and its missing parents (mode 0755). OK if it
+// is a directory already; PermissionDenied (with the reason) if a part
+// cannot be made, FailedPrecondition if `path` exists and is not a
+// directory. Errors call it `what` ("cannot create video directory D: ...")
+// and name the path, not how the caller got it.
+absl::Status MakeDirectories(const std::string& path,
+                             absl::string_view what = "directory");
+
 // A file opened for appending, created (mode 0644) if missing, never through
 // a symbolic link. Each Append() is one write(2), so rows are never
 // interleaved or half-buffered in this process.

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
@@ -134,6 +135,28 @@ TEST_F(FileUtilTest, AppendCreatesAppendsAndRefusesLinks) {
   auto refused = AppendFile::Open(link);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Read(victim_), "precious");
+}
+
+TEST_F(FileUtilTest, MakeDirectoriesMakesParentsAndSaysWhatFailed) {
+  const std::string deep = dir_ + "/a/b/c";
+  ASSERT_TRUE(MakeDirectories(deep).ok());
+  struct stat info;
+  ASSERT_EQ(stat(deep.c_str(), &info), 0);
+  EXPECT_TRUE(S_ISDIR(info.st_mode));
+  EXPECT_TRUE(MakeDirectories(deep).ok()) << "an existing one is fine";
+
+  ASSERT_TRUE(WriteFileAtomically(dir_ + "/file", "x").ok());
+  absl::Status status = MakeDirectories(dir_ + "/file", "video directory");
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status.message(),
+            "video directory " + dir_ + "/file exists and is not a directory");
+  status = MakeDirectories(dir_ + "/file/below", "run directory");
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(
+      absl::StartsWith(status.message(),
+                       "cannot create run directory " + dir_ + "/file/below: "))
+      << status;
+  EXPECT_EQ(MakeDirectories("").code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(FileUtilTest, MissingDirectoryIsAClearError) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "rl/record/sidecar.h"
+#include "nlohmann/json.hpp"
 
 namespace rl {
 
@@ -67,34 +67,38 @@ std::string LiveBoard::StatusJson(int64_t since, int viewers,
     evals = evals_;
     videos = videos_;
   }
-  std::string json = absl::StrCat(
-      "{\"title\":\"", JsonEscape(title), "\",\"state\":\"", JsonEscape(state),
-      "\",\"step\":", step_.load(), ",\"total_steps\":", total_steps,
-      ",\"episodes\":", episodes_.load(), ",\"viewers\":", viewers,
-      ",\"picture_error\":\"", JsonEscape(picture_error),
-      "\",\"since\":", since, ",\"total_points\":", total, ",\"points\":[");
-  for (size_t i = 0; i < points.size(); ++i) {
-    absl::StrAppend(&json, i == 0 ? "" : ",", "[", points[i].step, ",",
-                    JsonNumber(points[i].value), "]");
+  nlohmann::ordered_json json = {{"title", title},
+                                 {"state", state},
+                                 {"step", step_.load()},
+                                 {"total_steps", total_steps},
+                                 {"episodes", episodes_.load()},
+                                 {"viewers", viewers},
+                                 {"picture_error", picture_error},
+                                 {"since", since},
+                                 {"total_points", total}};
+  nlohmann::ordered_json& curve = json["points"] =
+      nlohmann::ordered_json::array();
+  for (const Point& point : points) curve.push_back({point.step, point.value});
+  nlohmann::ordered_json& means = json["evals"] =
+      nlohmann::ordered_json::array();
+  for (const Eval& eval : evals) {
+    means.push_back({eval.step, eval.mean, eval.std});
   }
-  absl::StrAppend(&json, "],\"evals\":[");
-  for (size_t i = 0; i < evals.size(); ++i) {
-    absl::StrAppend(&json, i == 0 ? "" : ",", "[", evals[i].step, ",",
-                    JsonNumber(evals[i].mean), ",", JsonNumber(evals[i].std),
-                    "]");
+  nlohmann::ordered_json& list = json["videos"] =
+      nlohmann::ordered_json::array();
+  for (const LiveVideo& v : videos) {
+    list.push_back({{"kind", v.kind},
+                    {"file", v.file},
+                    {"episode", v.episode},
+                    {"step", v.step},
+                    {"frames", v.frames},
+                    {"return", v.video_return},
+                    {"ended", v.ended}});
   }
-  absl::StrAppend(&json, "],\"videos\":[");
-  for (size_t i = 0; i < videos.size(); ++i) {
-    const LiveVideo& v = videos[i];
-    absl::StrAppend(&json, i == 0 ? "" : ",", "{\"kind\":\"",
-                    JsonEscape(v.kind), "\",\"file\":\"", JsonEscape(v.file),
-                    "\",\"episode\":", v.episode, ",\"step\":", v.step,
-                    ",\"frames\":", v.frames,
-                    ",\"return\":", JsonNumber(v.video_return), ",\"ended\":\"",
-                    JsonEscape(v.ended), "\"}");
-  }
-  absl::StrAppend(&json, "]}");
-  return json;
+  // Not-finite numbers are written as null; bytes that are not UTF-8 are
+  // replaced, never thrown about.
+  return json.dump(-1, ' ', false,
+                   nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace rl

@@ -34,13 +34,13 @@ TEST(LiveBoardTest, StatusHoldsTheRunsFacts) {
   EXPECT_TRUE(absl::StrContains(json, "\"step\":1200,\"total_steps\":5000"));
   EXPECT_TRUE(absl::StrContains(json, "\"episodes\":3,\"viewers\":2"));
   EXPECT_TRUE(absl::StrContains(json, "\"picture_error\":\"no \\\"GL\\\"\""));
-  EXPECT_TRUE(absl::StrContains(json, "\"points\":[[100,10],[250,null]]"))
+  EXPECT_TRUE(absl::StrContains(json, "\"points\":[[100,10.0],[250,null]]"))
       << json;
   EXPECT_TRUE(absl::StrContains(json, "\"evals\":[[0,9.5,1.25]]"));
   EXPECT_TRUE(absl::StrContains(
       json,
       "{\"kind\":\"eval\",\"file\":\"videos/eval/a.mp4\",\"episode\":0,"
-      "\"step\":0,\"frames\":11,\"return\":10,\"ended\":\"terminated\"}"));
+      "\"step\":0,\"frames\":11,\"return\":10.0,\"ended\":\"terminated\"}"));
 }
 
 TEST(LiveBoardTest, PagesTheCurve) {

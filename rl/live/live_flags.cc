@@ -1,12 +1,13 @@
 #include "rl/live/live_flags.h"
 
 #include <chrono>
-#include <filesystem>
 #include <system_error>
 #include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "rl/core/file_util.h"
+#include "rl/core/status_macros.h"
 
 ABSL_FLAG(std::string, live, "",
           "Watch the run live in a browser: serve a page with the env's "
@@ -35,12 +36,7 @@ absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
   options.max_viewers = absl::GetFlag(FLAGS_live_max_viewers);
   options.render_backend = render_backend;
   options.egl_device = egl_device;
-  std::error_code error;
-  std::filesystem::create_directories(root_dir, error);
-  if (error) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "live view: cannot create ", root_dir, ": ", error.message()));
-  }
+  RL_RETURN_IF_ERROR(MakeDirectories(root_dir, "live view directory"));
   auto live = LiveView::Start(options, root_dir, &warnings);
   if (!live.ok()) return live.status();
   out << "live view: " << (*live)->url()

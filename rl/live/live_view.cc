@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "rl/core/status_macros.h"
+#include "rl/envs/vector/tiling.h"
 
 namespace rl {
 
@@ -117,28 +118,34 @@ LiveEpisodes::LiveEpisodes(LiveView* live, std::string env_id,
   }
 }
 
-void LiveEpisodes::OnReset(const Env& env, int64_t episode) {
+absl::Status LiveEpisodes::OnReset(int env_index, int64_t episode,
+                                   const Env& env) {
   overlay_.episode = static_cast<int>(episode);
   overlay_.step = 0;
   overlay_.episode_return = 0;
   if (live_ != nullptr) live_->ShowEnvs({&env}, {overlay_});
+  return absl::OkStatus();
 }
 
-void LiveEpisodes::OnStep(const Env& env, double reward) {
+absl::Status LiveEpisodes::OnStep(int env_index, const Env& env,
+                                  const StepResult& result) {
   ++overlay_.step;
   ++steps_;
-  overlay_.episode_return += reward;
+  overlay_.episode_return += result.reward;
   if (live_ != nullptr && live_->wanted()) {
     live_->board().SetProgress(steps_, episodes_);
     live_->ShowEnvs({&env}, {overlay_});
   }
+  return absl::OkStatus();
 }
 
-void LiveEpisodes::OnEpisodeEnd() {
+absl::Status LiveEpisodes::OnEpisodeEnd(const EpisodeRecord& record) {
   ++episodes_;
-  if (live_ == nullptr) return;
-  live_->board().AddEpisode(steps_, overlay_.episode_return);
+  if (live_ == nullptr) return absl::OkStatus();
+  live_->board().AddEpisode(steps_, record.episode_return);
   live_->board().SetProgress(steps_, episodes_);
+  if (videos_ != nullptr) AddVideos(*videos_);
+  return absl::OkStatus();
 }
 
 void LiveEpisodes::AddVideos(const std::vector<VideoRecord>& videos) {
@@ -168,34 +175,28 @@ Canvas DrawEnvGrid(const std::vector<const Env*>& envs,
   OverlayOptions overlay_options;
   overlay_options.text_height =
       10.0f * std::max(1.0f, std::round(static_cast<float>(1 / scale)));
-  Canvas tile(width, height);
   if (n == 1) {
+    Canvas tile(width, height);
     envs[0]->Draw(&tile);
     if (!overlays.empty()) DrawOverlay(overlays[0], overlay_options, &tile);
     return tile;
   }
-  Canvas grid(columns * width, rows * height, Color{40, 40, 40, 255});
+  std::vector<Canvas> tiles(n, Canvas(width, height));
   for (int i = 0; i < n; ++i) {
-    tile.Clear(kWhite);
-    envs[i]->Draw(&tile);
+    envs[i]->Draw(&tiles[i]);
     if (i < static_cast<int>(overlays.size())) {
-      DrawOverlay(overlays[i], overlay_options, &tile);
+      DrawOverlay(overlays[i], overlay_options, &tiles[i]);
     }
-    const float x = static_cast<float>((i % columns) * width);
-    const float y = static_cast<float>((i / columns) * height);
-    grid.DrawCanvas(tile, {x, y}, 1.0f);
   }
-  // Separators, about two pixels wide once scaled down.
-  const Color line{40, 40, 40, 255};
-  const float thickness = 2.0f * columns;
-  for (int c = 1; c < columns; ++c) {
-    grid.FillRect(c * width - thickness / 2, 0, thickness,
-                  static_cast<float>(rows * height), line);
-  }
-  for (int r = 1; r < rows; ++r) {
-    grid.FillRect(0, r * height - thickness / 2,
-                  static_cast<float>(columns * width), thickness, line);
-  }
+  // Separators about two pixels wide once scaled down; the overlays say
+  // which env is which.
+  TileOptions tile_options;
+  tile_options.columns = columns;
+  tile_options.gap = 2.0f * columns;
+  tile_options.gap_color = Color{40, 40, 40, 255};
+  tile_options.labels = false;
+  Canvas grid(1, 1);
+  TileCanvases(tiles, tile_options, &grid);
   return grid;
 }
 

@@ -29,6 +29,7 @@
 #include "rl/live/live_board.h"
 #include "rl/live/live_feed.h"
 #include "rl/live/live_server.h"
+#include "rl/pipeline/observer.h"
 #include "rl/record/sidecar.h"
 #include "rl/render/overlay.h"
 
@@ -89,30 +90,36 @@ class LiveView {
   std::unique_ptr<LiveServer> server_;
 };
 
-// The live side of a play loop (one env, episodes in a row, videos of
-// them): keeps the overlay's episode, step and return, shows the env when a
-// picture is due, puts each finished episode on the curve (at the run's
-// step count) and each new video in the list. With a null LiveView every
-// call does nothing.
+// The live view as an observer of a play loop (one env, episodes in a row,
+// videos of them; rl/pipeline/episode_loop.h): keeps the overlay's episode,
+// step and return, shows the env when a picture is due, puts each finished
+// episode on the curve (at the run's step count) and, after each, the new
+// videos of the list it watches. With a null LiveView every call does
+// nothing.
 //
 // Example:
 //   LiveEpisodes watch(live.get(), "CartPole-v1", "ppo after 60000 steps");
-//   watch.OnReset(env, episode);
-//   ... after each env.Step():  watch.OnStep(env, result.reward);
-//   watch.OnEpisodeEnd();
-//   watch.AddVideos(session->videos());
-class LiveEpisodes {
+//   watch.WatchVideos(&session->videos());
+//   loop.AddObserver(session.get());  // First: it ends videos on the step.
+//   loop.AddObserver(&watch);
+//   ... loop.Run(budget) ...
+//   watch.AddVideos(session->videos());  // The last one, closed after.
+class LiveEpisodes : public EpisodeObserver {
  public:
   LiveEpisodes(LiveView* live, std::string env_id, std::string label);
-  void OnReset(const Env& env, int64_t episode);
-  void OnStep(const Env& env, double reward);
-  void OnEpisodeEnd();
+  // Videos to list after each episode (not owned; may be null).
+  void WatchVideos(const std::vector<VideoRecord>* videos) { videos_ = videos; }
+  absl::Status OnReset(int env_index, int64_t episode, const Env& env) override;
+  absl::Status OnStep(int env_index, const Env& env,
+                      const StepResult& result) override;
+  absl::Status OnEpisodeEnd(const EpisodeRecord& record) override;
   // Lists the videos in `videos` not listed yet (files relative to the
   // served directory).
   void AddVideos(const std::vector<VideoRecord>& videos);
 
  private:
   LiveView* const live_;
+  const std::vector<VideoRecord>* videos_ = nullptr;
   OverlayInfo overlay_;
   int64_t steps_ = 0;  // Over all episodes.
   int64_t episodes_ = 0;

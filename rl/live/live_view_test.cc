@@ -67,8 +67,9 @@ TEST(DrawEnvGridTest, TilesEnvsInARoughSquare) {
   EXPECT_EQ(one.width(), 600);
   EXPECT_EQ(one.height(), 400);
   Canvas grid = DrawEnvGrid(pointers, {});
-  EXPECT_EQ(grid.width(), 3 * 600);  // 5 envs: 3 columns, 2 rows.
-  EXPECT_EQ(grid.height(), 2 * 400);
+  // 5 envs: 3 columns, 2 rows, 6-pixel separators between and around.
+  EXPECT_EQ(grid.width(), 3 * 600 + 4 * 6);
+  EXPECT_EQ(grid.height(), 2 * 400 + 3 * 6);
   EXPECT_GT(grid.shapes().size(), 5 * one.shapes().size() / 2);
 }
 

@@ -2,7 +2,7 @@
 // records greedy evaluation episodes of it, with a JSON sidecar per video and
 // an index.html gallery.
 //
-//   bazel run //rl/agents:play --
+//   bazel run //rl/run:play --
 //       --checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt
 //       --episodes=3 --video_dir=play
 //
@@ -11,13 +11,13 @@
 // (e.g. the video directory cannot be written); 130 stopped by a signal.
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -25,10 +25,12 @@
 #include "absl/strings/str_cat.h"
 #include "rl/agents/agent.h"
 #include "rl/agents/checkpoint.h"
-#include "rl/agents/episode_runner.h"
-#include "rl/agents/trainer.h"
 #include "rl/envs/env.h"
 #include "rl/live/live_flags.h"
+#include "rl/pipeline/episode_loop.h"
+#include "rl/pipeline/observer.h"
+#include "rl/pipeline/trainer.h"
+#include "rl/pipeline/video_session.h"
 #include "rl/record/trigger.h"
 
 ABSL_FLAG(std::string, checkpoint, "",
@@ -43,7 +45,7 @@ ABSL_FLAG(std::string, video_dir, "play",
           "Where the videos and index.html go; relative to the directory "
           "`bazel run` was started in.");
 ABSL_FLAG(std::string, render_backend, "auto",
-          "auto, egl, llvmpipe or glx (see //rl/agents:train --help).");
+          "auto, egl, llvmpipe or glx (see //rl/run:train --help).");
 ABSL_FLAG(std::string, recorder, "mp4", "mp4 or webm.");
 ABSL_FLAG(bool, overlay, false,
           "Draw the env id, episode, step and return into the frames.");
@@ -63,6 +65,16 @@ void OnStopSignal(int signal) {
   std::signal(signal, SIG_DFL);
 }
 
+// A line per finished episode.
+class EpisodeLines : public rl::EpisodeObserver {
+ public:
+  absl::Status OnEpisodeEnd(const rl::EpisodeRecord& record) override {
+    std::cout << "episode " << record.env_episode << ": return "
+              << record.episode_return << ", " << record.length << " steps\n";
+    return absl::OkStatus();
+  }
+};
+
 std::string ResolveAgainstWorkingDirectory(const std::string& path) {
   if (path.empty() || path[0] == '/') return path;
   const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
@@ -74,7 +86,7 @@ std::string ResolveAgainstWorkingDirectory(const std::string& path) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Records greedy episodes of a trained agent from its checkpoint.\n"
-      "Example: bazel run //rl/agents:play -- "
+      "Example: bazel run //rl/run:play -- "
       "--checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt");
   absl::ParseCommandLine(argc, argv);
   const std::string path =
@@ -169,62 +181,50 @@ int main(int argc, char** argv) {
       live->get(), env_id,
       absl::StrCat(checkpoint->header.agent, " after ",
                    checkpoint->header.steps, " steps (greedy)"));
+  watch.WatchVideos(&(*session)->videos());
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
 
-  rl::Env& e = **env;
-  rl::Agent& a = **agent;
-  rl::Observation observation;
-  rl::StepResult step;
-  double sum = 0;
-  int played = 0;
-  int cut = 0;  // Episodes stopped by a signal before their end.
+  rl::EpisodeLoopOptions loop_options;
+  loop_options.learn = false;
+  loop_options.reset_seed = [&video](int, int64_t episode) {
+    return std::optional<uint64_t>(rl::EpisodeSeed(video.seed, -1, episode));
+  };
+  loop_options.max_episode_steps = max_steps;
+  if (absl::GetFlag(FLAGS_realtime)) {
+    loop_options.steps_per_second = std::max(1, (*env)->spec().render_fps);
+  }
+  loop_options.what = absl::StrCat("playing ", path);
+  std::vector<std::unique_ptr<rl::Env>> envs;
+  envs.push_back(std::move(*env));
+  rl::EpisodeLoop loop(agent->get(), std::move(envs), std::move(loop_options));
+  EpisodeLines lines;
+  loop.AddObserver(session->get());  // First: it ends videos on the step.
+  loop.AddObserver(&watch);
+  loop.AddObserver(&lines);
+  rl::EpisodeLoop::Budget budget;
+  budget.episodes = episodes;
   auto fail = [](const absl::Status& status) {
     std::cerr << "error: " << status.message() << "\n";
     return 1;
   };
-  const bool realtime = absl::GetFlag(FLAGS_realtime);
-  const auto step_period =
-      std::chrono::duration<double>(1.0 / std::max(1, e.spec().render_fps));
-  auto next_step = std::chrono::steady_clock::now();
-  for (int i = 0; i < episodes && !stop_requested.load(); ++i) {
-    e.Reset(rl::EpisodeSeed(video.seed, -1, i), &observation);
-    if (absl::Status s = (*session)->OnReset(e, i); !s.ok()) return fail(s);
-    watch.OnReset(e, i);
-    double total = 0;
-    int64_t length = 0;
-    while (!e.episode_over() && length < max_steps && !stop_requested.load()) {
-      if (realtime) {
-        next_step +=
-            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                step_period);
-        std::this_thread::sleep_until(next_step);
-      }
-      if (absl::Status s = e.Step(a.ActGreedy(observation), &step); !s.ok()) {
-        return fail(s);
-      }
-      if (absl::Status s = (*session)->OnStep(e, step); !s.ok()) {
-        return fail(s);
-      }
-      watch.OnStep(e, step.reward);
-      total += step.reward;
-      ++length;
-      observation.swap(step.observation);
-    }
-    watch.OnEpisodeEnd();
-    watch.AddVideos((*session)->videos());
-    if (!e.episode_over() && length < max_steps) {
-      // Cut short by a signal: its return says nothing about the policy.
-      std::cout << "episode " << i << ": stopped after " << length
-                << " steps (return " << total
-                << " so far; not counted in the mean)\n";
-      ++cut;
-      break;
-    }
-    std::cout << "episode " << i << ": return " << total << ", " << length
-              << " steps\n";
-    sum += total;
-    ++played;
+  if (absl::Status s = loop.Run(budget, [] { return stop_requested.load(); });
+      !s.ok()) {
+    return fail(s);
+  }
+  double sum = 0;
+  for (const rl::EpisodeRecord& record : loop.episodes()) {
+    sum += record.episode_return;
+  }
+  const int played = static_cast<int>(loop.episodes().size());
+  int cut = 0;  // An episode stopped by a signal before its end.
+  if (const rl::EpisodeLoop::EnvSlot& slot = loop.slot(0);
+      slot.started && slot.length > 0) {
+    // Its return says nothing about the policy.
+    std::cout << "episode " << slot.episode << ": stopped after " << slot.length
+              << " steps (return " << slot.episode_return
+              << " so far; not counted in the mean)\n";
+    cut = 1;
   }
   if (absl::Status s =
           (*session)->Finish(stop_requested.load() ? "stopped" : "run ended");

@@ -2,7 +2,7 @@
 // prints the curve; the tool the defaults table (defaults.cc) was tuned with.
 // No rendering, no files.
 //
-//   bazel run //rl/agents:learning_curve -- --env=CartPole-v1 --agent=ppo
+//   bazel run //rl/run:learning_curve -- --env=CartPole-v1 --agent=ppo
 //       --steps=150000 --eval_every=10000 --seed=1 --hparams=learning_rate=3e-4
 #include <algorithm>
 #include <cstdio>
@@ -14,7 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "rl/agents/defaults.h"
 #include "rl/agents/hyperparams.h"
-#include "rl/agents/trainer.h"
+#include "rl/pipeline/trainer.h"
 
 ABSL_FLAG(std::string, env, "CartPole-v1", "Gymnasium id of the env.");
 ABSL_FLAG(std::string, agent, "ppo", "Agent to train.");

@@ -1,6 +1,7 @@
 // Trainer: trains an agent on an env for a budget of env steps, and
-// Evaluate(): plays an agent's greedy policy. No rendering or recording here;
-// TrainerHooks let a caller (the train binary) draw, record, log and stop.
+// Evaluate(): plays an agent's greedy policy. Both run the EpisodeLoop
+// (episode_loop.h); no rendering or recording here: EpisodeObservers added
+// by a caller (the train binary) draw, record and log.
 //
 // Envs: the trainer creates agent->num_envs() instances of the env (PPO's
 // n_envs; 1 for the others) and steps them in lockstep through
@@ -31,16 +32,16 @@
 //   options.agent = "ppo";
 //   options.seed = 1;
 //   RL_ASSIGN_OR_RETURN(auto trainer, Trainer::Create(options));
+//   trainer->AddObserver(&metrics);  // Optional.
 //   RL_RETURN_IF_ERROR(trainer->Run(150000));
 //   RL_ASSIGN_OR_RETURN(EvaluationResult eval,
 //                       Evaluate(trainer->agent(), "CartPole-v1", 20, 1000));
 //   RL_RETURN_IF_ERROR(trainer->SaveCheckpoint("/tmp/ppo.ckpt"));
-#ifndef RL_AGENTS_TRAINER_H_
-#define RL_AGENTS_TRAINER_H_
+#ifndef RL_PIPELINE_TRAINER_H_
+#define RL_PIPELINE_TRAINER_H_
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,7 +51,10 @@
 #include "absl/strings/string_view.h"
 #include "rl/agents/agent.h"
 #include "rl/agents/checkpoint.h"
+#include "rl/agents/serialize.h"
 #include "rl/envs/env.h"
+#include "rl/pipeline/episode_loop.h"
+#include "rl/pipeline/observer.h"
 
 namespace rl {
 
@@ -60,32 +64,6 @@ struct TrainerOptions {
   uint64_t seed = 0;
   // Overrides of the agent's defaults (rl/agents/defaults.cc).
   HyperParams hyperparams;
-};
-
-struct EpisodeRecord {
-  int64_t episode = 0;      // 0, 1, ... in the order episodes finished.
-  int env_index = 0;        // Which of the lockstep envs.
-  int64_t env_episode = 0;  // That env's episode number.
-  int64_t step = 0;         // Env steps (all envs) when it finished.
-  double episode_return = 0;
-  int64_t length = 0;
-  bool terminated = false;
-  bool truncated = false;
-  double seconds = 0;  // Wall time since training began; not reproducible.
-  std::map<std::string, double> stats;  // Agent::Stats() when it finished.
-};
-
-// Optional callbacks; an error from one stops Run() with that error.
-struct TrainerHooks {
-  // An env started an episode (after Reset(); the env can Draw()).
-  std::function<absl::Status(int env_index, const Env& env)> on_reset;
-  // An env took a step (before the agent learns from it).
-  std::function<absl::Status(int env_index, const Env& env,
-                             const StepResult& result)>
-      on_step;
-  std::function<absl::Status(const EpisodeRecord& record)> on_episode_end;
-  // Checked before every lockstep step; true stops Run() cleanly (OK).
-  std::function<bool()> should_stop;
 };
 
 class Trainer {
@@ -98,9 +76,15 @@ class Trainer {
   static absl::StatusOr<std::unique_ptr<Trainer>> Resume(
       const std::string& checkpoint_path);
 
-  // Trains until steps() >= total_steps (a total, not an increment), a hook
-  // fails or should_stop says so.
-  absl::Status Run(int64_t total_steps, const TrainerHooks& hooks = {});
+  // Not owned; told of every reset, step and finished episode of training.
+  void AddObserver(EpisodeObserver* observer) { loop_->AddObserver(observer); }
+  void ClearObservers() { loop_->ClearObservers(); }
+
+  // Trains until steps() >= total_steps (a total, not an increment), an
+  // observer fails or `should_stop` (asked before every lockstep step) says
+  // so.
+  absl::Status Run(int64_t total_steps,
+                   const std::function<bool()>& should_stop = nullptr);
 
   // Writes the agent and trainer state (see checkpoint.h).
   absl::Status SaveCheckpoint(const std::string& path) const;
@@ -108,47 +92,36 @@ class Trainer {
   // Options with the agent's resolved hyper-parameters (all of them).
   const TrainerOptions& options() const { return options_; }
   const AgentContext& context() const { return context_; }
-  int64_t steps() const { return steps_; }
-  const std::vector<EpisodeRecord>& episodes() const { return episodes_; }
+  int64_t steps() const { return loop_->steps(); }
+  const std::vector<EpisodeRecord>& episodes() const {
+    return loop_->episodes();
+  }
   Agent& agent() { return *agent_; }
-  int num_envs() const { return static_cast<int>(slots_.size()); }
-  const Env& env(int index) const { return *slots_[index].env; }
+  int num_envs() const { return loop_->num_envs(); }
+  const Env& env(int index) const { return loop_->env(index); }
   // The episode number of env `index` in progress (or, between episodes,
-  // the next one): in on_reset, the episode that just started.
-  int64_t env_episode(int index) const { return slots_[index].episode; }
+  // the next one): in OnReset, the episode that just started.
+  int64_t env_episode(int index) const { return loop_->slot(index).episode; }
+  // Steps env `index` has taken in its episode in progress (0 if none).
+  int64_t steps_into_episode(int index) const {
+    return loop_->slot(index).started ? loop_->slot(index).length : 0;
+  }
 
  private:
-  struct EnvSlot {
-    std::unique_ptr<Env> env;
-    int64_t episode = 0;  // This env's current episode number.
-    double episode_return = 0;
-    int64_t length = 0;
-    bool started = false;
-    std::vector<Action> actions;  // Of the episode in progress, for replay.
-  };
-
   Trainer() = default;
   absl::Status Init(const TrainerOptions& options);
-  absl::Status StartEpisode(int index, const TrainerHooks& hooks);
   std::string SaveTrainerState() const;
   absl::Status LoadTrainerState(absl::string_view state,
                                 absl::string_view source);
-  double Elapsed() const;
+  // Env `e`'s episode in progress, read and replayed.
+  absl::Status LoadEnvSlot(int e, absl::string_view source, ByteReader* in);
+  absl::Status ReplayEpisode(int e, const Observation& saved,
+                             absl::string_view source);
 
   TrainerOptions options_;
   AgentContext context_;
   std::unique_ptr<Agent> agent_;
-  std::vector<EnvSlot> slots_;
-  int64_t steps_ = 0;
-  std::vector<EpisodeRecord> episodes_;
-  double seconds_before_ = 0;  // Wall time of the run before a resume.
-  int64_t start_ticks_ = 0;    // steady_clock at Create()/Resume().
-
-  // Per lockstep step; members to reuse their memory.
-  std::vector<Observation> observations_;
-  std::vector<Action> actions_;
-  std::vector<StepResult> results_;
-  std::vector<Transition> transitions_;
+  std::unique_ptr<EpisodeLoop> loop_;
 };
 
 // Seed of episode `episode` of env `env_index` in a run seeded `seed`.
@@ -174,4 +147,4 @@ absl::StatusOr<EvaluationResult> Evaluate(Agent& agent,
 
 }  // namespace rl
 
-#endif  // RL_AGENTS_TRAINER_H_
+#endif  // RL_PIPELINE_TRAINER_H_

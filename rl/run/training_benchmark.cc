@@ -10,8 +10,8 @@
 // difference in steps_per_s to BM_Train is the overhead of recording. A
 // backend this machine lacks reports available=0 instead of failing.
 //
-//   bazel run //rl/agents:training_benchmark
-//   bazel run //rl/agents:training_benchmark -- --benchmark_min_time=0.01
+//   bazel run //rl/run:training_benchmark
+//   bazel run //rl/run:training_benchmark -- --benchmark_min_time=0.01
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -20,8 +20,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "rl/agents/episode_runner.h"
-#include "rl/agents/trainer.h"
+#include "rl/pipeline/trainer.h"
+#include "rl/pipeline/video_session.h"
 #include "rl/render/render_backend.h"
 
 namespace rl {
@@ -92,21 +92,10 @@ void BM_TrainRecorded(benchmark::State& state, const std::string& agent,
                             : std::string(session.status().message()).c_str());
     return;
   }
-  int64_t episode = 0;
-  bool started = false;
-  TrainerHooks hooks;
-  hooks.on_reset = [&](int index, const Env& e) {
-    if (index != 0) return absl::OkStatus();
-    started = true;
-    return (*session)->OnReset(e, episode++);
-  };
-  hooks.on_step = [&](int index, const Env& e, const StepResult& result) {
-    if (index != 0 || !started) return absl::OkStatus();
-    return (*session)->OnStep(e, result);
-  };
+  (*trainer)->AddObserver(session->get());
   // Warm up past the first update and the first video (which opens the
   // renderer; a missing backend shows here).
-  absl::Status status = (*trainer)->Run(std::max<int64_t>(warmup, 512), hooks);
+  absl::Status status = (*trainer)->Run(std::max<int64_t>(warmup, 512));
   if (!status.ok()) {
     for (auto _ : state) {
     }
@@ -116,7 +105,7 @@ void BM_TrainRecorded(benchmark::State& state, const std::string& agent,
   int64_t steps = 0;
   for (auto _ : state) {
     const int64_t before = (*trainer)->steps();
-    status = (*trainer)->Run(before + kStepsPerIteration, hooks);
+    status = (*trainer)->Run(before + kStepsPerIteration);
     if (!status.ok()) {
       state.SkipWithError(std::string(status.message()).c_str());
       return;

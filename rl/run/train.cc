@@ -6,15 +6,15 @@
 // Training writes a run directory (--run_dir, default runs/ENV-AGENT-seedN):
 // metrics.csv, evals.csv, config.json, checkpoints/{latest,best}.ckpt,
 // videos/ and index.html, a learning curve with the videos along it (see
-// rl/agents/training_run.h).
+// rl/run/training_run.h).
 //
-//   bazel run //rl/agents:train -- --env=CartPole-v1 --agent=ppo
+//   bazel run //rl/run:train -- --env=CartPole-v1 --agent=ppo
 //       --steps=50000 --recorder=mp4
-//   bazel run //rl/agents:train -- --resume=runs/X/checkpoints/latest.ckpt
+//   bazel run //rl/run:train -- --resume=runs/X/checkpoints/latest.ckpt
 //       --steps=100000
-//   bazel run //rl/agents:train -- --env=CartPole-v1 --episodes=3
+//   bazel run //rl/run:train -- --env=CartPole-v1 --episodes=3
 //       --video_dir=videos --embed
-//   bazel run //rl/agents:train -- --recorder=webm --record=every
+//   bazel run //rl/run:train -- --recorder=webm --record=every
 //       --record_every=10 --episodes=100
 //
 // Ctrl-C (SIGINT) or SIGTERM stops after the current step; the current
@@ -39,14 +39,15 @@
 #include "absl/strings/str_join.h"
 #include "rl/agents/agent.h"
 #include "rl/agents/defaults.h"
-#include "rl/agents/episode_runner.h"
 #include "rl/agents/hyperparams.h"
-#include "rl/agents/training_run.h"
 #include "rl/envs/env.h"
 #include "rl/live/live_flags.h"
+#include "rl/pipeline/video_session.h"
 #include "rl/record/recorder.h"
 #include "rl/record/trigger.h"
 #include "rl/render/render_backend.h"
+#include "rl/run/play_episodes.h"
+#include "rl/run/training_run.h"
 
 ABSL_FLAG(std::string, env, "CartPole-v1", "Gymnasium id of the env.");
 ABSL_FLAG(std::string, agent, "random", "Agent to run.");
@@ -222,7 +223,7 @@ std::unique_ptr<rl::LiveView> StartLive(const std::string& root,
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Plays an agent in an env headlessly and records videos of it.\n"
-      "Example: bazel run //rl/agents:train -- --env=CartPole-v1 "
+      "Example: bazel run //rl/run:train -- --env=CartPole-v1 "
       "--episodes=3 --video_dir=videos");
   absl::ParseCommandLine(argc, argv);
   if (absl::GetFlag(FLAGS_list)) {

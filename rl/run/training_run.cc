@@ -1,4 +1,4 @@
-#include "rl/agents/training_run.h"
+#include "rl/run/training_run.h"
 
 #include <stdlib.h>
 
@@ -40,11 +40,6 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string FormatNumber(double value) {
-  if (!std::isfinite(value)) return "nan";
-  return absl::StrFormat("%.6g", value);
-}
-
 std::string FormatDuration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   const int64_t s = static_cast<int64_t>(seconds + 0.5);
@@ -52,17 +47,6 @@ std::string FormatDuration(double seconds) {
     return absl::StrFormat("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
   }
   return absl::StrFormat("%d:%02d", s / 60, s % 60);
-}
-
-absl::Status MakeDirectory(const std::string& path) {
-  std::error_code error;
-  std::filesystem::create_directories(path, error);
-  if (error) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("cannot create directory ", path, ": ", error.message(),
-                     "; choose another --run_dir"));
-  }
-  return absl::OkStatus();
 }
 
 // Rows of a CSV file (header first); empty if the file does not exist.
@@ -170,7 +154,9 @@ bool SameValue(const std::string& a, const std::string& b) {
          (absl::SimpleAtod(a, &x) && absl::SimpleAtod(b, &y) && x == y);
 }
 
-class Run {
+// The run observes its trainer's loop: metrics, the curve, the live view's
+// overlays and the videos the training session finished.
+class Run : public EpisodeObserver {
  public:
   Run(const TrainingRunOptions& options, std::ostream& out)
       : options_(options), out_(out) {}
@@ -182,6 +168,11 @@ class Run {
   // otherwise the videos are finished and the page says the run failed and
   // why. Best effort: the error is what matters.
   void CleanUpAfterError(const absl::Status& error);
+
+  absl::Status OnReset(int index, int64_t env_episode, const Env& env) override;
+  absl::Status OnStep(int index, const Env& env,
+                      const StepResult& result) override;
+  absl::Status OnEpisodeEnd(const EpisodeRecord& record) override;
 
  private:
   // Setup() checks everything first (Check*, Resolve*, the video sessions'
@@ -223,7 +214,6 @@ class Run {
   std::string env_id_, agent_;
   std::unique_ptr<VideoSession> train_videos_, eval_videos_;
   size_t train_seen_ = 0, eval_seen_ = 0;
-  bool env0_started_ = false;
   std::vector<std::string> stat_keys_;
   CsvAppender metrics_, evals_csv_, videos_csv_;
   std::vector<CurvePoint> curve_;
@@ -426,6 +416,13 @@ absl::Status Run::CreateVideoSessions() {
   std::ostream* log = options_.quiet ? nullptr : &session_log_;
   RL_ASSIGN_OR_RETURN(train_videos_,
                       VideoSession::Create(video, env0.spec(), log));
+  // Env 0's steps so far (a resumed run's earlier part included): the video
+  // names go on counting from there.
+  int64_t env0_steps = trainer_->steps_into_episode(0);
+  for (const EpisodeRecord& episode : trainer_->episodes()) {
+    if (episode.env_index == 0) env0_steps += episode.length;
+  }
+  train_videos_->ContinueStepCount(env0_steps);
   if (options_.record_eval && video.record.mode != RecordMode::kNone) {
     VideoSessionOptions eval = video;
     eval.video_dir = options_.run_dir + "/videos/eval";
@@ -499,8 +496,8 @@ void Run::DropOldRun() {
 
 absl::Status Run::WriteRunFiles() {
   const std::string& dir = options_.run_dir;
-  RL_RETURN_IF_ERROR(MakeDirectory(dir));
-  RL_RETURN_IF_ERROR(MakeDirectory(dir + "/checkpoints"));
+  RL_RETURN_IF_ERROR(MakeDirectories(dir, "run directory"));
+  RL_RETURN_IF_ERROR(MakeDirectories(dir + "/checkpoints", "run directory"));
   for (const auto& [key, value] : trainer_->agent().Stats()) {
     stat_keys_.push_back(key);
   }
@@ -748,49 +745,90 @@ absl::Status Run::SaveCheckpoint(const std::string& path) {
   return status;
 }
 
+// Watches an evaluation: records its first episode (as video number
+// `video_episode` of the evaluation session) and shows it live.
+class EvaluationObserver : public EpisodeObserver {
+ public:
+  EvaluationObserver(VideoSession* videos, int64_t video_episode,
+                     LiveView* live, OverlayInfo overlay, std::string label,
+                     int episodes)
+      : videos_(videos),
+        video_episode_(video_episode),
+        live_(live),
+        overlay_(std::move(overlay)),
+        label_(std::move(label)),
+        episodes_(episodes) {}
+
+  absl::Status OnReset(int, int64_t episode, const Env& env) override {
+    episode_ = episode;
+    overlay_.episode = static_cast<int>(episode);
+    overlay_.step = 0;
+    overlay_.episode_return = 0;
+    overlay_.label =
+        absl::StrCat(label_, ", episode ", episode + 1, " of ", episodes_);
+    if (recording()) return videos_->OnReset(0, video_episode_, env);
+    return absl::OkStatus();
+  }
+  absl::Status OnStep(int, const Env& env, const StepResult& result) override {
+    ++overlay_.step;
+    overlay_.episode_return += result.reward;
+    if (live_ != nullptr && live_->wanted())
+      live_->ShowEnvs({&env}, {overlay_});
+    if (recording()) return videos_->OnStep(0, env, result);
+    return absl::OkStatus();
+  }
+  absl::Status OnEpisodeEnd(const EpisodeRecord&) override {
+    if (recording()) return videos_->Finish("run ended");
+    return absl::OkStatus();
+  }
+
+ private:
+  bool recording() const { return videos_ != nullptr && episode_ == 0; }
+
+  VideoSession* const videos_;  // Null: nothing recorded.
+  const int64_t video_episode_;
+  LiveView* const live_;
+  OverlayInfo overlay_;
+  const std::string label_;  // "evaluation at step N".
+  const int episodes_;
+  int64_t episode_ = -1;
+};
+
 absl::Status Run::Evaluate(int64_t milestone) {
   RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(env_id_));
-  Agent& agent = trainer_->agent();
+  std::vector<std::unique_ptr<Env>> envs;
+  envs.push_back(std::move(env));
+  EpisodeLoopOptions loop_options;
+  loop_options.learn = false;
   const uint64_t seed = trainer_->options().seed;
-  std::vector<double> returns;
-  Observation observation;
-  StepResult step;
+  loop_options.reset_seed = [seed](int, int64_t episode) {
+    return std::optional<uint64_t>(EpisodeSeed(seed, -1, episode));
+  };
+  loop_options.max_episode_steps = options_.max_eval_episode_steps;
+  loop_options.what = absl::StrCat("evaluating at step ", milestone);
+  EpisodeLoop loop(&trainer_->agent(), std::move(envs),
+                   std::move(loop_options));
   SetLiveState(absl::StrCat("evaluating at step ", milestone));
   OverlayInfo overlay;
   overlay.env_id = env_id_;
-  for (int i = 0; i < options_.eval_episodes && !StopRequested(); ++i) {
-    const bool record = i == 0 && eval_videos_ != nullptr;
-    overlay.episode = i;
-    overlay.label = absl::StrCat("evaluation at step ", milestone, ", episode ",
-                                 i + 1, " of ", options_.eval_episodes);
-    env->Reset(EpisodeSeed(seed, -1, i), &observation);
-    if (record) {
-      RL_RETURN_IF_ERROR(eval_videos_->OnReset(
-          *env, static_cast<int64_t>(summary_.evals.size())));
-    }
-    double total = 0;
-    int64_t length = 0;
-    while (!env->episode_over() && length < options_.max_eval_episode_steps) {
-      if (StopRequested()) break;
-      RL_RETURN_IF_ERROR(env->Step(agent.ActGreedy(observation), &step));
-      if (record) RL_RETURN_IF_ERROR(eval_videos_->OnStep(*env, step));
-      total += step.reward;
-      ++length;
-      observation.swap(step.observation);
-      if (options_.live != nullptr && options_.live->wanted()) {
-        overlay.step = static_cast<int>(length);
-        overlay.episode_return = total;
-        options_.live->ShowEnvs({env.get()}, {overlay});
-      }
-    }
-    if (record) {
-      RL_RETURN_IF_ERROR(
-          eval_videos_->Finish(StopRequested() ? "stopped" : "run ended"));
-      CollectVideos(eval_videos_.get(), "eval", "videos/eval", &eval_seen_,
-                    milestone);
-    }
-    if (!env->episode_over() && StopRequested()) break;  // Not a full one.
-    returns.push_back(total);
+  EvaluationObserver observer(
+      eval_videos_.get(), static_cast<int64_t>(summary_.evals.size()),
+      options_.live, overlay, absl::StrCat("evaluation at step ", milestone),
+      options_.eval_episodes);
+  loop.AddObserver(&observer);
+  EpisodeLoop::Budget budget;
+  budget.episodes = options_.eval_episodes;
+  RL_RETURN_IF_ERROR(loop.Run(budget, [this] { return StopRequested(); }));
+  if (eval_videos_ != nullptr) {
+    // The first episode's video, finished by its end or cut by a stop.
+    RL_RETURN_IF_ERROR(
+        eval_videos_->Finish(StopRequested() ? "stopped" : "run ended"));
+    CollectVideos(eval_videos_.get(), "eval", "videos/eval", &eval_seen_,
+                  milestone);
+  }
+  std::vector<double> returns;
+  for (const EpisodeRecord& record : loop.episodes()) {
+    returns.push_back(record.episode_return);
   }
   // An evaluation cut short by a stop request counts for nothing: no row,
   // no best checkpoint; a resumed run does it again.
@@ -860,75 +898,66 @@ std::string Run::PageHtml(bool running) const {
                      running ? options_.page_refresh_s : 0, status);
 }
 
+absl::Status Run::OnReset(int index, int64_t env_episode, const Env& env) {
+  if (options_.live != nullptr) {
+    live_returns_[index] = 0;
+    live_steps_[index] = 0;
+  }
+  if (index != 0) return absl::OkStatus();
+  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
+                trainer_->steps());
+  return absl::OkStatus();
+}
+
+absl::Status Run::OnStep(int index, const Env& env, const StepResult& result) {
+  if (options_.live != nullptr) {
+    live_returns_[index] += result.reward;
+    ++live_steps_[index];
+    if (index == trainer_->num_envs() - 1) ShowTraining();
+  }
+  if (index != 0) return absl::OkStatus();
+  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
+                trainer_->steps());
+  Progress(false);
+  return absl::OkStatus();
+}
+
+absl::Status Run::OnEpisodeEnd(const EpisodeRecord& record) {
+  // Over the whole run, earlier parts of a resumed one included: a rate
+  // of this part alone would start from a few cheap steps (before the
+  // first update) and read several times too high after a resume.
+  const double rate = record.seconds > 0
+                          ? static_cast<double>(record.step) / record.seconds
+                          : 0;
+  run_rate_ = rate;
+  std::string row = absl::StrCat(record.step, ",", record.episode, ",",
+                                 FormatNumber(record.episode_return), ",",
+                                 record.length, ",", FormatNumber(rate));
+  for (const std::string& key : stat_keys_) {
+    auto it = record.stats.find(key);
+    absl::StrAppend(&row, ",",
+                    it == record.stats.end() ? "" : FormatNumber(it->second));
+  }
+  RL_RETURN_IF_ERROR(metrics_.Append(row));
+  curve_.push_back({record.step, record.episode_return});
+  if (options_.live != nullptr) {
+    options_.live->board().AddEpisode(record.step, record.episode_return);
+    options_.live->board().SetProgress(record.step, record.episode + 1);
+  }
+  recent_returns_.push_back(record.episode_return);
+  if (recent_returns_.size() > 20) recent_returns_.pop_front();
+  if (SecondsSince(last_page_) >= 2) RL_RETURN_IF_ERROR(WritePage(true));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<TrainingSummary> Run::Go() {
   RL_RETURN_IF_ERROR(Setup());
   StartLive();
   const int64_t eval_every = options_.eval_every;  // Resolved by Setup().
 
-  TrainerHooks hooks;
-  hooks.on_reset = [&](int index, const Env& env) -> absl::Status {
-    if (options_.live != nullptr) {
-      live_returns_[index] = 0;
-      live_steps_[index] = 0;
-    }
-    if (index != 0) return absl::OkStatus();
-    if (!env0_started_) {
-      // Env 0's steps so far (a resumed run's earlier part included): the
-      // video names go on counting from there.
-      int64_t env0_steps = 0;
-      for (const EpisodeRecord& episode : trainer_->episodes()) {
-        if (episode.env_index == 0) env0_steps += episode.length;
-      }
-      train_videos_->ContinueStepCount(env0_steps);
-    }
-    env0_started_ = true;
-    RL_RETURN_IF_ERROR(train_videos_->OnReset(env, trainer_->env_episode(0)));
-    CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
-                  trainer_->steps());
-    return absl::OkStatus();
-  };
-  hooks.on_step = [&](int index, const Env& env,
-                      const StepResult& result) -> absl::Status {
-    if (options_.live != nullptr) {
-      live_returns_[index] += result.reward;
-      ++live_steps_[index];
-      if (index == trainer_->num_envs() - 1) ShowTraining();
-    }
-    if (index != 0 || !env0_started_) return absl::OkStatus();
-    RL_RETURN_IF_ERROR(train_videos_->OnStep(env, result));
-    CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
-                  trainer_->steps());
-    Progress(false);
-    return absl::OkStatus();
-  };
-  hooks.on_episode_end = [&](const EpisodeRecord& record) -> absl::Status {
-    // Over the whole run, earlier parts of a resumed one included: a rate
-    // of this part alone would start from a few cheap steps (before the
-    // first update) and read several times too high after a resume.
-    const double rate = record.seconds > 0
-                            ? static_cast<double>(record.step) / record.seconds
-                            : 0;
-    run_rate_ = rate;
-    std::string row = absl::StrCat(record.step, ",", record.episode, ",",
-                                   FormatNumber(record.episode_return), ",",
-                                   record.length, ",", FormatNumber(rate));
-    for (const std::string& key : stat_keys_) {
-      auto it = record.stats.find(key);
-      absl::StrAppend(&row, ",",
-                      it == record.stats.end() ? "" : FormatNumber(it->second));
-    }
-    RL_RETURN_IF_ERROR(metrics_.Append(row));
-    curve_.push_back({record.step, record.episode_return});
-    if (options_.live != nullptr) {
-      options_.live->board().AddEpisode(record.step, record.episode_return);
-      options_.live->board().SetProgress(record.step, record.episode + 1);
-    }
-    recent_returns_.push_back(record.episode_return);
-    if (recent_returns_.size() > 20) recent_returns_.pop_front();
-    if (SecondsSince(last_page_) >= 2) RL_RETURN_IF_ERROR(WritePage(true));
-    return absl::OkStatus();
-  };
-  hooks.should_stop = [&]() { return StopRequested(); };
+  trainer_->ClearObservers();
+  trainer_->AddObserver(train_videos_.get());  // Before this run's own.
+  trainer_->AddObserver(this);
 
   // The schedule of an uninterrupted run: one evaluation every eval_every
   // steps after the last one (at once when there is none, or when a resumed
@@ -945,8 +974,8 @@ absl::StatusOr<TrainingSummary> Run::Go() {
       next_eval = trainer_->steps() + eval_every;
       if (trainer_->steps() >= options_.steps) break;
     }
-    RL_RETURN_IF_ERROR(
-        trainer_->Run(std::min(next_eval, options_.steps), hooks));
+    RL_RETURN_IF_ERROR(trainer_->Run(std::min(next_eval, options_.steps),
+                                     [this] { return StopRequested(); }));
   }
   summary_.stopped = StopRequested();
   DropOldRun();
@@ -977,150 +1006,6 @@ absl::StatusOr<TrainingSummary> Run::Go() {
 std::string DefaultRunDirName(const std::string& env_id,
                               const std::string& agent, uint64_t seed) {
   return absl::StrCat(env_id, "-", agent, "-seed", seed);
-}
-
-std::string RunPageHtml(const std::string& title,
-                        const std::vector<CurvePoint>& curve,
-                        const std::vector<EvalPoint>& evals,
-                        const std::vector<PageVideo>& videos,
-                        int64_t total_steps, double refresh_s,
-                        const std::string& status_line) {
-  constexpr double kWidth = 900, kHeight = 320, kLeft = 60, kRight = 20,
-                   kTop = 20, kBottom = 40;
-  int64_t max_step = std::max<int64_t>(1, total_steps);
-  double lo = 0, hi = 1;
-  bool any = false;
-  auto widen = [&](double v) {
-    if (!std::isfinite(v)) return;
-    if (!any) lo = hi = v;
-    any = true;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  };
-  for (const CurvePoint& p : curve) {
-    widen(p.episode_return);
-    max_step = std::max(max_step, p.step);
-  }
-  for (const EvalPoint& p : evals) {
-    widen(p.mean_return);
-    max_step = std::max(max_step, p.step);
-  }
-  if (hi - lo < 1e-9) {
-    lo -= 1;
-    hi += 1;
-  }
-  auto x = [&](int64_t step) {
-    return kLeft + (kWidth - kLeft - kRight) * step / max_step;
-  };
-  auto y = [&](double v) {
-    if (!std::isfinite(v)) v = lo;
-    return kTop + (kHeight - kTop - kBottom) * (hi - v) / (hi - lo);
-  };
-  std::string svg = absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-      "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" class=\"curve\">\n"
-      "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#fff\"/>\n",
-      kWidth, kHeight, kWidth, kHeight, kWidth, kHeight);
-  // Axes with a few ticks.
-  absl::StrAppendFormat(
-      &svg,
-      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-      "stroke=\"#333\"/>\n<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-      "y2=\"%.1f\" stroke=\"#333\"/>\n",
-      kLeft, kTop, kLeft, kHeight - kBottom, kLeft, kHeight - kBottom,
-      kWidth - kRight, kHeight - kBottom);
-  for (int i = 0; i <= 4; ++i) {
-    const double v = lo + (hi - lo) * i / 4;
-    const int64_t s = max_step * i / 4;
-    absl::StrAppendFormat(&svg,
-                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-                          "text-anchor=\"end\">%s</text>\n"
-                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-                          "text-anchor=\"middle\">%d</text>\n",
-                          kLeft - 4, y(v) + 4, FormatNumber(v), x(s),
-                          kHeight - kBottom + 14, s);
-  }
-  absl::StrAppendFormat(&svg,
-                        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
-                        "text-anchor=\"middle\">env steps</text>\n",
-                        (kWidth + kLeft) / 2, kHeight - 6);
-  // Training returns, at most ~2000 points.
-  if (!curve.empty()) {
-    const size_t stride = std::max<size_t>(1, curve.size() / 2000);
-    std::string points;
-    for (size_t i = 0; i < curve.size(); i += stride) {
-      absl::StrAppendFormat(&points, "%.1f,%.1f ", x(curve[i].step),
-                            y(curve[i].episode_return));
-    }
-    absl::StrAppend(&svg,
-                    "<polyline class=\"train\" fill=\"none\" "
-                    "stroke=\"#8ab\" stroke-width=\"1\" points=\"",
-                    points, "\"/>\n");
-  }
-  if (!evals.empty()) {
-    std::string points;
-    for (const EvalPoint& p : evals) {
-      absl::StrAppendFormat(&points, "%.1f,%.1f ", x(p.step), y(p.mean_return));
-    }
-    absl::StrAppend(&svg,
-                    "<polyline class=\"eval\" fill=\"none\" stroke=\"#d60\" "
-                    "stroke-width=\"2\" points=\"",
-                    points, "\"/>\n");
-    for (const EvalPoint& p : evals) {
-      absl::StrAppendFormat(
-          &svg,
-          "<circle class=\"eval\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
-          "fill=\"#d60\"><title>eval at step %d: %s</title></circle>\n",
-          x(p.step), y(p.mean_return), p.step, FormatNumber(p.mean_return));
-    }
-  }
-  // Video markers, numbered in training order.
-  for (size_t i = 0; i < videos.size(); ++i) {
-    const PageVideo& v = videos[i];
-    const double vx = x(v.step), vy = y(v.video_return);
-    absl::StrAppendFormat(
-        &svg,
-        "<a href=\"%s\"><circle class=\"video\" cx=\"%.1f\" cy=\"%.1f\" "
-        "r=\"6\" fill=\"%s\" fill-opacity=\"0.8\"><title>video %d (%s, "
-        "step %d, return %s)</title></circle><text x=\"%.1f\" y=\"%.1f\" "
-        "font-size=\"9\" text-anchor=\"middle\" fill=\"#fff\">%d</text></a>\n",
-        HtmlEscape(v.file), vx, vy, v.kind == "eval" ? "#a40" : "#357", i + 1,
-        v.kind, v.step, FormatNumber(v.video_return), vx, vy + 3, i + 1);
-  }
-  svg += "</svg>\n";
-
-  std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n";
-  if (refresh_s > 0) {
-    absl::StrAppendFormat(
-        &html, "<meta http-equiv=\"refresh\" content=\"%.0f\">\n", refresh_s);
-  }
-  absl::StrAppend(
-      &html, "<title>", HtmlEscape(title),
-      "</title>\n<style>body{font-family:"
-      "sans-serif;margin:1em}figure{display:inline-block;margin:4px;"
-      "vertical-align:top}figcaption{font-size:12px}video{width:300px}"
-      "</style></head><body>\n<h1>",
-      HtmlEscape(title), "</h1>\n<p class=\"status\">", HtmlEscape(status_line),
-      "</p>\n<p>Blue line: training episode returns; orange: greedy "
-      "evaluation means; numbered dots: videos (click to play).</p>\n",
-      svg, "<h2>Videos in training order</h2>\n");
-  for (size_t i = 0; i < videos.size(); ++i) {
-    const PageVideo& v = videos[i];
-    absl::StrAppendFormat(
-        &html,
-        "<figure><video controls preload=\"metadata\" src=\"%s\"></video>"
-        "<figcaption>%d. %s at step %d, episode %d, return %s "
-        "(<a href=\"%s\">file</a>)</figcaption></figure>\n",
-        HtmlEscape(v.file), i + 1, v.kind == "eval" ? "evaluation" : "training",
-        v.step, v.episode, FormatNumber(v.video_return), HtmlEscape(v.file));
-  }
-  html +=
-      "<p>Files: <a href=\"metrics.csv\">metrics.csv</a>, <a "
-      "href=\"evals.csv\">evals.csv</a>, <a "
-      "href=\"config.json\">config.json</a>, <a "
-      "href=\"videos/index.html\">training gallery</a>.</p>\n"
-      "</body></html>\n";
-  return html;
 }
 
 absl::StatusOr<TrainingSummary> RunTraining(const TrainingRunOptions& options,

@@ -1,4 +1,4 @@
-#include "rl/agents/episode_runner.h"
+#include "rl/pipeline/video_session.h"
 
 #include <sys/stat.h>
 
@@ -7,19 +7,16 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <optional>
-#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "rl/agents/agent.h"
 #include "rl/canvas/canvas.h"
+#include "rl/core/file_util.h"
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
-#include "rl/record/file_util.h"
 #include "rl/record/gallery.h"
 #include "rl/record/recorder.h"
 #include "rl/record/sidecar.h"
@@ -32,26 +29,6 @@ namespace rl {
 namespace {
 
 constexpr int kMaxFrameSide = 8192;
-
-// mkdir -p.
-absl::Status MakeDirectories(const std::string& path) {
-  if (path.empty()) return absl::InvalidArgumentError("empty video directory");
-  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
-    const std::string prefix = path.substr(0, slash);
-    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "cannot create video directory ", prefix, ": ", std::strerror(errno),
-          "; choose a writable --video_dir"));
-    }
-    if (slash == std::string::npos) break;
-  }
-  struct stat info;
-  if (stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "video directory ", path, " exists and is not a directory"));
-  }
-  return absl::OkStatus();
-}
 
 // Opens and closes a recorder with `options` in a fresh temporary directory
 // (removed after), so that every option is checked by the recorder itself.
@@ -74,10 +51,6 @@ absl::Status ProbeEncoder(const std::string& recorder,
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
   return status;
-}
-
-std::string FormatReturn(double value) {
-  return absl::StrFormat("%.6g", value);
 }
 
 }  // namespace
@@ -151,7 +124,7 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
 
 absl::Status VideoSession::Prepare() {
   if (!trigger_.RecordsAnything()) return absl::OkStatus();
-  RL_RETURN_IF_ERROR(MakeDirectories(options_.video_dir));
+  RL_RETURN_IF_ERROR(MakeDirectories(options_.video_dir, "video directory"));
   // Proves the directory is writable before the first episode.
   return WriteGallery(options_.video_dir, gallery_,
                       {options_.gallery_title, options_.embed});
@@ -293,7 +266,9 @@ absl::Status VideoSession::Close(absl::string_view why) {
   return absl::OkStatus();
 }
 
-absl::Status VideoSession::OnReset(const Env& env, int64_t episode) {
+absl::Status VideoSession::OnReset(int env_index, int64_t episode,
+                                   const Env& env) {
+  if (env_index != options_.env_index) return absl::OkStatus();
   episode_ = episode;
   episode_return_ = 0;
   if (recording() && trigger_.EndsWithEpisode()) {
@@ -306,7 +281,13 @@ absl::Status VideoSession::OnReset(const Env& env, int64_t episode) {
   return absl::OkStatus();
 }
 
-absl::Status VideoSession::OnStep(const Env& env, const StepResult& result) {
+absl::Status VideoSession::OnStep(int env_index, const Env& env,
+                                  const StepResult& result) {
+  if (env_index != options_.env_index) return absl::OkStatus();
+  if (episode_ < 0) {  // The rest of an episode begun before a resume.
+    ++steps_;
+    return absl::OkStatus();
+  }
   const int64_t step_id = steps_++;  // Gymnasium's step_id: 0-based.
   episode_return_ += result.reward;
   if (trigger_.StartsAtStep(step_id)) RL_RETURN_IF_ERROR(Start(episode_));
@@ -339,114 +320,6 @@ std::string VideoSession::FirstVideoOfEpisode(int64_t episode) const {
     }
   }
   return "";
-}
-
-absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
-                                        std::ostream& log) {
-  // Check every choice before doing any work.
-  if (options.episodes < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("episodes must be >= 1, got ", options.episodes));
-  }
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(options.env));
-  RL_RETURN_IF_ERROR(Agents().CheckName(options.agent));
-  const EnvSpec& spec = env->spec();
-  VideoSessionOptions video_options;
-  video_options.render_backend = options.render_backend;
-  video_options.egl_device = options.egl_device;
-  video_options.overlay = options.overlay;
-  video_options.overlay_label = options.overlay_label;
-  video_options.recorder = options.recorder;
-  video_options.video_dir = options.video_dir;
-  video_options.width = options.width;
-  video_options.height = options.height;
-  video_options.fps = options.fps;
-  video_options.record = options.record;
-  video_options.encoder = options.encoder;
-  video_options.embed = options.embed;
-  video_options.gallery_title =
-      absl::StrCat(spec.id, ": ", options.agent, " agent");
-  video_options.agent = options.agent;
-  video_options.seed = options.seed;
-  // Video lines follow the line of the episode they end in.
-  std::ostringstream video_log;
-  auto flush_video_log = [&] {
-    log << video_log.str() << std::flush;
-    video_log.str("");
-  };
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<VideoSession> videos,
-                      VideoSession::Create(video_options, spec, &video_log));
-
-  AgentContext context;
-  context.observation_space = spec.observation_space;
-  context.action_space = spec.action_space;
-  context.seed = options.seed;
-  context.env_id = spec.id;
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<Agent> agent,
-                      Agents().Create(options.agent, context));
-  // Everything is checked: only now is anything written.
-  RL_RETURN_IF_ERROR(videos->Prepare());
-
-  auto stopped = [&options] {
-    return options.stop_requested != nullptr &&
-           options.stop_requested->load(std::memory_order_relaxed);
-  };
-  RunSummary run;
-  StepResult result;
-  LiveEpisodes live(options.live, spec.id,
-                    absl::StrCat(options.agent, " agent, seed ", options.seed));
-  for (int episode = 0; episode < options.episodes && !stopped(); ++episode) {
-    EpisodeSummary summary;
-    summary.episode = episode;
-    // Gymnasium's convention: seed the first reset, continue the generator
-    // after that, so the whole run follows from one seed.
-    Observation observation = env->Reset(
-        episode == 0 ? std::optional<uint64_t>(options.seed) : std::nullopt);
-    absl::Status status = videos->OnReset(*env, episode);
-    live.OnReset(*env, episode);
-    while (status.ok() && !env->episode_over() && !stopped()) {
-      const Action action = agent->Act(observation);
-      status = env->Step(action, &result);
-      if (!status.ok()) break;
-      status = agent->Observe({observation, action, result});
-      if (!status.ok()) break;
-      observation = result.observation;
-      ++summary.steps;
-      summary.episode_return += result.reward;
-      summary.terminated = result.terminated;
-      summary.truncated = result.truncated;
-      status = videos->OnStep(*env, result);
-      live.OnStep(*env, result.reward);
-    }
-    // On an error the video in progress is closed by the session's
-    // destructor: what was recorded stays playable.
-    if (!status.ok()) {
-      flush_video_log();
-      return status;
-    }
-    log << absl::StrFormat("%s episode %d: return %s in %d steps\n", spec.id,
-                           episode, FormatReturn(summary.episode_return),
-                           summary.steps);
-    flush_video_log();
-    run.episodes.push_back(std::move(summary));
-    live.OnEpisodeEnd();
-    live.AddVideos(videos->videos());
-  }
-  RL_RETURN_IF_ERROR(videos->Finish(stopped() ? "stopped" : "run ended"));
-  live.AddVideos(videos->videos());
-  flush_video_log();
-  for (EpisodeSummary& summary : run.episodes) {
-    summary.frames = videos->FramesOfEpisode(summary.episode);
-    summary.video_path = videos->FirstVideoOfEpisode(summary.episode);
-  }
-  run.videos = videos->videos();
-  return run;
-}
-
-absl::StatusOr<std::vector<EpisodeSummary>> RunEpisodes(
-    const RunOptions& options, std::ostream& log) {
-  RL_ASSIGN_OR_RETURN(RunSummary run, PlayEpisodes(options, log));
-  return std::move(run.episodes);
 }
 
 }  // namespace rl

@@ -1,4 +1,4 @@
-#include "rl/agents/trainer.h"
+#include "rl/pipeline/trainer.h"
 
 #include <cstdlib>
 
@@ -76,42 +76,45 @@ TEST(TrainerTest, ResolvedHyperParametersIncludeTheDefaults) {
   EXPECT_EQ((*trainer)->num_envs(), 8);
 }
 
-TEST(TrainerTest, HooksSeeEveryResetStepAndEpisode) {
+// Counts what the loop tells it; fails every step once told to.
+class CountingObserver : public EpisodeObserver {
+ public:
+  absl::Status OnReset(int, int64_t, const Env& env) override {
+    EXPECT_EQ(env.elapsed_steps(), 0);
+    ++resets;
+    return absl::OkStatus();
+  }
+  absl::Status OnStep(int, const Env&, const StepResult&) override {
+    ++steps;
+    if (fail_steps) return absl::CancelledError("observer says stop");
+    return absl::OkStatus();
+  }
+  absl::Status OnEpisodeEnd(const EpisodeRecord&) override {
+    ++ends;
+    return absl::OkStatus();
+  }
+  int resets = 0, steps = 0, ends = 0;
+  bool fail_steps = false;
+};
+
+TEST(TrainerTest, ObserversSeeEveryResetStepAndEpisode) {
   auto trainer = Trainer::Create(
       Options("CartPole-v1", "ppo", 2,
               {{"n_envs", "3"}, {"n_steps", "16"}, {"batch_size", "16"}}));
   ASSERT_TRUE(trainer.ok());
-  int resets = 0, steps = 0, ends = 0;
-  TrainerHooks hooks;
-  hooks.on_reset = [&](int, const Env& env) {
-    EXPECT_EQ(env.elapsed_steps(), 0);
-    ++resets;
-    return absl::OkStatus();
-  };
-  hooks.on_step = [&](int, const Env&, const StepResult&) {
-    ++steps;
-    return absl::OkStatus();
-  };
-  hooks.on_episode_end = [&](const EpisodeRecord&) {
-    ++ends;
-    return absl::OkStatus();
-  };
-  ASSERT_TRUE((*trainer)->Run(300, hooks).ok());
-  EXPECT_EQ(steps, 300);
-  EXPECT_EQ(ends, static_cast<int>((*trainer)->episodes().size()));
-  EXPECT_EQ(resets, 3 + ends);
+  CountingObserver observer;
+  (*trainer)->AddObserver(&observer);
+  ASSERT_TRUE((*trainer)->Run(300).ok());
+  EXPECT_EQ(observer.steps, 300);
+  EXPECT_EQ(observer.ends, static_cast<int>((*trainer)->episodes().size()));
+  EXPECT_EQ(observer.resets, 3 + observer.ends);
 
   int calls = 0;
-  hooks.should_stop = [&] { return ++calls > 10; };
-  ASSERT_TRUE((*trainer)->Run(100000, hooks).ok());
+  ASSERT_TRUE((*trainer)->Run(100000, [&] { return ++calls > 10; }).ok());
   EXPECT_EQ((*trainer)->steps(), 330);  // 10 more lockstep steps of 3 envs.
 
-  hooks.should_stop = nullptr;
-  hooks.on_step = [](int, const Env&, const StepResult&) {
-    return absl::CancelledError("hook says stop");
-  };
-  EXPECT_EQ((*trainer)->Run(100000, hooks).code(),
-            absl::StatusCode::kCancelled);
+  observer.fail_steps = true;
+  EXPECT_EQ((*trainer)->Run(100000).code(), absl::StatusCode::kCancelled);
 }
 
 TEST(TrainerTest, EvaluateIsDeterministic) {

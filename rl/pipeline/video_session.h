@@ -1,28 +1,25 @@
-// EpisodeRunner: the loop every run binary shares. It plays an agent in an
-// env for a number of episodes, lets the agent learn from each step, records
-// the episodes or steps a VideoSchedule picks (Gymnasium's capped cubic
-// schedule by default), and keeps an index.html gallery and a JSON sidecar
-// per video beside the videos up to date.
+// VideoSession: the recording observer of an episode loop (it watches one
+// of the loop's envs, options.env_index). Told of resets and steps, it renders
+// only the frames that are recorded (nothing at all when the schedule records
+// nothing), streams them to a recorder, and on each video's end renames the
+// file to its final name (env, episode, step range), writes the sidecar and
+// rewrites the index.html gallery.
 //
-// VideoSession is the recording half on its own, for loops of other shapes
-// (a trainer): tell it about resets and steps, it renders only the frames
-// that are recorded (nothing at all with --record=none), streams them to a
-// recorder, and on each video's end renames the file to its final name
-// (env, episode, step range), writes the sidecar and rewrites the gallery.
-//
-// Every name (env, agent, render backend, recorder) and the output directory
-// are checked before the first step, so a typo costs nothing; errors list
-// the valid names.
+// Every name (render backend, recorder), the schedule and the encoder
+// options are checked by Create(), before the first step, so a typo costs
+// nothing; errors list the valid names.
 //
 // Example:
-//   RunOptions options;
-//   options.env = "CartPole-v1";
+//   VideoSessionOptions options;
 //   options.video_dir = "/tmp/videos";
-//   options.record.mode = RecordMode::kEveryEpisodes;  // Not capped cubic.
-//   RL_ASSIGN_OR_RETURN(RunSummary run, PlayEpisodes(options, std::cout));
-//   // run.videos[0].file == "CartPole-v1-episode-0-steps-0-23.mp4", ...
-#ifndef RL_AGENTS_EPISODE_RUNNER_H_
-#define RL_AGENTS_EPISODE_RUNNER_H_
+//   options.record.mode = RecordMode::kEveryEpisodes;
+//   RL_ASSIGN_OR_RETURN(auto videos, VideoSession::Create(options, spec,
+//   &log)); RL_RETURN_IF_ERROR(videos->Prepare()); env.Reset(seed,
+//   &observation); RL_RETURN_IF_ERROR(videos->OnReset(env, /*episode=*/0));
+//   ... env.Step(action, &result); videos->OnStep(env, result); ...
+//   RL_RETURN_IF_ERROR(videos->Finish("run ended"));
+#ifndef RL_PIPELINE_VIDEO_SESSION_H_
+#define RL_PIPELINE_VIDEO_SESSION_H_
 
 #include <atomic>
 #include <cstdint>
@@ -38,7 +35,7 @@
 #include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/envs/env.h"
-#include "rl/live/live_view.h"
+#include "rl/pipeline/observer.h"
 #include "rl/record/gallery.h"
 #include "rl/record/recorder.h"
 #include "rl/record/sidecar.h"
@@ -46,66 +43,6 @@
 #include "rl/render/renderer.h"
 
 namespace rl {
-
-struct RunOptions {
-  std::string env = "CartPole-v1";
-  std::string agent = "random";
-  // auto, egl, llvmpipe or glx (rl/render/render_backend.h); the binary
-  // must link that backend (//rl/render:backends links all). The train
-  // binary's flag defaults to auto; this stays llvmpipe so that results do
-  // not depend on the machine unless asked.
-  std::string render_backend = "llvmpipe";
-  int egl_device = -1;  // egl: the EGL device index; -1 the first GPU.
-  // Draw the env id, episode, step and return into the frames.
-  bool overlay = false;
-  std::string overlay_label;  // Drawn into the frames too, when not empty.
-  std::string recorder = "mp4";
-  int episodes = 3;  // >= 1.
-  uint64_t seed = 0;
-  std::string video_dir = "videos";  // Created if missing.
-  // Frame size in pixels; 0x0 means the env's preferred size.
-  int width = 0;
-  int height = 0;
-  int fps = 0;  // 0 means the env's preferred rate.
-  // What to record: which episodes or steps, how long, file name prefix.
-  VideoSchedule record;
-  // Encoder settings (crf, bitrate, preset, vp9_speed, threads, queue...);
-  // path, width, height and fps are set by the runner.
-  RecorderOptions encoder;
-  bool embed = false;  // Inline the videos in index.html (base64).
-  // When set and it becomes true, the run stops after the current step: the
-  // current video is finished and the gallery written.
-  const std::atomic<bool>* stop_requested = nullptr;
-  // Optional, the caller's (serving video_dir): shows the episodes live.
-  LiveView* live = nullptr;
-};
-
-struct EpisodeSummary {
-  int episode = 0;
-  int steps = 0;
-  double episode_return = 0;
-  bool terminated = false;
-  bool truncated = false;
-  // The first video showing this episode; empty if it was not recorded.
-  std::string video_path;
-  // Frames of this episode in videos: steps + 1 (the reset state) when the
-  // whole episode was recorded, 0 when none of it was.
-  int64_t frames = 0;
-};
-
-struct RunSummary {
-  std::vector<EpisodeSummary> episodes;
-  std::vector<VideoRecord> videos;  // In the order they were finished.
-};
-
-// Runs `options.episodes` episodes (fewer if stopped), printing one line per
-// episode and one per finished video to `log`.
-absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
-                                        std::ostream& log);
-
-// PlayEpisodes(), returning what each episode did.
-absl::StatusOr<std::vector<EpisodeSummary>> RunEpisodes(
-    const RunOptions& options, std::ostream& log);
 
 // What a VideoSession needs besides the env.
 struct VideoSessionOptions {
@@ -122,12 +59,13 @@ struct VideoSessionOptions {
   RecorderOptions encoder;  // Path, size and fps are set per video.
   bool embed = false;
   std::string gallery_title = "Videos";
+  int env_index = 0;  // Which of a loop's lockstep envs is recorded.
   // For the sidecars and the gallery.
   std::string agent;
   uint64_t seed = 0;
 };
 
-class VideoSession {
+class VideoSession : public EpisodeObserver {
  public:
   // Checks the names, the schedule and the encoder options (a trial
   // encoder in a temporary directory) and, unless nothing is to be
@@ -144,12 +82,16 @@ class VideoSession {
   // videos go on counting from where its earlier part stopped.
   void ContinueStepCount(int64_t steps) { steps_ = steps; }
   // Closes a video still open, keeping its "-recording" name.
-  ~VideoSession();
+  ~VideoSession() override;
 
-  // After env.Reset() started episode `episode` (0-based, in run order).
-  absl::Status OnReset(const Env& env, int64_t episode);
-  // After env.Step() succeeded with `result`.
-  absl::Status OnStep(const Env& env, const StepResult& result);
+  // After env.Reset() started episode `episode` (0-based, in run order) of
+  // env `env_index`; other envs than options.env_index are ignored.
+  absl::Status OnReset(int env_index, int64_t episode, const Env& env) override;
+  // After env.Step() succeeded with `result`. Before the first OnReset()
+  // (the rest of an episode a resumed run was in the middle of) only
+  // counted.
+  absl::Status OnStep(int env_index, const Env& env,
+                      const StepResult& result) override;
   // Ends the video in progress, if any: `why` goes in its sidecar
   // ("stopped", "run ended").
   absl::Status Finish(absl::string_view why);
@@ -204,4 +146,4 @@ absl::StatusOr<std::pair<int, int>> ParseFrameSize(absl::string_view text);
 
 }  // namespace rl
 
-#endif  // RL_AGENTS_EPISODE_RUNNER_H_
+#endif  // RL_PIPELINE_VIDEO_SESSION_H_

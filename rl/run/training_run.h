@@ -28,8 +28,8 @@
 //   options.run_dir = "/tmp/runs/cartpole-ppo";
 //   RL_ASSIGN_OR_RETURN(TrainingSummary summary,
 //                       RunTraining(options, std::cout));
-#ifndef RL_AGENTS_TRAINING_RUN_H_
-#define RL_AGENTS_TRAINING_RUN_H_
+#ifndef RL_RUN_TRAINING_RUN_H_
+#define RL_RUN_TRAINING_RUN_H_
 
 #include <atomic>
 #include <cstdint>
@@ -39,9 +39,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "rl/agents/episode_runner.h"
-#include "rl/agents/trainer.h"
 #include "rl/live/live_view.h"
+#include "rl/pipeline/trainer.h"
+#include "rl/pipeline/video_session.h"
+#include "rl/run/run_page.h"
 
 namespace rl {
 
@@ -98,25 +99,6 @@ struct TrainingRunOptions {
   LiveView* live = nullptr;
 };
 
-struct PageVideo {
-  std::string kind;  // "train" or "eval".
-  int64_t step = 0;  // Training step it belongs at on the curve.
-  std::string file;  // Relative to the run directory.
-  double video_return = 0;
-  int64_t episode = 0;
-};
-
-struct EvalPoint {
-  int64_t step = 0;
-  double mean_return = 0;
-  double std_return = 0;
-};
-
-struct CurvePoint {
-  int64_t step = 0;
-  double episode_return = 0;
-};
-
 struct TrainingSummary {
   std::string run_dir;
   int64_t steps = 0;
@@ -132,20 +114,10 @@ struct TrainingSummary {
 absl::StatusOr<TrainingSummary> RunTraining(const TrainingRunOptions& options,
                                             std::ostream& out);
 
-// The run page: an SVG learning curve (training returns, evaluation means)
-// with numbered markers linking the videos, then the videos in training
-// order. `refresh_s` > 0 adds a meta refresh (while the run goes on).
-std::string RunPageHtml(const std::string& title,
-                        const std::vector<CurvePoint>& curve,
-                        const std::vector<EvalPoint>& evals,
-                        const std::vector<PageVideo>& videos,
-                        int64_t total_steps, double refresh_s,
-                        const std::string& status_line);
-
 // The default run directory name: ENV-AGENT-seedSEED.
 std::string DefaultRunDirName(const std::string& env_id,
                               const std::string& agent, uint64_t seed);
 
 }  // namespace rl
 
-#endif  // RL_AGENTS_TRAINING_RUN_H_
+#endif  // RL_RUN_TRAINING_RUN_H_

@@ -1,0 +1,50 @@
+// The run page (RUN_DIR/index.html): an SVG learning curve (training
+// returns, evaluation means) with numbered markers linking the videos, then
+// the videos in training order. One self-contained file with relative
+// links, so the run directory can be copied or served anywhere. The
+// document's HTML and CSS are in run_page.html (embedded at build time);
+// this fills in the run's data.
+#ifndef RL_RUN_RUN_PAGE_H_
+#define RL_RUN_RUN_PAGE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rl {
+
+struct PageVideo {
+  std::string kind;  // "train" or "eval".
+  int64_t step = 0;  // Training step it belongs at on the curve.
+  std::string file;  // Relative to the run directory.
+  double video_return = 0;
+  int64_t episode = 0;
+};
+
+struct EvalPoint {
+  int64_t step = 0;
+  double mean_return = 0;
+  double std_return = 0;
+};
+
+struct CurvePoint {
+  int64_t step = 0;
+  double episode_return = 0;
+};
+
+// The page. `refresh_s` > 0 adds a meta refresh (while the run goes on);
+// `total_steps` is the run's budget (the x axis spans at least that).
+std::string RunPageHtml(const std::string& title,
+                        const std::vector<CurvePoint>& curve,
+                        const std::vector<EvalPoint>& evals,
+                        const std::vector<PageVideo>& videos,
+                        int64_t total_steps, double refresh_s,
+                        const std::string& status_line);
+
+// Numbers as the run's files write them: 6 significant digits, "nan" for
+// anything not finite.
+std::string FormatNumber(double value);
+
+}  // namespace rl
+
+#endif  // RL_RUN_RUN_PAGE_H_
