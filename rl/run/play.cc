@@ -33,6 +33,7 @@
 #include "rl/pipeline/video_session.h"
 #include "rl/record/trigger.h"
 #include "rl/render/render_flags.h"
+#include "rl/run/cli.h"
 
 ABSL_FLAG(std::string, checkpoint, "",
           "The checkpoint to play (RUN_DIR/checkpoints/best.ckpt or "
@@ -55,13 +56,6 @@ ABSL_FLAG(int64_t, max_episode_steps, 10000,
 
 namespace {
 
-std::atomic<bool> stop_requested{false};
-
-void OnStopSignal(int signal) {
-  stop_requested.store(true);
-  std::signal(signal, SIG_DFL);
-}
-
 // A line per finished episode.
 class EpisodeLines : public rl::EpisodeObserver {
  public:
@@ -72,12 +66,6 @@ class EpisodeLines : public rl::EpisodeObserver {
   }
 };
 
-std::string ResolveAgainstWorkingDirectory(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  return cwd == nullptr ? path : absl::StrCat(cwd, "/", path);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,7 +75,7 @@ int main(int argc, char** argv) {
       "--checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt");
   absl::ParseCommandLine(argc, argv);
   const std::string path =
-      ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_checkpoint));
+      rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_checkpoint));
   if (path.empty()) {
     std::cerr << "error: --checkpoint is required (e.g. "
                  "runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt)\n";
@@ -158,7 +146,7 @@ int main(int argc, char** argv) {
   video.overlay_label = render->overlay_label;
   video.recorder = absl::GetFlag(FLAGS_recorder);
   video.video_dir =
-      ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
+      rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
   video.record.mode = rl::RecordMode::kEveryEpisodes;
   video.record.every = 1;
   video.record.name_prefix = env_id + "-play";
@@ -191,8 +179,7 @@ int main(int argc, char** argv) {
       absl::StrCat(checkpoint->header.agent, " after ",
                    checkpoint->header.steps, " steps (greedy)"));
   watch.WatchVideos(&(*session)->videos());
-  std::signal(SIGINT, OnStopSignal);
-  std::signal(SIGTERM, OnStopSignal);
+  const std::atomic<bool>& stop_requested = rl::StopOnSignals();
 
   rl::EpisodeLoopOptions loop_options;
   loop_options.learn = false;
@@ -217,7 +204,7 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << status.message() << "\n";
     return 1;
   };
-  if (absl::Status s = loop.Run(budget, [] { return stop_requested.load(); });
+  if (absl::Status s = loop.Run(budget, [&] { return stop_requested.load(); });
       !s.ok()) {
     return fail(s);
   }

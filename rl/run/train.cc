@@ -47,6 +47,7 @@
 #include "rl/record/trigger.h"
 #include "rl/render/render_backend.h"
 #include "rl/render/render_flags.h"
+#include "rl/run/cli.h"
 #include "rl/run/play_episodes.h"
 #include "rl/run/training_run.h"
 
@@ -133,28 +134,12 @@ ABSL_FLAG(bool, list, false,
 
 namespace {
 
-std::atomic<bool> stop_requested{false};
-
-void OnStopSignal(int signal) {
-  stop_requested.store(true);
-  // The next Ctrl-C kills at once.
-  std::signal(signal, SIG_DFL);
-}
-
 template <typename RegistryT>
 void PrintRegistry(const char* title, const RegistryT& registry) {
   std::cout << title << ":\n";
   for (const std::string& name : registry.Names()) {
     std::cout << "  " << name << "  " << registry.Description(name) << "\n";
   }
-}
-
-std::string ResolveAgainstWorkingDirectory(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  // `bazel run` starts the binary in its runfiles; the user meant their own
-  // directory.
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  return cwd == nullptr ? path : absl::StrCat(cwd, "/", path);
 }
 
 // Whether --name was given on the command line (not just defaulted).
@@ -263,7 +248,7 @@ int main(int argc, char** argv) {
   options.overlay_label = render->overlay_label;
   options.recorder = absl::GetFlag(FLAGS_recorder);
   options.video_dir =
-      ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
+      rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
   options.width = render->width;
   options.height = render->height;
   options.fps = absl::GetFlag(FLAGS_fps);
@@ -289,9 +274,8 @@ int main(int argc, char** argv) {
   options.encoder.flush_interval_ms = absl::GetFlag(FLAGS_flush_interval_ms);
   options.encoder.queue_frames = absl::GetFlag(FLAGS_encoder_queue);
   options.embed = absl::GetFlag(FLAGS_embed);
+  const std::atomic<bool>& stop_requested = rl::StopOnSignals();
   options.stop_requested = &stop_requested;
-  std::signal(SIGINT, OnStopSignal);
-  std::signal(SIGTERM, OnStopSignal);
 
   const std::string agent = absl::GetFlag(FLAGS_agent);
   int64_t steps = absl::GetFlag(FLAGS_steps);
@@ -326,7 +310,7 @@ int main(int argc, char** argv) {
     }
     training.trainer.hyperparams = *hparams;
     training.resume =
-        ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_resume));
+        rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_resume));
     // Resuming without --steps: the run's own budget (RunTraining).
     if (steps == 0 && !resume) {
       steps = rl::DefaultTrainingSteps(agent, options.env);
@@ -354,7 +338,7 @@ int main(int argc, char** argv) {
       run_dir = absl::StrCat(
           "runs/", rl::DefaultRunDirName(options.env, agent, options.seed));
     }
-    training.run_dir = ResolveAgainstWorkingDirectory(run_dir);
+    training.run_dir = rl::ResolveAgainstWorkingDirectory(run_dir);
     training.video.render_backend = options.render_backend;
     training.video.egl_device = options.egl_device;
     training.video.overlay = options.overlay;

@@ -30,6 +30,8 @@
 #include "rl/envs/env.h"
 #include "rl/record/file_util.h"
 #include "rl/record/gallery.h"
+#include "rl/run/run_directory.h"
+#include "rl/run/run_files.h"
 
 namespace rl {
 namespace {
@@ -49,103 +51,6 @@ std::string FormatDuration(double seconds) {
   return absl::StrFormat("%d:%02d", s / 60, s % 60);
 }
 
-// Rows of a CSV file (header first); empty if the file does not exist.
-std::vector<std::string> ReadLines(const std::string& path) {
-  std::vector<std::string> lines;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
-
-int64_t FirstFieldAsStep(const std::string& line) {
-  int64_t step = -1;
-  const std::string field = line.substr(0, line.find(','));
-  if (!absl::SimpleAtoi(field, &step)) return -1;
-  return step;
-}
-
-// Keeps the header and the rows at or before `max_step`; returns the rows
-// kept (without the header).
-absl::StatusOr<std::vector<std::vector<std::string>>> TruncateCsv(
-    const std::string& path, int64_t max_step, std::string* header) {
-  std::vector<std::string> lines = ReadLines(path);
-  std::vector<std::vector<std::string>> rows;
-  if (lines.empty()) return rows;
-  *header = lines[0];
-  std::string kept = lines[0] + "\n";
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const int64_t step = FirstFieldAsStep(lines[i]);
-    if (step < 0 || step > max_step) continue;
-    kept += lines[i] + "\n";
-    rows.push_back(absl::StrSplit(lines[i], ','));
-  }
-  RL_RETURN_IF_ERROR(WriteFileAtomically(path, kept));
-  return rows;
-}
-
-// A CSV appended row by row (one write(2) each), never through a link.
-class CsvAppender {
- public:
-  absl::Status Open(const std::string& path, const std::string& header) {
-    RL_ASSIGN_OR_RETURN(file_, AppendFile::Open(path));
-    if (file_.was_empty()) RL_RETURN_IF_ERROR(file_.Append(header + "\n"));
-    return absl::OkStatus();
-  }
-  absl::Status Append(const std::string& row) {
-    return file_.Append(row + "\n");
-  }
-
- private:
-  AppendFile file_;
-};
-
-// What a run directory holds of ours; --overwrite replaces exactly these.
-constexpr const char* kRunEntries[] = {
-    "metrics.csv", "evals.csv",   "videos.csv", "config.json",
-    "index.html",  "checkpoints", "videos"};
-
-bool Exists(const std::string& path) {
-  std::error_code error;
-  return std::filesystem::symlink_status(path, error).type() !=
-         std::filesystem::file_type::not_found;
-}
-
-// The previous part's config.json when resuming (null if unreadable).
-nlohmann::json ReadConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return nullptr;
-  nlohmann::json config = nlohmann::json::parse(in, nullptr,
-                                                /*allow_exceptions=*/false);
-  return config.is_discarded() ? nlohmann::json(nullptr) : config;
-}
-
-// A value of config.json's "run" section as an integer, if there.
-std::optional<int64_t> ConfigInt(const nlohmann::json& config,
-                                 const char* key) {
-  int64_t value = 0;
-  if (!config.is_object() || !config.contains("run") ||
-      !config["run"].is_object() || !config["run"].contains(key) ||
-      !config["run"][key].is_string() ||
-      !absl::SimpleAtoi(config["run"][key].get<std::string>(), &value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-// The last step number in a video file name "...-steps-A-B.ext", or -1.
-int64_t LastStepInVideoName(const std::string& file) {
-  const size_t at = file.rfind("-steps-");
-  if (at == std::string::npos) return -1;
-  std::vector<std::string> parts =
-      absl::StrSplit(file.substr(at + 7), absl::ByAnyChar("-."));
-  int64_t last = -1;
-  if (parts.size() < 2 || !absl::SimpleAtoi(parts[1], &last)) return -1;
-  return last;
-}
-
 // Two hyper-parameter values agree if they are the same text or the same
 // number ("0.001" and "1e-3").
 bool SameValue(const std::string& a, const std::string& b) {
@@ -159,7 +64,7 @@ bool SameValue(const std::string& a, const std::string& b) {
 class Run : public EpisodeObserver {
  public:
   Run(const TrainingRunOptions& options, std::ostream& out)
-      : options_(options), out_(out) {}
+      : options_(options), out_(out), run_dir_(options.run_dir) {}
 
   absl::StatusOr<TrainingSummary> Go();
   // After Go() failed with `error`: a run that was replacing another and had
@@ -180,16 +85,18 @@ class Run : public EpisodeObserver {
   absl::Status Setup();
   absl::Status CheckResumeAgrees();
   absl::Status ResolveSettings();
-  absl::Status CheckRunDirectory();
   absl::Status CreateVideoSessions();
   absl::Status WriteRunFiles();
   absl::Status LoadEarlierRows();
   absl::Status WriteConfig();
-  absl::Status MoveOldRunAside();
-  void RemoveNewRunFiles();
-  void RestoreOldRun();
-  void DropOldRun();
+  void DropOldRun() {
+    if (std::string warning = run_dir_.DropAside(); !warning.empty()) {
+      Print(absl::StrCat("warning: ", warning, "\n"));
+    }
+  }
   absl::Status Evaluate(int64_t milestone);
+  absl::Status RecordEvaluation(int64_t milestone,
+                                const std::vector<double>& returns);
   absl::Status SaveCheckpoint(const std::string& path);
   absl::Status WritePage(bool running);
   std::string PageHtml(bool running) const;
@@ -230,11 +137,7 @@ class Run : public EpisodeObserver {
   std::vector<int64_t> live_steps_;
   bool progress_on_line_ = false;
   int64_t last_progress_step_ = -1;
-  // The run directory before this run: whether it existed, which of our
-  // entries it held, and where --overwrite moved them ("" if not).
-  bool dir_existed_ = false;
-  std::vector<std::string> existing_entries_;
-  std::string old_run_aside_;
+  RunDirectory run_dir_;
   bool started_writing_ = false;
   std::string failure_;  // Why the run failed, for the page.
   double run_rate_ = 0;  // Steps/s over the whole run, at the last episode.
@@ -245,13 +148,12 @@ void Run::CleanUpAfterError(const absl::Status& error) {
   SetLiveState("failed (see the console)");
   if (progress_on_line_) out_ << "\n";
   if (!started_writing_) return;  // Refused before anything was written.
-  if (!old_run_aside_.empty() ||
+  if (run_dir_.replacing() ||
       (options_.resume.empty() && summary_.evals.empty())) {
     // The new run never got going: leave the directory as it was.
     train_videos_.reset();
     eval_videos_.reset();
-    RemoveNewRunFiles();
-    RestoreOldRun();
+    run_dir_.RemoveNewRunAndRestore();
     return;
   }
   failure_ = std::string(error.message());
@@ -282,13 +184,14 @@ absl::Status Run::Setup() {
     RL_RETURN_IF_ERROR(CheckResumeAgrees());
   }
   RL_RETURN_IF_ERROR(ResolveSettings());
-  RL_RETURN_IF_ERROR(CheckRunDirectory());
+  RL_RETURN_IF_ERROR(
+      run_dir_.Check(!options_.resume.empty(), options_.overwrite));
   RL_RETURN_IF_ERROR(CreateVideoSessions());
 
   // Writes.
   started_writing_ = true;
   if (options_.resume.empty() && options_.overwrite) {
-    RL_RETURN_IF_ERROR(MoveOldRunAside());
+    RL_RETURN_IF_ERROR(run_dir_.MoveAside());
   }
   return WriteRunFiles();
 }
@@ -382,30 +285,6 @@ absl::Status Run::ResolveSettings() {
   return absl::OkStatus();
 }
 
-absl::Status Run::CheckRunDirectory() {
-  const std::string& dir = options_.run_dir;
-  dir_existed_ = Exists(dir);
-  for (const char* name : kRunEntries) {
-    if (Exists(absl::StrCat(dir, "/", name))) existing_entries_.push_back(name);
-  }
-  if (!options_.resume.empty()) return absl::OkStatus();
-  const bool holds_run =
-      Exists(dir + "/metrics.csv") || Exists(dir + "/config.json");
-  if (!holds_run || options_.overwrite) return absl::OkStatus();
-  if (!Exists(dir + "/checkpoints/latest.ckpt")) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "run directory ", dir,
-        " already holds a run that left no checkpoint (it stopped or failed "
-        "before its first evaluation); pass --overwrite to replace it, or "
-        "choose another --run_dir"));
-  }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "run directory ", dir,
-      " already holds a run (metrics.csv); continue it with --resume=", dir,
-      "/checkpoints/latest.ckpt, choose another --run_dir, or pass "
-      "--overwrite to replace it"));
-}
-
 absl::Status Run::CreateVideoSessions() {
   const Env& env0 = trainer_->env(0);
   VideoSessionOptions video = options_.video;
@@ -435,63 +314,6 @@ absl::Status Run::CreateVideoSessions() {
                         VideoSession::Create(eval, env0.spec(), log));
   }
   return absl::OkStatus();
-}
-
-absl::Status Run::MoveOldRunAside() {
-  if (existing_entries_.empty()) return absl::OkStatus();
-  std::string aside = options_.run_dir + "/.replaced-XXXXXX";
-  if (mkdtemp(aside.data()) == nullptr) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "--overwrite: cannot create ", aside, ": ", std::strerror(errno)));
-  }
-  old_run_aside_ = aside;
-  for (const std::string& name : existing_entries_) {
-    RL_RETURN_IF_ERROR(RenameFile(absl::StrCat(options_.run_dir, "/", name),
-                                  absl::StrCat(aside, "/", name)));
-  }
-  return absl::OkStatus();
-}
-
-void Run::RemoveNewRunFiles() {
-  const bool replacing = !old_run_aside_.empty();
-  for (const char* name : kRunEntries) {
-    const bool was_there =
-        std::find(existing_entries_.begin(), existing_entries_.end(), name) !=
-        existing_entries_.end();
-    // Ours to remove: whatever the new run made, never what was there
-    // before and not moved aside.
-    if (was_there && !replacing) continue;
-    std::error_code ignored;
-    std::filesystem::remove_all(absl::StrCat(options_.run_dir, "/", name),
-                                ignored);
-  }
-  if (!dir_existed_) {
-    std::error_code ignored;
-    std::filesystem::remove(options_.run_dir, ignored);  // Only if empty.
-  }
-}
-
-void Run::RestoreOldRun() {
-  if (old_run_aside_.empty()) return;
-  for (const std::string& name : existing_entries_) {
-    RenameFile(absl::StrCat(old_run_aside_, "/", name),
-               absl::StrCat(options_.run_dir, "/", name))
-        .IgnoreError();
-  }
-  std::error_code ignored;
-  std::filesystem::remove(old_run_aside_, ignored);
-  old_run_aside_.clear();
-}
-
-void Run::DropOldRun() {
-  if (old_run_aside_.empty()) return;
-  std::error_code error;
-  std::filesystem::remove_all(old_run_aside_, error);
-  if (error) {
-    Print(absl::StrCat("warning: could not delete the replaced run in ",
-                       old_run_aside_, ": ", error.message(), "\n"));
-  }
-  old_run_aside_.clear();
 }
 
 absl::Status Run::WriteRunFiles() {
@@ -560,7 +382,7 @@ absl::Status Run::LoadEarlierRows() {
       }
     }
   }
-  if (has_best_ && Exists(dir + "/checkpoints/best.ckpt")) {
+  if (has_best_ && PathExists(dir + "/checkpoints/best.ckpt")) {
     summary_.best_checkpoint = dir + "/checkpoints/best.ckpt";
   }
   RL_ASSIGN_OR_RETURN(auto video_rows,
@@ -835,6 +657,13 @@ absl::Status Run::Evaluate(int64_t milestone) {
   if (static_cast<int>(returns.size()) < options_.eval_episodes) {
     return absl::OkStatus();
   }
+  return RecordEvaluation(milestone, returns);
+}
+
+// A whole evaluation: its row, the live curve, latest.ckpt and, when it is
+// the best so far, best.ckpt.
+absl::Status Run::RecordEvaluation(int64_t milestone,
+                                   const std::vector<double>& returns) {
   EvalPoint point;
   point.step = milestone;
   for (double r : returns) point.mean_return += r;

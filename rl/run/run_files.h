@@ -1,0 +1,48 @@
+// The run directory's files other than videos and checkpoints: the CSVs a
+// run appends to (metrics.csv, evals.csv, videos.csv), config.json, and
+// what a resumed run reads back from them.
+#ifndef RL_RUN_RUN_FILES_H_
+#define RL_RUN_RUN_FILES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+#include "rl/core/file_util.h"
+
+namespace rl {
+
+// A CSV appended row by row (one write(2) each), never through a link.
+class CsvAppender {
+ public:
+  // Opens (creates) `path`, writing `header` first if the file was empty.
+  absl::Status Open(const std::string& path, const std::string& header);
+  absl::Status Append(const std::string& row);
+
+ private:
+  AppendFile file_;
+};
+
+// Keeps the header and the rows whose first field (a step) is at or before
+// `max_step`, rewriting the file atomically; returns the rows kept (without
+// the header), split at commas, and the header in *header. A missing file
+// has no rows.
+absl::StatusOr<std::vector<std::vector<std::string>>> TruncateCsv(
+    const std::string& path, int64_t max_step, std::string* header);
+
+// The previous part's config.json when resuming (null if unreadable).
+nlohmann::json ReadConfig(const std::string& path);
+
+// A value of config.json's "run" section as an integer, if there.
+std::optional<int64_t> ConfigInt(const nlohmann::json& config, const char* key);
+
+// The last step number in a video file name "...-steps-A-B.ext", or -1.
+int64_t LastStepInVideoName(const std::string& file);
+
+}  // namespace rl
+
+#endif  // RL_RUN_RUN_FILES_H_
