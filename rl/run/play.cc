@@ -32,6 +32,7 @@
 #include "rl/pipeline/trainer.h"
 #include "rl/pipeline/video_session.h"
 #include "rl/record/trigger.h"
+#include "rl/render/render_flags.h"
 #include "rl/run/cli.h"
 
 ABSL_FLAG(std::string, checkpoint, "",
@@ -45,11 +46,7 @@ ABSL_FLAG(int64_t, seed, 0, "Seed of the episodes, >= 0.");
 ABSL_FLAG(std::string, video_dir, "play",
           "Where the videos and index.html go; relative to the directory "
           "`bazel run` was started in.");
-ABSL_FLAG(std::string, render_backend, "auto",
-          "auto, egl, llvmpipe or glx (see //rl/run:train --help).");
 ABSL_FLAG(std::string, recorder, "mp4", "mp4 or webm.");
-ABSL_FLAG(bool, overlay, false,
-          "Draw the env id, episode, step and return into the frames.");
 ABSL_FLAG(bool, realtime, false,
           "Step at the env's own frame rate (CartPole: 50 steps a second) "
           "instead of as fast as possible, to watch with --live.");
@@ -100,6 +97,12 @@ int main(int argc, char** argv) {
     std::cerr << "error: --seed must be >= 0 (got " << seed << ")\n";
     return 2;
   }
+  // --render_backend, --egl_device, --size, --overlay, --overlay_label.
+  absl::StatusOr<rl::RenderFlags> render = rl::RenderFlagsFromCommandLine();
+  if (!render.ok()) {
+    std::cerr << "error: " << render.status().message() << "\n";
+    return 2;
+  }
 
   // Read and check the checkpoint before anything is created.
   auto checkpoint = rl::ReadCheckpoint(path);
@@ -135,9 +138,13 @@ int main(int argc, char** argv) {
   }
 
   rl::VideoSessionOptions video;
-  video.render_backend = absl::GetFlag(FLAGS_render_backend);
+  video.render_backend = render->render_backend;
+  video.egl_device = render->egl_device;
+  video.width = render->width;
+  video.height = render->height;
+  video.overlay = render->overlay;
+  video.overlay_label = render->overlay_label;
   video.recorder = absl::GetFlag(FLAGS_recorder);
-  video.overlay = absl::GetFlag(FLAGS_overlay);
   video.video_dir =
       rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
   video.record.mode = rl::RecordMode::kEveryEpisodes;
@@ -150,12 +157,14 @@ int main(int argc, char** argv) {
                    checkpoint->header.steps, " steps");
   auto session = rl::VideoSession::Create(video, (*env)->spec(), &std::cout);
   if (!session.ok()) {
-    std::cerr << "error: " << session.status().message() << "\n";
+    std::cerr << "error: "
+              << rl::WithRenderFlagContext(session.status(), *render).message()
+              << "\n";
     return absl::IsInvalidArgument(session.status()) ? 2 : 1;
   }
   auto live =
       rl::StartLiveViewFromFlags(video.video_dir, video.render_backend,
-                                 /*egl_device=*/-1, std::cout, std::cerr);
+                                 video.egl_device, std::cout, std::cerr);
   if (!live.ok()) {
     std::cerr << "error: " << live.status().message() << "\n";
     return absl::IsInvalidArgument(live.status()) ? 2 : 1;
