@@ -329,8 +329,8 @@ std::vector<std::string> RegisterPipelineBenchmarks() {
     return {};
   }
   std::vector<std::string> backends;
-  for (const std::string name : {"llvmpipe", "glx", "egl"}) {
-    if (!RenderBackends().Contains(name)) continue;
+  // Every backend built in that auto could pick (not auto itself).
+  for (const std::string& name : RenderBackends().AutoOrder()) {
     auto backend = RenderBackends().Create(name);
     if (!backend.ok()) {
       std::cerr << "pipeline benchmarks: render backend '" << name

@@ -1,6 +1,10 @@
-// Render backend conformance: the same cases on every backend this machine
-// has (llvmpipe and glx in CI; egl only with a GPU, skipped saying so
-// otherwise).
+// Render backend conformance: the same cases on every backend the registry
+// knows (RenderBackends().KnownNames(): auto, egl, glx, llvmpipe, and the
+// test-only surfaceless of rl/render/testing), as rl/envs/conformance_test
+// does for envs. Backends left out of the build are skipped, saying so. A
+// backend linked into this test is tested; there is no list to edit. Every
+// backend must work here except those in kNeedsHardware (no GPU in CI), which
+// are skipped, saying why, when they cannot start.
 //
 //  - CartPole-v1, Pendulum-v1 and MazeChase-v0, rendered from fixed states
 //    (a seed and a fixed action sequence), match the golden PNGs in
@@ -57,6 +61,15 @@ constexpr char kGoldenDir[] = "tests/testdata/render";
 constexpr int kChannelTolerance = 8;
 constexpr double kOutlierFraction = 0.005;
 constexpr double kMeanTolerance = 0.5;
+
+// Backends that need hardware the CI machines lack (a GPU). Every other
+// registered backend must work on any machine that runs this test.
+constexpr const char* kNeedsHardware[] = {"egl"};
+
+bool NeedsHardware(const std::string& backend) {
+  return std::find(std::begin(kNeedsHardware), std::end(kNeedsHardware),
+                   backend) != std::end(kNeedsHardware);
+}
 
 // An env in a fixed state: its canvas after `steps` fixed actions from
 // Reset(seed).
@@ -178,9 +191,10 @@ class ConformanceTest : public ::testing::TestWithParam<std::string> {
       if (absl::StrContains(backend.status().message(), "was not built")) {
         GTEST_SKIP() << backend.status().message();
       }
-      if (GetParam() == "egl") {
-        GTEST_SKIP() << "egl's hardware case skipped: no GPU device exists "
-                        "on this machine ("
+      if (NeedsHardware(GetParam())) {
+        GTEST_SKIP() << GetParam()
+                     << "'s hardware case skipped: it cannot start on this "
+                        "machine ("
                      << backend.status().message() << ")";
       }
       FAIL() << "backend " << GetParam()
@@ -418,11 +432,30 @@ TEST_P(ConformanceTest, HundredRenderersLeaveNothingBehind) {
   EXPECT_EQ(ChildXvfbCount(), 0);
 }
 
+// Evaluated when the tests are listed, after every backend registered. The
+// project's backends left out of this build (--config=no_glx) are listed
+// too, and skipped saying so.
 INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest,
-                         ::testing::Values("llvmpipe", "glx", "egl"),
+                         ::testing::ValuesIn(RenderBackends().KnownNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });
+
+// The suite above runs on every backend the registry knows: every one
+// built in (the test double this test links too) and the project's others.
+TEST(ConformanceSuiteTest, CoversEveryRegisteredBackend) {
+  const std::vector<std::string> known = RenderBackends().KnownNames();
+  for (const std::string& backend : RenderBackends().Names()) {
+    EXPECT_NE(std::find(known.begin(), known.end(), backend), known.end())
+        << backend;
+  }
+  for (const char* backend :
+       {"auto", "egl", "glx", "llvmpipe", "surfaceless"}) {
+    EXPECT_NE(std::find(known.begin(), known.end(), backend), known.end())
+        << backend;
+  }
+  EXPECT_TRUE(RenderBackends().Contains("surfaceless"));
+}
 
 }  // namespace
 }  // namespace rl

@@ -22,10 +22,10 @@ expect_failure() {
 
 dir="$TEST_TMPDIR/videos"
 expect_failure 2 "unknown env 'Nope-v0': valid values are Acrobot-v1, CartPole-v1, " --env=Nope-v0 --video_dir="$dir"
-expect_failure 2 "unknown render backend 'metal': valid values are auto, egl, glx, llvmpipe; on this machine: " --render_backend=metal --video_dir="$dir"
+expect_failure 2 "--render_backend=metal: unknown render backend 'metal': valid values are auto, egl, glx, llvmpipe; on this machine: " --render_backend=metal --video_dir="$dir"
 expect_failure 2 "unknown recorder 'avi': valid values are mp4, webm" --recorder=avi --video_dir="$dir"
 expect_failure 2 "unknown agent 'smart': valid values are " --agent=smart --video_dir="$dir"
-expect_failure 2 "bad frame size '0x400'" --size=0x400 --video_dir="$dir"
+expect_failure 2 "--size=0x400: bad frame size '0x400'" --size=0x400 --video_dir="$dir"
 expect_failure 2 "episodes must be >= 1" --episodes=0 --video_dir="$dir"
 expect_failure 2 "--preset: mp4 recorder: unknown preset 'fastest': valid values are ultrafast" --preset=fastest --video_dir="$TEST_TMPDIR/preset"
 expect_failure 1 "cannot create video directory /proc/nope" --video_dir=/proc/nope/videos

@@ -96,6 +96,32 @@ fi
 grep -q 'played 2 episode(s) of CartPole-v1' "$out" || { fail "play summary"; cat "$out"; }
 for video in "$TEST_TMPDIR"/play/*.mp4; do check_video "$video"; done
 [[ -s "$TEST_TMPDIR/play/index.html" ]] || fail "play wrote no gallery"
+# ... with the render flags train has (//rl/render:render_flags): --size is
+# the video's size, and the sidecar says what rendered it.
+if ! "$play" --checkpoint="$run/checkpoints/best.ckpt" --episodes=1 \
+  --video_dir="$TEST_TMPDIR/play-sized" --render_backend=llvmpipe \
+  --size=96x64 --overlay --overlay_label=sized >"$out" 2>&1; then
+  fail "play with the render flags failed:"; cat "$out"
+fi
+for video in "$TEST_TMPDIR"/play-sized/*.mp4; do
+  size=$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height \
+    -of csv=p=0 "$video")
+  [[ $size == "96,64" ]] || fail "play --size=96x64 wrote a $size video"
+done
+expect_play_failure_early() {
+  "$play" --checkpoint="$run/checkpoints/best.ckpt" "$@" \
+    --video_dir="$TEST_TMPDIR/bad-flags" >"$out" 2>&1
+  [[ $? -eq 2 ]] || { fail "play $* was not refused with exit 2"; cat "$out"; }
+}
+expect_play_failure_early --size=0x64
+grep -qF -- "--size=0x64: bad frame size '0x64'" "$out" || { fail "play --size"; cat "$out"; }
+expect_play_failure_early --render_backend=metal
+grep -qF -- "--render_backend=metal: unknown render backend 'metal': valid values are auto, egl, glx, llvmpipe" "$out" ||
+  { fail "play --render_backend=metal"; cat "$out"; }
+expect_play_failure_early --egl_device=5
+grep -qF -- "--render_backend=auto --egl_device=5: EGL device 5 does not exist" "$out" ||
+  { fail "play --egl_device=5"; cat "$out"; }
+[[ -e "$TEST_TMPDIR/bad-flags" ]] && fail "a refused play created its video directory"
 
 # 4. play refuses bad checkpoints with exit 3 and a clear message.
 expect_play_failure() {

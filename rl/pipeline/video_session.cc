@@ -8,10 +8,8 @@
 #include <filesystem>
 #include <memory>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "rl/canvas/canvas.h"
 #include "rl/core/file_util.h"
 #include "rl/core/frame.h"
@@ -27,8 +25,6 @@
 
 namespace rl {
 namespace {
-
-constexpr int kMaxFrameSide = 8192;
 
 // Opens and closes a recorder with `options` in a fresh temporary directory
 // (removed after), so that every option is checked by the recorder itself.
@@ -54,25 +50,6 @@ absl::Status ProbeEncoder(const std::string& recorder,
 }
 
 }  // namespace
-
-absl::StatusOr<std::pair<int, int>> ParseFrameSize(absl::string_view text) {
-  if (text.empty()) return std::pair<int, int>(0, 0);
-  std::vector<absl::string_view> parts = absl::StrSplit(text, 'x');
-  int width = 0;
-  int height = 0;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &width) ||
-      !absl::SimpleAtoi(parts[1], &height)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad frame size '", text, "': expected WIDTHxHEIGHT, e.g. 600x400"));
-  }
-  if (width < 1 || height < 1 || width > kMaxFrameSide ||
-      height > kMaxFrameSide) {
-    return absl::InvalidArgumentError(absl::StrCat("bad frame size '", text,
-                                                   "': each side must be 1..",
-                                                   kMaxFrameSide, " pixels"));
-  }
-  return std::pair<int, int>(width, height);
-}
 
 VideoSession::VideoSession(const VideoSessionOptions& options,
                            const EnvSpec& spec, std::ostream* log)

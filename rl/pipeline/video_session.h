@@ -140,10 +140,6 @@ class VideoSession : public EpisodeObserver {
   int64_t steps_ = 0;     // Env steps taken in the run so far.
 };
 
-// Parses a frame size "WIDTHxHEIGHT" (e.g. "600x400"), each 1..8192; ""
-// means the env's preference (0x0).
-absl::StatusOr<std::pair<int, int>> ParseFrameSize(absl::string_view text);
-
 }  // namespace rl
 
 #endif  // RL_PIPELINE_VIDEO_SESSION_H_

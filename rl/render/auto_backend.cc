@@ -1,9 +1,8 @@
-// The "auto" render backend: the first of egl, llvmpipe and glx that works
-// on this machine, in that order (fastest first; glx last because it needs
-// an X server). It logs which one it chose and why the earlier ones did not
-// work, and returns that backend itself (name() is "egl", "llvmpipe" or
-// "glx"). An EGL device chosen by index (egl_device >= 0) must work: its
-// failure is the answer, not a reason to fall back.
+// The "auto" render backend: the first backend that works on this machine,
+// in order of auto priority (fastest first: a GPU, then the CPU, then an X
+// server). See auto_backend.h.
+#include "rl/render/auto_backend.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,46 +14,42 @@
 #include "rl/render/render_backend.h"
 
 namespace rl {
-namespace {
 
-absl::StatusOr<std::unique_ptr<RenderBackend>> CreateAuto(
+absl::StatusOr<std::unique_ptr<RenderBackend>> CreateAutoBackend(
+    const RenderBackendRegistry& registry,
     const RenderBackendOptions& options) {
-  std::vector<std::string> skipped;
-  for (const char* name : {"egl", "llvmpipe", "glx"}) {
-    if (!RenderBackends().Contains(name)) {
-      skipped.push_back(absl::StrCat(name, " is not built into this binary"));
-      continue;
-    }
+  const std::vector<std::string> not_built = registry.NotBuiltNames();
+  const std::string not_built_note =
+      not_built.empty() ? ""
+                        : absl::StrCat("; not built into this binary: ",
+                                       absl::StrJoin(not_built, ", "));
+  std::vector<std::string> failed;
+  for (const std::string& name : registry.AutoOrder()) {
     absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
-        RenderBackends().Create(name, options);
-    if (!backend.ok() && std::string(name) == "egl" &&
-        options.egl_device >= 0) {
-      // A device asked for by number is a choice, not a preference: no
-      // quiet fallback to the CPU when it is not there.
-      return backend.status();
-    }
+        registry.Create(name, options);
     if (backend.ok()) {
       LogRenderBackendLine(
-          options,
-          absl::StrCat(
-              "render backend auto: using ", name, " (",
-              (*backend)->gl_renderer(), ")",
-              skipped.empty()
-                  ? ", the first choice"
-                  : absl::StrCat(" because ", absl::StrJoin(skipped, "; "))));
+          options, absl::StrCat("render backend auto: using ", name, " (",
+                                (*backend)->gl_renderer(), ")",
+                                failed.empty()
+                                    ? ", the first choice"
+                                    : absl::StrCat(" because ",
+                                                   absl::StrJoin(failed, "; ")),
+                                not_built_note));
       return backend;
     }
-    skipped.push_back(
+    // A device asked for by number is a choice, not a preference: no quiet
+    // fallback to the CPU when it is not there.
+    if (IsNoAutoFallback(backend.status())) return backend.status();
+    failed.push_back(
         absl::StrCat(name, " failed: ", backend.status().message()));
+  }
+  if (failed.empty()) {
+    failed.push_back("no backend it could try is built into this binary");
   }
   return absl::UnavailableError(absl::StrCat(
       "render backend auto found no way to get an OpenGL context here: ",
-      absl::StrJoin(skipped, "; ")));
+      absl::StrJoin(failed, "; "), not_built_note));
 }
 
-[[maybe_unused]] const bool kRegistered = RenderBackends().Register(
-    "auto", "the first that works of egl (GPU), llvmpipe (CPU), glx (X server)",
-    &CreateAuto);
-
-}  // namespace
 }  // namespace rl

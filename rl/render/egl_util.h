@@ -14,7 +14,8 @@
 //   RL_ASSIGN_OR_RETURN(
 //       auto backend, egl::EglBackend::Create("name", std::move(ref), kHint));
 //
-// Internal to //rl/render: nothing outside this folder should include it.
+// Internal to rl/render: only its backend folders (egl/, llvmpipe/,
+// testing/) include it.
 #ifndef RL_RENDER_EGL_UTIL_H_
 #define RL_RENDER_EGL_UTIL_H_
 

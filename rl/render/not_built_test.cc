@@ -33,7 +33,10 @@ TEST(NotBuiltTest, ABackendNotLinkedAtAllNamesItsTarget) {
   ASSERT_FALSE(backend.ok());
   EXPECT_THAT(backend.status().message(),
               HasSubstr("'egl' was not built into this binary (its target "
-                        "//rl/render:egl is not among the binary's deps"));
+                        "//rl/render/egl is not among the binary's deps"));
+  EXPECT_THAT(RenderBackends().KnownNames(),
+              ElementsAre("auto", "egl", "glx", "llvmpipe"));
+  EXPECT_THAT(RenderBackends().NotBuiltNames(), ElementsAre("egl", "glx"));
 }
 
 TEST(NotBuiltTest, AutoSaysWhatItSkipped) {
@@ -45,7 +48,8 @@ TEST(NotBuiltTest, AutoSaysWhatItSkipped) {
   EXPECT_EQ((*backend)->name(), "llvmpipe");
   ASSERT_EQ(log.size(), 1u);
   EXPECT_THAT(log[0], HasSubstr("render backend auto: using llvmpipe"));
-  EXPECT_THAT(log[0], HasSubstr("egl is not built into this binary"));
+  EXPECT_THAT(log[0], HasSubstr("not built into this binary: egl, glx"));
+  EXPECT_EQ(RenderBackends().AutoOrder(), std::vector<std::string>{"llvmpipe"});
 }
 
 }  // namespace

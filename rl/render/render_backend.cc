@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -10,13 +11,41 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/optional.h"
+#include "rl/render/auto_backend.h"
+
+// "egl=//rl/render/egl,glx=//rl/render/glx,...": the project's backends and
+// their targets, from the list in rl/render/BUILD.
+#ifndef RL_RENDER_PROJECT_BACKENDS
+#define RL_RENDER_PROJECT_BACKENDS ""
+#endif
 
 namespace rl {
+namespace {
+
+constexpr char kAuto[] = "auto";
+constexpr char kNoAutoFallbackUrl[] = "rl.render/no_auto_fallback";
+constexpr char kBackendUrl[] = "rl.render/backend";
+
+std::vector<std::pair<std::string, std::string>> ProjectBackends() {
+  std::vector<std::pair<std::string, std::string>> backends;
+  for (absl::string_view entry :
+       absl::StrSplit(RL_RENDER_PROJECT_BACKENDS, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> backend =
+        absl::StrSplit(entry, absl::MaxSplits('=', 1));
+    backends.push_back(std::move(backend));
+  }
+  return backends;
+}
+
+}  // namespace
 
 bool IsSoftwareRenderer(absl::string_view gl_renderer) {
   const std::string lower = absl::AsciiStrToLower(gl_renderer);
@@ -39,21 +68,47 @@ void LogRenderBackendLine(const RenderBackendOptions& options,
   }
 }
 
+absl::Status NoAutoFallback(absl::Status status) {
+  if (!status.ok()) status.SetPayload(kNoAutoFallbackUrl, absl::Cord("1"));
+  return status;
+}
+
+bool IsNoAutoFallback(const absl::Status& status) {
+  return status.GetPayload(kNoAutoFallbackUrl).has_value();
+}
+
+std::string RenderBackendOfError(const absl::Status& status) {
+  const absl::optional<absl::Cord> name = status.GetPayload(kBackendUrl);
+  return name.has_value() ? std::string(*name) : "";
+}
+
+RenderBackendRegistry::RenderBackendRegistry()
+    : RenderBackendRegistry(ProjectBackends()) {}
+
+RenderBackendRegistry::RenderBackendRegistry(BackendTargets project_backends)
+    : registry_("render backend"),
+      project_backends_(std::move(project_backends)) {
+  Register(kAuto, "", kNotTriedByAuto,
+           [this](const RenderBackendOptions& options) {
+             return CreateAutoBackend(*this, options);
+           });
+}
+
 bool RenderBackendRegistry::FirstTimeLogged(absl::string_view line) {
   absl::MutexLock lock(&mutex_);
   return logged_.insert(std::string(line)).second;
 }
 
-const std::vector<std::string>& RenderBackendRegistry::KnownNames() {
-  static const auto* names =
-      new std::vector<std::string>{"auto", "egl", "glx", "llvmpipe"};
-  return *names;
-}
-
 bool RenderBackendRegistry::Register(std::string name, std::string description,
-                                     Factory factory) {
-  return registry_.Register(std::move(name), std::move(description),
-                            std::move(factory));
+                                     int auto_priority, Factory factory) {
+  const std::string key = name;
+  if (!registry_.Register(std::move(name), std::move(description),
+                          std::move(factory))) {
+    return false;
+  }
+  absl::MutexLock lock(&mutex_);
+  auto_priority_[key] = auto_priority;
+  return true;
 }
 
 bool RenderBackendRegistry::RegisterNotBuilt(std::string name,
@@ -63,10 +118,68 @@ bool RenderBackendRegistry::RegisterNotBuilt(std::string name,
   return true;
 }
 
-std::string RenderBackendRegistry::NotBuiltHow(absl::string_view name) const {
+std::string RenderBackendRegistry::Description(absl::string_view name) const {
+  if (name != kAuto) return registry_.Description(name);
+  const std::vector<std::string> order = AutoOrder();
+  if (order.empty()) return "no backend it could try is built in";
+  return absl::StrCat("the first that works here of ",
+                      absl::StrJoin(order, ", "),
+                      ", in that order; it says which on stderr");
+}
+
+int RenderBackendRegistry::AutoPriority(absl::string_view name) const {
   absl::MutexLock lock(&mutex_);
-  for (const auto& [not_built, how] : not_built_) {
-    if (not_built == name) return how;
+  auto it = auto_priority_.find(name);
+  return it == auto_priority_.end() ? kNotTriedByAuto : it->second;
+}
+
+std::vector<std::string> RenderBackendRegistry::AutoOrder() const {
+  std::vector<std::pair<int, std::string>> tried;
+  {
+    absl::MutexLock lock(&mutex_);
+    for (const auto& [name, priority] : auto_priority_) {
+      if (priority > kNotTriedByAuto) tried.emplace_back(-priority, name);
+    }
+  }
+  std::sort(tried.begin(), tried.end());
+  std::vector<std::string> order;
+  for (auto& [priority, name] : tried) order.push_back(std::move(name));
+  return order;
+}
+
+std::vector<std::string> RenderBackendRegistry::KnownNames() const {
+  std::vector<std::string> names = Names();
+  for (const auto& [name, target] : project_backends_) names.push_back(name);
+  {
+    absl::MutexLock lock(&mutex_);
+    for (const auto& [name, how] : not_built_) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+std::vector<std::string> RenderBackendRegistry::NotBuiltNames() const {
+  std::vector<std::string> names;
+  for (const std::string& name : KnownNames()) {
+    if (!Contains(name)) names.push_back(name);
+  }
+  return names;
+}
+
+std::string RenderBackendRegistry::NotBuiltHow(absl::string_view name) const {
+  {
+    absl::MutexLock lock(&mutex_);
+    for (const auto& [not_built, how] : not_built_) {
+      if (not_built == name) return how;
+    }
+  }
+  for (const auto& [backend, target] : project_backends_) {
+    if (backend == name) {
+      return absl::StrCat("its target ", target,
+                          " is not among the binary's deps; link "
+                          "//rl/render:backends for all of them");
+    }
   }
   return "";
 }
@@ -81,7 +194,7 @@ std::vector<std::string> RenderBackendRegistry::Probe(
   };
   std::vector<std::string> lines;
   for (const std::string& name : Names()) {
-    if (name == "auto") continue;
+    if (name == kAuto) continue;
     absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
         registry_.Create(name, quiet);
     lines.push_back(
@@ -96,20 +209,12 @@ std::vector<std::string> RenderBackendRegistry::Probe(
 absl::Status RenderBackendRegistry::CheckName(
     absl::string_view name, const RenderBackendOptions& options) const {
   if (Contains(name)) return absl::OkStatus();
-  const std::vector<std::string>& known = KnownNames();
-  std::string what;
-  if (std::find(known.begin(), known.end(), name) != known.end()) {
-    const std::string how = NotBuiltHow(name);
-    what = absl::StrCat(
-        "render backend '", name, "' was not built into this binary (",
-        how.empty() ? absl::StrCat("its target //rl/render:", name,
-                                   " is not among the binary's deps; link "
-                                   "//rl/render:backends for all of them")
-                    : how,
-        ")");
-  } else {
-    what = absl::StrCat("unknown render backend '", name, "'");
-  }
+  const std::string how = NotBuiltHow(name);
+  const std::string what =
+      how.empty()
+          ? absl::StrCat("unknown render backend '", name, "'")
+          : absl::StrCat("render backend '", name,
+                         "' was not built into this binary (", how, ")");
   return absl::InvalidArgumentError(
       absl::StrCat(what, ": valid values are ", absl::StrJoin(Names(), ", "),
                    "; on this machine: ", absl::StrJoin(Probe(options), "; ")));
@@ -117,8 +222,15 @@ absl::Status RenderBackendRegistry::CheckName(
 
 absl::StatusOr<std::unique_ptr<RenderBackend>> RenderBackendRegistry::Create(
     absl::string_view name, const RenderBackendOptions& options) const {
-  if (!Contains(name)) return CheckName(name, options);
-  return registry_.Create(name, options);
+  absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
+      Contains(name) ? registry_.Create(name, options)
+                     : CheckName(name, options);
+  if (!backend.ok() && RenderBackendOfError(backend.status()).empty()) {
+    absl::Status status = backend.status();
+    status.SetPayload(kBackendUrl, absl::Cord(name));
+    return status;
+  }
+  return backend;
 }
 
 RenderBackendRegistry& RenderBackends() {

@@ -1,17 +1,18 @@
 // RenderBackend: one way to obtain an OpenGL 3.3 core context with no screen.
 //
 // A backend only creates a context and makes it current; all drawing is done
-// by the one Renderer (renderer.h), the same code for every backend. Backends
-// register themselves by name in RenderBackends() and are chosen by the
-// --render_backend flag:
-//   egl       a GPU through EGL's device platform (no X server)
-//   llvmpipe  Mesa's CPU rasterizer through EGL (no X server, no GPU)
-//   glx       GLX on an X server: $DISPLAY, or a private Xvfb it starts
-//   auto      the first of egl, llvmpipe, glx that works; says which and why
+// by the one Renderer (renderer.h), the same code for every backend. Each
+// backend lives in a folder of its own (rl/render/egl, llvmpipe, glx) and
+// registers itself in RenderBackends() with a name, a one-line description
+// and an auto priority; everything that lists backends (KnownNames(), auto's
+// order, a binary's --list and flag help, the valid values in errors, the
+// conformance suite) reads this registry. "auto", the registry's own entry,
+// creates the first backend that works, by auto priority.
 //
 // A binary links //rl/render:backends for all of them; a build with
 // --config=no_egl / no_glx / no_llvmpipe (.bazelrc) leaves one out, and the
-// registry then says so by name instead of calling it unknown.
+// registry then says so by name instead of calling it unknown. Adding a
+// backend: rl/render/README.md.
 //
 // Example:
 //   RenderBackendOptions options;
@@ -23,6 +24,7 @@
 #define RL_RENDER_RENDER_BACKEND_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -80,32 +82,67 @@ struct RenderBackendOptions {
 void LogRenderBackendLine(const RenderBackendOptions& options,
                           absl::string_view line);
 
+// Marks `status` (an error of a backend's factory) as final for auto: the
+// options named something that does not work (an EGL device asked for by
+// index), so auto returns this error instead of trying the next backend.
+absl::Status NoAutoFallback(absl::Status status);
+bool IsNoAutoFallback(const absl::Status& status);
+
+// The name of the backend whose creation failed with `status`, as
+// RenderBackendRegistry::Create() marks its errors (also for a name that is
+// not built in); empty for any other status. Lets a flags layer say which
+// of its flags the error is about.
+std::string RenderBackendOfError(const absl::Status& status);
+
 // The backends built into a binary, by name; see the file comment.
 class RenderBackendRegistry {
  public:
   using Factory = std::function<absl::StatusOr<std::unique_ptr<RenderBackend>>(
       const RenderBackendOptions&)>;
 
-  // Every backend this project has, built in or not: auto, egl, glx,
-  // llvmpipe.
-  static const std::vector<std::string>& KnownNames();
+  // The auto priority of a backend that auto never tries (auto itself, test
+  // doubles).
+  static constexpr int kNotTriedByAuto = 0;
 
-  RenderBackendRegistry() : registry_("render backend") {}
+  // `project_backends`: every backend this project has, built in or not, as
+  // (name, Bazel target) pairs: so that a name the binary lacks is reported
+  // as "not built into this binary", naming its target, not as unknown. The
+  // default is the list in rl/render/BUILD.
+  using BackendTargets = std::vector<std::pair<std::string, std::string>>;
+  RenderBackendRegistry();
+  explicit RenderBackendRegistry(BackendTargets project_backends);
 
-  // Registers a backend; returns true, or false if `name` was taken.
-  bool Register(std::string name, std::string description, Factory factory);
+  // Registers a backend; returns true (to initialise a namespace-scope
+  // constant), or false if `name` was taken. `description` is one line for
+  // --list and flag help. Auto tries the backends with a positive
+  // `auto_priority`, highest first (ties by name): egl (a GPU) 300,
+  // llvmpipe (the CPU) 200, glx (needs an X server) 100.
+  bool Register(std::string name, std::string description, int auto_priority,
+                Factory factory);
   // Records that backend `name` was left out of this binary at build time;
   // `how` says how, e.g. "built with --config=no_glx".
   bool RegisterNotBuilt(std::string name, std::string how);
 
-  // Built-in backends, sorted; and whether one is built in.
+  // Built-in backends (auto included), sorted; and whether one is built in.
   std::vector<std::string> Names() const { return registry_.Names(); }
   bool Contains(absl::string_view name) const {
     return registry_.Contains(name);
   }
-  std::string Description(absl::string_view name) const {
-    return registry_.Description(name);
-  }
+  // The one-line description `name` registered with; auto's names the
+  // backends it tries, in order.
+  std::string Description(absl::string_view name) const;
+  // `name`'s auto priority; kNotTriedByAuto for names not built in.
+  int AutoPriority(absl::string_view name) const;
+
+  // The built-in backends auto tries, in the order it tries them.
+  std::vector<std::string> AutoOrder() const;
+
+  // Every backend this project has, built in or not, and those built in
+  // (test doubles too), sorted: auto, egl, glx, llvmpipe, ...
+  std::vector<std::string> KnownNames() const;
+
+  // The project's backends that are not built into this binary, sorted.
+  std::vector<std::string> NotBuiltNames() const;
 
   // OK if `name` is built in. Otherwise InvalidArgument naming what was
   // asked for, whether it was left out of the build (and how) or is not a
@@ -116,6 +153,7 @@ class RenderBackendRegistry {
                          const RenderBackendOptions& options = {}) const;
 
   // Creates backend `name`; a name that is not built in fails as CheckName.
+  // Errors carry the name for RenderBackendOfError().
   absl::StatusOr<std::unique_ptr<RenderBackend>> Create(
       absl::string_view name, const RenderBackendOptions& options = {}) const;
 
@@ -132,7 +170,10 @@ class RenderBackendRegistry {
   std::string NotBuiltHow(absl::string_view name) const;
 
   Registry<RenderBackend, const RenderBackendOptions&> registry_;
+  const BackendTargets project_backends_;
   mutable absl::Mutex mutex_;
+  std::map<std::string, int, std::less<>> auto_priority_
+      ABSL_GUARDED_BY(mutex_);
   std::set<std::string> logged_ ABSL_GUARDED_BY(mutex_);
   std::vector<std::pair<std::string, std::string>> not_built_
       ABSL_GUARDED_BY(mutex_);

@@ -185,10 +185,11 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<rl::RenderBackend>> keep;
   rl::RenderBackendOptions quiet;
   quiet.log = [](absl::string_view) {};
-  for (const char* name : {"llvmpipe", "glx", "egl"}) {
+  // Every backend auto could pick (not auto itself, no test doubles).
+  for (const std::string& name : rl::RenderBackends().AutoOrder()) {
     auto backend = rl::RenderBackends().Create(name, quiet);
     if (!backend.ok()) {
-      std::fprintf(stderr, "skipping the %s benchmarks: %s\n", name,
+      std::fprintf(stderr, "skipping the %s benchmarks: %s\n", name.c_str(),
                    std::string(backend.status().message()).c_str());
       continue;
     }

@@ -37,6 +37,8 @@
 #include "rl/pipeline/video_session.h"
 #include "rl/record/record_flags.h"
 #include "rl/record/trigger.h"
+#include "rl/render/render_flags.h"
+#include "rl/run/cli.h"
 
 ABSL_FLAG(std::string, checkpoint, "",
           "The checkpoint to play (RUN_DIR/checkpoints/best.ckpt or "
@@ -49,10 +51,6 @@ ABSL_FLAG(int64_t, seed, 0, "Seed of the episodes, >= 0.");
 ABSL_FLAG(std::string, video_dir, "play",
           "Where the videos and index.html go; relative to the directory "
           "`bazel run` was started in.");
-ABSL_FLAG(std::string, render_backend, "auto",
-          "auto, egl, llvmpipe or glx (see //rl/run:train --help).");
-ABSL_FLAG(bool, overlay, false,
-          "Draw the env id, episode, step and return into the frames.");
 ABSL_FLAG(bool, realtime, false,
           "Step at the env's own frame rate (CartPole: 50 steps a second) "
           "instead of as fast as possible, to watch with --live.");
@@ -61,13 +59,6 @@ ABSL_FLAG(int64_t, max_episode_steps, 10000,
           "steps, >= 1.");
 
 namespace {
-
-std::atomic<bool> stop_requested{false};
-
-void OnStopSignal(int signal) {
-  stop_requested.store(true);
-  std::signal(signal, SIG_DFL);
-}
 
 // A line per finished episode.
 class EpisodeLines : public rl::EpisodeObserver {
@@ -79,12 +70,6 @@ class EpisodeLines : public rl::EpisodeObserver {
   }
 };
 
-std::string ResolveAgainstWorkingDirectory(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  return cwd == nullptr ? path : absl::StrCat(cwd, "/", path);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,7 +79,7 @@ int main(int argc, char** argv) {
       "--checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt");
   absl::ParseCommandLine(argc, argv);
   const std::string path =
-      ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_checkpoint));
+      rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_checkpoint));
   if (path.empty()) {
     std::cerr << "error: --checkpoint is required (e.g. "
                  "runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt)\n";
@@ -114,6 +99,12 @@ int main(int argc, char** argv) {
   const int64_t seed = absl::GetFlag(FLAGS_seed);
   if (seed < 0) {
     std::cerr << "error: --seed must be >= 0 (got " << seed << ")\n";
+    return 2;
+  }
+  // --render_backend, --egl_device, --size, --overlay, --overlay_label.
+  absl::StatusOr<rl::RenderFlags> render = rl::RenderFlagsFromCommandLine();
+  if (!render.ok()) {
+    std::cerr << "error: " << render.status().message() << "\n";
     return 2;
   }
 
@@ -158,14 +149,18 @@ int main(int argc, char** argv) {
   }
 
   rl::VideoSessionOptions video;
-  video.render_backend = absl::GetFlag(FLAGS_render_backend);
+  video.render_backend = render->render_backend;
+  video.egl_device = render->egl_device;
+  video.width = render->width;
+  video.height = render->height;
+  video.overlay = render->overlay;
+  video.overlay_label = render->overlay_label;
   video.recorder = recording->recorder;
   video.fps = recording->fps;
   video.encoder = recording->encoder;
   video.embed = recording->embed;
-  video.overlay = absl::GetFlag(FLAGS_overlay);
   video.video_dir =
-      ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
+      rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
   // play records every episode as ENV-play-... unless told otherwise.
   video.record = recording->schedule;
   if (!rl::RecordFlagGiven("record")) {
@@ -182,12 +177,14 @@ int main(int argc, char** argv) {
                    checkpoint->header.steps, " steps");
   auto session = rl::VideoSession::Create(video, (*env)->spec(), &std::cout);
   if (!session.ok()) {
-    std::cerr << "error: " << session.status().message() << "\n";
+    std::cerr << "error: "
+              << rl::WithRenderFlagContext(session.status(), *render).message()
+              << "\n";
     return absl::IsInvalidArgument(session.status()) ? 2 : 1;
   }
   auto live =
       rl::StartLiveViewFromFlags(video.video_dir, video.render_backend,
-                                 /*egl_device=*/-1, std::cout, std::cerr);
+                                 video.egl_device, std::cout, std::cerr);
   if (!live.ok()) {
     std::cerr << "error: " << live.status().message() << "\n";
     return absl::IsInvalidArgument(live.status()) ? 2 : 1;
@@ -202,8 +199,7 @@ int main(int argc, char** argv) {
       absl::StrCat(checkpoint->header.agent, " after ",
                    checkpoint->header.steps, " steps (greedy)"));
   watch.WatchVideos(&(*session)->videos());
-  std::signal(SIGINT, OnStopSignal);
-  std::signal(SIGTERM, OnStopSignal);
+  const std::atomic<bool>& stop_requested = rl::StopOnSignals();
 
   rl::EpisodeLoopOptions loop_options;
   loop_options.learn = false;
@@ -228,7 +224,7 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << status.message() << "\n";
     return 1;
   };
-  if (absl::Status s = loop.Run(budget, [] { return stop_requested.load(); });
+  if (absl::Status s = loop.Run(budget, [&] { return stop_requested.load(); });
       !s.ok()) {
     return fail(s);
   }

@@ -47,6 +47,8 @@
 #include "rl/record/recorder.h"
 #include "rl/record/trigger.h"
 #include "rl/render/render_backend.h"
+#include "rl/render/render_flags.h"
+#include "rl/run/cli.h"
 #include "rl/run/play_episodes.h"
 #include "rl/run/training_run.h"
 
@@ -82,37 +84,14 @@ ABSL_FLAG(double, progress_interval, 10,
           "Training: seconds between progress lines when stdout is not a "
           "terminal (on a terminal the line is rewritten in place).");
 ABSL_FLAG(int64_t, seed, 0, "Seed of the env and the agent, >= 0.");
-ABSL_FLAG(std::string, render_backend, "auto",
-          "How to get an OpenGL context with no screen: egl (a GPU), "
-          "llvmpipe (Mesa on the CPU, no X), glx (an X server: $DISPLAY, or a "
-          "private Xvfb), or auto (the first of those that works; it says "
-          "which on stderr).");
-ABSL_FLAG(int, egl_device, -1,
-          "--render_backend=egl: index of the EGL device (GPU) to use on a "
-          "multi-GPU machine; -1 takes the first GPU.");
-ABSL_FLAG(bool, overlay, false,
-          "Draw the env id, episode, step and return into the video frames.");
-ABSL_FLAG(std::string, overlay_label, "",
-          "A label of your own drawn into the video frames (printable ASCII).");
 ABSL_FLAG(std::string, video_dir, "videos",
           "Where videos and index.html go; relative paths are relative to "
           "the directory `bazel run` was started in.");
-ABSL_FLAG(std::string, size, "",
-          "Frame size WIDTHxHEIGHT, e.g. 1280x720; empty: the env's own "
-          "(600x400 for CartPole).");
 ABSL_FLAG(bool, list, false,
           "List the envs, agents, render backends and recorders built in, "
           "and exit.");
 
 namespace {
-
-std::atomic<bool> stop_requested{false};
-
-void OnStopSignal(int signal) {
-  stop_requested.store(true);
-  // The next Ctrl-C kills at once.
-  std::signal(signal, SIG_DFL);
-}
 
 template <typename RegistryT>
 void PrintRegistry(const char* title, const RegistryT& registry) {
@@ -120,14 +99,6 @@ void PrintRegistry(const char* title, const RegistryT& registry) {
   for (const std::string& name : registry.Names()) {
     std::cout << "  " << name << "  " << registry.Description(name) << "\n";
   }
-}
-
-std::string ResolveAgainstWorkingDirectory(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  // `bazel run` starts the binary in its runfiles; the user meant their own
-  // directory.
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  return cwd == nullptr ? path : absl::StrCat(cwd, "/", path);
 }
 
 // Whether --name was given on the command line (not just defaulted).
@@ -192,32 +163,33 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // --render_backend, --egl_device, --size, --overlay, --overlay_label.
+  absl::StatusOr<rl::RenderFlags> render = rl::RenderFlagsFromCommandLine();
+  if (!render.ok()) {
+    std::cerr << "error: " << render.status().message() << "\n";
+    return 2;
+  }
+
   rl::RunOptions options;
   options.env = absl::GetFlag(FLAGS_env);
   options.agent = absl::GetFlag(FLAGS_agent);
   options.episodes = absl::GetFlag(FLAGS_episodes);
   options.seed = static_cast<uint64_t>(seed);
-  options.render_backend = absl::GetFlag(FLAGS_render_backend);
-  options.egl_device = absl::GetFlag(FLAGS_egl_device);
-  options.overlay = absl::GetFlag(FLAGS_overlay);
-  options.overlay_label = absl::GetFlag(FLAGS_overlay_label);
+  options.render_backend = render->render_backend;
+  options.egl_device = render->egl_device;
+  options.overlay = render->overlay;
+  options.overlay_label = render->overlay_label;
   options.recorder = recording->recorder;
   options.video_dir =
-      ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
-  auto size = rl::ParseFrameSize(absl::GetFlag(FLAGS_size));
-  if (!size.ok()) {
-    std::cerr << "error: --size: " << size.status().message() << "\n";
-    return 2;
-  }
-  options.width = size->first;
-  options.height = size->second;
+      rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
+  options.width = render->width;
+  options.height = render->height;
   options.fps = recording->fps;
   options.record = recording->schedule;
   options.encoder = recording->encoder;
   options.embed = recording->embed;
+  const std::atomic<bool>& stop_requested = rl::StopOnSignals();
   options.stop_requested = &stop_requested;
-  std::signal(SIGINT, OnStopSignal);
-  std::signal(SIGTERM, OnStopSignal);
 
   const std::string agent = absl::GetFlag(FLAGS_agent);
   int64_t steps = absl::GetFlag(FLAGS_steps);
@@ -252,7 +224,7 @@ int main(int argc, char** argv) {
     }
     training.trainer.hyperparams = *hparams;
     training.resume =
-        ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_resume));
+        rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_resume));
     // Resuming without --steps: the run's own budget (RunTraining).
     if (steps == 0 && !resume) {
       steps = rl::DefaultTrainingSteps(agent, options.env);
@@ -280,7 +252,7 @@ int main(int argc, char** argv) {
       run_dir = absl::StrCat(
           "runs/", rl::DefaultRunDirName(options.env, agent, options.seed));
     }
-    training.run_dir = ResolveAgainstWorkingDirectory(run_dir);
+    training.run_dir = rl::ResolveAgainstWorkingDirectory(run_dir);
     training.video.render_backend = options.render_backend;
     training.video.egl_device = options.egl_device;
     training.video.overlay = options.overlay;
@@ -339,7 +311,10 @@ int main(int argc, char** argv) {
       rmdir(training.run_dir.c_str());
     }
     if (!summary.ok()) {
-      std::cerr << "error: " << summary.status().message() << "\n";
+      std::cerr
+          << "error: "
+          << rl::WithRenderFlagContext(summary.status(), *render).message()
+          << "\n";
       return absl::IsInvalidArgument(summary.status()) ||
                      absl::IsFailedPrecondition(summary.status())
                  ? 2
@@ -375,7 +350,9 @@ int main(int argc, char** argv) {
   options.live = live.get();
   auto run = rl::PlayEpisodes(options, std::cout);
   if (!run.ok()) {
-    std::cerr << "error: " << run.status().message() << "\n";
+    std::cerr << "error: "
+              << rl::WithRenderFlagContext(run.status(), *render).message()
+              << "\n";
     return absl::IsInvalidArgument(run.status()) ? 2 : 1;
   }
   if (options.record.mode == rl::RecordMode::kNone) {

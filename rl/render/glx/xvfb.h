@@ -10,8 +10,8 @@
 // Example:
 //   RL_ASSIGN_OR_RETURN(std::shared_ptr<XvfbServer> xvfb, SharedXvfb());
 //   Display* display = XOpenDisplay(xvfb->display_name().c_str());
-#ifndef RL_RENDER_XVFB_H_
-#define RL_RENDER_XVFB_H_
+#ifndef RL_RENDER_GLX_XVFB_H_
+#define RL_RENDER_GLX_XVFB_H_
 
 #include <sys/types.h>
 
@@ -35,7 +35,7 @@ struct XvfbOptions {
 class XvfbServer {
  public:
   // Starts Xvfb and waits until it accepts connections. Unavailable, naming
-  // `apt-get install xvfb` and --render_backend=llvmpipe, when there is no
+  // `apt-get install xvfb` and the llvmpipe backend, when there is no
   // Xvfb; with Xvfb's own error output when it fails to start.
   static absl::StatusOr<std::unique_ptr<XvfbServer>> Start(
       const XvfbOptions& options = {});
@@ -75,4 +75,4 @@ absl::StatusOr<std::shared_ptr<XvfbServer>> SharedXvfb(
 
 }  // namespace rl
 
-#endif  // RL_RENDER_XVFB_H_
+#endif  // RL_RENDER_GLX_XVFB_H_

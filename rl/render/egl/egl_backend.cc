@@ -1,8 +1,8 @@
-// The "egl" render backend: a GPU through EGL's device platform
-// (EGL_EXT_platform_device), with no X server. Mesa's software device is
-// refused: that is the llvmpipe backend's job, and a user who asked for egl
-// expects a GPU.
-#include "rl/render/egl_backend.h"
+// The "egl" render backend (auto priority 300, tried first): a GPU through
+// EGL's device platform (EGL_EXT_platform_device), with no X server. Mesa's
+// software device is refused: that is the llvmpipe backend's job, and a user
+// who asked for egl expects a GPU.
+#include "rl/render/egl/egl_backend.h"
 
 #include <EGL/egl.h>
 
@@ -26,9 +26,9 @@ namespace {
 constexpr char kHint[] =
     "install the GPU's EGL driver (NVIDIA: libnvidia-egl; AMD/Intel: "
     "libegl-mesa0 with read/write access to /dev/dri), or render on the CPU "
-    "with --render_backend=llvmpipe";
+    "with the llvmpipe render backend";
 
-absl::StatusOr<std::unique_ptr<RenderBackend>> CreateEgl(
+absl::StatusOr<std::unique_ptr<RenderBackend>> CreateEglBackend(
     const RenderBackendOptions& options) {
   RL_ASSIGN_OR_RETURN(std::vector<Device> devices, QueryDevices(kHint));
   RL_ASSIGN_OR_RETURN(const int index, PickDevice(devices, options.egl_device));
@@ -43,11 +43,22 @@ absl::StatusOr<std::unique_ptr<RenderBackend>> CreateEgl(
   return std::unique_ptr<RenderBackend>(std::move(backend));
 }
 
+absl::StatusOr<std::unique_ptr<RenderBackend>> CreateEgl(
+    const RenderBackendOptions& options) {
+  absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
+      CreateEglBackend(options);
+  // A device asked for by index is a choice: auto must not fall back.
+  if (!backend.ok() && options.egl_device >= 0) {
+    return NoAutoFallback(backend.status());
+  }
+  return backend;
+}
+
 [[maybe_unused]] const bool kRegistered = RenderBackends().Register(
     "egl",
-    "a GPU through EGL's device platform, no X server (--egl_device picks "
-    "one)",
-    &CreateEgl);
+    "a GPU through EGL's device platform, no X server (an EGL device index "
+    "picks one)",
+    /*auto_priority=*/300, &CreateEgl);
 
 }  // namespace
 
@@ -69,16 +80,16 @@ absl::StatusOr<int> PickDevice(const std::vector<Device>& devices,
   const int count = static_cast<int>(devices.size());
   if (requested >= 0) {
     if (requested >= count) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--egl_device=", requested, " does not exist: EGL lists ", count,
-          " device(s) here (", DescribeDevices(devices),
-          "); pick one of those, or -1 for the first GPU"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("EGL device ", requested, " does not exist: EGL lists ",
+                       count, " device(s) here (", DescribeDevices(devices),
+                       "); pick one of those, or -1 for the first GPU"));
     }
     if (devices[requested].is_software()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "EGL device ", requested,
           " is Mesa's software rasterizer, not a GPU, and the egl backend "
-          "renders on GPUs only: use --render_backend=llvmpipe to render on "
+          "renders on GPUs only: use the llvmpipe render backend to render on "
           "the CPU (or pick a GPU among: ",
           DescribeDevices(devices), ")"));
     }
@@ -98,7 +109,8 @@ std::string SoftwareRendererWarning(const std::string& gl_renderer) {
       "warning: render backend egl got the software OpenGL renderer \"",
       gl_renderer,
       "\" from a hardware EGL device, so frames are drawn on the CPU; check "
-      "the GPU driver, or say --render_backend=llvmpipe if that is intended");
+      "the GPU driver, or choose the llvmpipe render backend if that is "
+      "intended");
 }
 
 }  // namespace egl

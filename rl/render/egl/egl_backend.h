@@ -1,7 +1,7 @@
 // The "egl" render backend's device choice, exposed for its tests. Internal
-// to //rl/render.
-#ifndef RL_RENDER_EGL_BACKEND_H_
-#define RL_RENDER_EGL_BACKEND_H_
+// to //rl/render/egl.
+#ifndef RL_RENDER_EGL_EGL_BACKEND_H_
+#define RL_RENDER_EGL_EGL_BACKEND_H_
 
 #include <string>
 #include <vector>
@@ -17,8 +17,9 @@ namespace egl {
 std::string DescribeDevices(const std::vector<Device>& devices);
 
 // Which of `devices` the egl backend uses. `requested` >= 0 is an index into
-// `devices` (from --egl_device); it must exist and not be Mesa's software
-// device (InvalidArgument naming --render_backend=llvmpipe otherwise). -1
+// `devices` (RenderBackendOptions::egl_device); it must exist and not be
+// Mesa's software device (InvalidArgument naming the llvmpipe backend
+// otherwise). -1
 // takes the first hardware device, Unavailable if there is none.
 absl::StatusOr<int> PickDevice(const std::vector<Device>& devices,
                                int requested);
@@ -30,4 +31,4 @@ std::string SoftwareRendererWarning(const std::string& gl_renderer);
 }  // namespace egl
 }  // namespace rl
 
-#endif  // RL_RENDER_EGL_BACKEND_H_
+#endif  // RL_RENDER_EGL_EGL_BACKEND_H_

@@ -1,4 +1,4 @@
-#include "rl/render/xvfb.h"
+#include "rl/render/glx/xvfb.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -31,8 +31,8 @@ namespace {
 
 constexpr char kInstallHint[] =
     "install it with `sudo apt-get install xvfb` (tools/setup.sh does), set "
-    "DISPLAY to an X server you have, or render without X through "
-    "--render_backend=llvmpipe";
+    "DISPLAY to an X server you have, or render without X with the llvmpipe "
+    "render backend";
 
 bool IsExecutable(const std::string& path) {
   struct stat info;
@@ -217,8 +217,8 @@ absl::StatusOr<std::unique_ptr<XvfbServer>> XvfbServer::Start(
     return absl::UnavailableError(absl::StrCat(
         failure, " (ran ", path,
         " -displayfd ...; its output: ", output.empty() ? "none" : output,
-        "); set DISPLAY to an X server you have, or use "
-        "--render_backend=llvmpipe, which needs no X server"));
+        "); set DISPLAY to an X server you have, or use the llvmpipe render "
+        "backend, which needs no X server"));
   }
   server->display_name_ = absl::StrCat(":", display);
   return server;

@@ -22,7 +22,7 @@ namespace {
 
 constexpr char kHint[] =
     "install libegl-mesa0 and libgl1-mesa-dri (the project's setup script "
-    "does), or try --render_backend=glx";
+    "does), or try the glx render backend";
 
 // The display of Mesa's software device, else the surfaceless platform's.
 absl::StatusOr<EGLDisplay> SoftwareDisplay() {
@@ -64,14 +64,14 @@ absl::StatusOr<std::unique_ptr<RenderBackend>> CreateLlvmpipe(
     return absl::UnavailableError(absl::StrCat(
         "the llvmpipe backend got the OpenGL renderer \"", renderer,
         "\", not Mesa's software rasterizer: set LIBGL_ALWAYS_SOFTWARE=1, or "
-        "use a GPU backend (such as --render_backend=egl) for this GPU"));
+        "use a GPU render backend (such as egl) for this GPU"));
   }
   return std::unique_ptr<RenderBackend>(std::move(backend));
 }
 
 [[maybe_unused]] const bool kRegistered = RenderBackends().Register(
     "llvmpipe", "Mesa's llvmpipe CPU rasterizer through EGL, no X server",
-    &CreateLlvmpipe);
+    /*auto_priority=*/200, &CreateLlvmpipe);
 
 }  // namespace
 }  // namespace rl

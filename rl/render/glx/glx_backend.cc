@@ -20,8 +20,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "rl/core/status_macros.h"
+#include "rl/render/glx/xvfb.h"
 #include "rl/render/render_backend.h"
-#include "rl/render/xvfb.h"
 
 // Last: Xlib defines macros (Status, Bool, None) that clash with Abseil.
 #include <GL/glx.h>
@@ -33,7 +33,7 @@ namespace rl {
 namespace {
 
 constexpr char kHint[] =
-    "use --render_backend=llvmpipe, which needs no X server";
+    "use the llvmpipe render backend, which needs no X server";
 
 // The last X error on this thread, as text; empty if none since Clear.
 thread_local std::string last_x_error;
@@ -286,7 +286,7 @@ absl::Status GlxBackend::ReleaseCurrent() {
 [[maybe_unused]] const bool kRegistered = RenderBackends().Register(
     "glx",
     "GLX on an X server: $DISPLAY, or a private Xvfb it starts and stops",
-    &GlxBackend::Create);
+    /*auto_priority=*/100, &GlxBackend::Create);
 
 }  // namespace
 }  // namespace rl

@@ -1,0 +1,37 @@
+#include "rl/run/cli.h"
+
+#include <csignal>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+
+namespace rl {
+namespace {
+
+// Set by the signal handler: a lock-free atomic is async-signal-safe.
+std::atomic<bool>& StopFlag() {
+  static std::atomic<bool>* const flag = new std::atomic<bool>(false);
+  return *flag;
+}
+
+void OnStopSignal(int signal) {
+  StopFlag().store(true);
+  std::signal(signal, SIG_DFL);
+}
+
+}  // namespace
+
+const std::atomic<bool>& StopOnSignals() {
+  std::atomic<bool>& flag = StopFlag();  // Made before any signal arrives.
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
+  return flag;
+}
+
+std::string ResolveAgainstWorkingDirectory(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+  return cwd == nullptr ? path : absl::StrCat(cwd, "/", path);
+}
+
+}  // namespace rl
