@@ -25,14 +25,16 @@ expect_failure() {
 }
 
 never="$TEST_TMPDIR/never"
-expect_failure 2 "unknown recorder 'avi': valid values are mp4, webm" --recorder=avi --video_dir="$never"
+expect_failure 2 "--recorder: unknown recorder 'avi': valid values are mp4, webm" --recorder=avi --video_dir="$never"
 expect_failure 2 "unknown record mode 'some': valid values are capped_cubic, every, steps, none" --record=some --video_dir="$never"
-expect_failure 2 "--record=steps --record_every=1000" --record=steps --video_dir="$never"
-expect_failure 2 "video_length is -1" --video_length=-1 --video_dir="$never"
-expect_failure 2 "webm recorder: crf is 64, valid range is 0..63" --recorder=webm --crf=64 --video_dir="$never"
-expect_failure 2 "mp4 recorder: crf is 52, valid range is 1..51" --crf=52 --video_dir="$never"
-expect_failure 2 "vp9_speed is 10, valid range is 0..9" --recorder=webm --vp9_speed=10 --video_dir="$never"
-expect_failure 2 "name_prefix 'a/b' contains '/'" --name_prefix=a/b --video_dir="$never"
+expect_failure 2 "--record_every: recording by steps needs record_every=N, the env steps from one video's start to the next (e.g. record_every=1000)" --record=steps --video_dir="$never"
+expect_failure 2 "--video_length: video_length is -1" --video_length=-1 --video_dir="$never"
+expect_failure 2 "--crf: webm recorder: crf is 64, valid range is 0..63" --recorder=webm --crf=64 --video_dir="$never"
+expect_failure 2 "--crf: mp4 recorder: crf is 52, valid range is 1..51" --crf=52 --video_dir="$never"
+expect_failure 2 "--vp9_speed: webm recorder: speed is 10, valid range is 0..9" --recorder=webm --vp9_speed=10 --video_dir="$never"
+expect_failure 2 "--encoder_options: webm recorder: unknown encoder option 'preset': valid options are speed (0..9), row_mt (0 or 1), tile_columns (-1..6)" --recorder=webm --encoder_options=preset=fast --video_dir="$never"
+expect_failure 2 "--encoder_options: mp4 recorder: unknown preset 'fastest'" --encoder_options=preset=fastest --video_dir="$never"
+expect_failure 2 "--name_prefix: name_prefix 'a/b' contains '/'" --name_prefix=a/b --video_dir="$never"
 [[ -e "$never" ]] && fail "a refused run created $never"
 
 # webm, every 2nd episode of 5: episodes 0, 2, 4.

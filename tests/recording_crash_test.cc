@@ -24,9 +24,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "rl/run/play_episodes.h"
 #include "rl/record/child_process.h"
 #include "rl/record/video_decoder.h"
+#include "rl/run/play_episodes.h"
 #include "tests/recording_test_util.h"
 
 namespace rl {
@@ -45,7 +45,7 @@ TEST_P(RecordingCrashTest, KilledMidEpisodeLeavesPlayableVideos) {
   RunOptions options = SmallRun(absl::StrCat("killed-", ext));
   options.env = "CartPole-v1";
   options.agent = "balancing";
-  options.recorder = ext;
+  UseRecorder(ext, options);
   options.record.mode = RecordMode::kEveryEpisodes;
   options.episodes = 3;
   constexpr int kKillAt = 150;  // Action of episode 1, i.e. 149 steps done.
@@ -113,7 +113,7 @@ TEST_P(RecordingCrashTest, FullDiskMidRunIsAClearErrorAndListedVideosPlay) {
   ASSERT_EQ(mkdir(outside.c_str(), 0755), 0);
   RunOptions options = SmallRun(absl::StrCat("full-", ext, "/disk"));
   options.env = "CartPole-v1";
-  options.recorder = ext;
+  UseRecorder(ext, options);
   options.width = 320;
   options.height = 240;
   options.record.mode = RecordMode::kEveryEpisodes;
@@ -169,7 +169,7 @@ TEST_P(RecordingCrashTest, LostWritePermissionIsAClearErrorEarlierVideosStay) {
   RunOptions options = SmallRun(absl::StrCat("read-only-", ext));
   options.env = "CartPole-v1";
   options.agent = "balancing";
-  options.recorder = ext;
+  UseRecorder(ext, options);
   options.record.mode = RecordMode::kEveryEpisodes;
   options.episodes = 3;
   const ChildResult child = RunInChild([&](const Say& say) {

@@ -13,9 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "rl/run/play_episodes.h"
 #include "rl/envs/env.h"
 #include "rl/record/video_decoder.h"
+#include "rl/run/play_episodes.h"
 #include "tests/recording_test_util.h"
 
 namespace rl {
@@ -95,7 +95,7 @@ TEST(RecordingTest, RecordNoneRendersNothingAndWritesNothing) {
 
 TEST(RecordingTest, EveryNthEpisodeInWebmWithSidecarsAndGallery) {
   RunOptions options = SmallRun("every");
-  options.recorder = "webm";
+  UseRecorder("webm", options);
   options.record.mode = RecordMode::kEveryEpisodes;
   options.record.every = 2;
   options.record.name_prefix = "demo";
@@ -182,16 +182,16 @@ TEST(RecordingTest, BadScheduleOrEncoderOptionsAreRefusedBeforeAnything) {
   };
   const Case cases[] = {
       {[](RunOptions& o) { o.record.mode = RecordMode::kEverySteps; },
-       "--record=steps --record_every=1000"},
+       "recording by steps needs record_every=N"},
       {[](RunOptions& o) { o.record.video_length = -3; }, "video_length is -3"},
       {[](RunOptions& o) { o.encoder.crf = 99; }, "crf is 99"},
       {[](RunOptions& o) {
          o.recorder = "webm";
-         o.encoder.vp9_speed = 12;
+         o.encoder.encoder_options = "speed=12";  // Not SmallRun's preset.
        },
-       "vp9_speed is 12"},
-      {[](RunOptions& o) { o.encoder.preset = "fastest"; },
-       "unknown preset 'fastest'"},
+       "webm recorder: speed is 12, valid range is 0..9"},
+      {[](RunOptions& o) { o.encoder.encoder_options = "preset=fastest"; },
+       "mp4 recorder: unknown preset 'fastest'"},
   };
   for (const Case& c : cases) {
     RunOptions options = SmallRun("refused");

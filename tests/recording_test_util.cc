@@ -125,8 +125,13 @@ RunOptions SmallRun(const std::string& dir) {
   options.width = 96;
   options.height = 64;
   options.seed = 3;
-  options.encoder.preset = "veryfast";
+  UseRecorder("mp4", options);
   return options;
+}
+
+void UseRecorder(const std::string& recorder, RunOptions& options) {
+  options.recorder = recorder;
+  options.encoder.encoder_options = recorder == "mp4" ? "preset=veryfast" : "";
 }
 
 }  // namespace rl

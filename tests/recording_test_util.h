@@ -42,6 +42,10 @@ extern std::function<void()> hook_at_action;
 // $TEST_TMPDIR/dir.
 RunOptions SmallRun(const std::string& dir);
 
+// Sets `options` to record with `recorder`, with that recorder's fast
+// settings (mp4: x264 veryfast, as SmallRun() sets).
+void UseRecorder(const std::string& recorder, RunOptions& options);
+
 }  // namespace rl
 
 #endif  // TESTS_RECORDING_TEST_UTIL_H_

@@ -47,7 +47,7 @@ for bad in --fps=1000 --encoder_queue=-1 --render_backend=egl --crf=0 \
   [[ "$(fingerprint "$run")" == "$before" ]] ||
     fail "--overwrite $bad changed the old run"
 done
-grep -q "1\.\.51" < <("$train" --env=CartPole-v1 --agent=ppo --crf=0 \
+grep -q -- "--crf: mp4 recorder: crf is 0, valid range is 1\.\.51" < <("$train" --env=CartPole-v1 --agent=ppo --crf=0 \
   --run_dir="$tmp/crf0" "${common[@]}" 2>&1) ||
   fail "mp4 --crf=0: the message does not give the valid range 1..51"
 
@@ -224,7 +224,11 @@ grep -q "CartPol-v1" "$out" && ! grep -q "no default step budget" "$out" ||
 expect_exit 2 "--steps=-5" "$train" --steps=-5
 expect_exit 2 "--eval_every=-1" "$train" --agent=ppo --eval_every=-1 --run_dir="$tmp/x"
 expect_exit 2 "--preset with webm" "$train" --recorder=webm --preset=fast --episodes=1
+grep -q -- "--preset is an option of the mp4 recorder; --recorder=webm takes --vp9_speed, --vp9_row_mt, --vp9_tile_columns, --encoder_options" "$out" ||
+  fail "--preset with webm: $(cat "$out")"
 expect_exit 2 "--vp9_speed with mp4" "$train" --recorder=mp4 --vp9_speed=4 --episodes=1
+grep -q -- "--vp9_speed is an option of the webm recorder; --recorder=mp4 takes --preset, --encoder_options" "$out" ||
+  fail "--vp9_speed with mp4: $(cat "$out")"
 expect_exit 2 "--hparams with random" "$train" --hparams=learning_rate=1 --episodes=1
 expect_exit 2 "--seed=-1" "$train" --seed=-1
 expect_exit 2 "play --max_episode_steps=0" "$play" --checkpoint="$ckpt" \

@@ -27,7 +27,7 @@ expect_failure 2 "unknown recorder 'avi': valid values are mp4, webm" --recorder
 expect_failure 2 "unknown agent 'smart': valid values are " --agent=smart --video_dir="$dir"
 expect_failure 2 "--size=0x400: bad frame size '0x400'" --size=0x400 --video_dir="$dir"
 expect_failure 2 "episodes must be >= 1" --episodes=0 --video_dir="$dir"
-expect_failure 2 "unknown preset 'fastest'" --preset=fastest --video_dir="$TEST_TMPDIR/preset"
+expect_failure 2 "--preset: mp4 recorder: unknown preset 'fastest': valid values are ultrafast" --preset=fastest --video_dir="$TEST_TMPDIR/preset"
 expect_failure 1 "cannot create video directory /proc/nope" --video_dir=/proc/nope/videos
 expect_failure 1 "Unknown command line flag 'colour'" --colour=red
 if [[ -e "$dir" ]]; then

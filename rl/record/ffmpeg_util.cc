@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "rl/core/status_macros.h"
 
 extern "C" {
 #include <libavformat/avio.h>
@@ -82,8 +83,8 @@ absl::StatusOr<std::unique_ptr<VideoOutput>> VideoOutput::Create(
   }
   // The file is ours (WriteHeader), not libavformat's to open or close.
   context->flags |= AVFMT_FLAG_CUSTOM_IO;
-  // Matroska's unit is the cluster, fragmented MP4's the fragment.
-  const absl::string_view unit = format == "webm" ? "cluster" : "fragment";
+  // Fragmented MP4's unit is the fragment, Matroska's (WebM) the cluster.
+  const absl::string_view unit = format == "mp4" ? "fragment" : "cluster";
   return std::unique_ptr<VideoOutput>(
       new VideoOutput(recorder, path, unit, context));
 }
@@ -240,6 +241,121 @@ absl::Status VideoOutput::Finish() {
   }
   fd_ = -1;
   return result;
+}
+
+absl::StatusOr<std::unique_ptr<AvVideoEncoder>> AvVideoEncoder::Open(
+    absl::string_view recorder, const AVCodec* codec,
+    const AvEncoderSettings& settings, AvOptions& options,
+    VideoOutput& output) {
+  std::unique_ptr<AvVideoEncoder> encoder(new AvVideoEncoder(output));
+  const AVRational time_base = {1, settings.fps};
+  const AVRational frame_rate = {settings.fps, 1};
+  encoder->stream_ = avformat_new_stream(output.muxer(), nullptr);
+  encoder->context_.reset(avcodec_alloc_context3(codec));
+  if (encoder->stream_ == nullptr || encoder->context_ == nullptr) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        recorder, " recorder: allocating the ", codec->name, " encoder"));
+  }
+  AVCodecContext& context = *encoder->context_;
+  context.width = settings.coded_width;
+  context.height = settings.coded_height;
+  context.pix_fmt = AV_PIX_FMT_YUV420P;
+  context.time_base = time_base;
+  context.framerate = frame_rate;
+  context.gop_size = settings.keyframe_interval;
+  context.max_b_frames = 0;
+  context.thread_count = settings.threads;
+  context.profile = settings.profile;
+  context.color_primaries = AVCOL_PRI_BT709;
+  context.color_trc = AVCOL_TRC_BT709;
+  context.colorspace = AVCOL_SPC_BT709;
+  context.color_range = AVCOL_RANGE_MPEG;
+  context.chroma_sample_location = AVCHROMA_LOC_CENTER;
+  if (settings.bitrate_kbps > 0) {
+    context.bit_rate = static_cast<int64_t>(settings.bitrate_kbps) * 1000;
+  }
+  if (output.muxer()->oformat->flags & AVFMT_GLOBALHEADER) {
+    context.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  }
+  int error = avcodec_open2(&context, codec, options.get());
+  if (error < 0) {
+    return AvError(
+        error,
+        absl::StrCat(recorder, " recorder: opening ", codec->name, " for ",
+                     settings.coded_width, "x", settings.coded_height, " at ",
+                     settings.fps, " fps"));
+  }
+  if (std::string unused = options.Unused(); !unused.empty()) {
+    return absl::InternalError(
+        absl::StrCat(recorder, " recorder: ", codec->name,
+                     " did not take the options ", unused));
+  }
+  AVStream& stream = *encoder->stream_;
+  error = avcodec_parameters_from_context(stream.codecpar, &context);
+  if (error < 0) return AvError(error, "copying the encoder's parameters");
+  stream.time_base = time_base;  // A hint: the muxer picks its own.
+  stream.avg_frame_rate = frame_rate;
+  stream.r_frame_rate = frame_rate;
+
+  encoder->input_.reset(av_frame_alloc());
+  encoder->packet_.reset(av_packet_alloc());
+  if (encoder->input_ == nullptr || encoder->packet_ == nullptr) {
+    return absl::ResourceExhaustedError("allocating a frame and a packet");
+  }
+  AVFrame& input = *encoder->input_;
+  input.format = context.pix_fmt;
+  input.width = settings.coded_width;
+  input.height = settings.coded_height;
+  input.color_primaries = context.color_primaries;
+  input.color_trc = context.color_trc;
+  input.colorspace = context.colorspace;
+  input.color_range = context.color_range;
+  input.chroma_location = context.chroma_sample_location;
+  error = av_frame_get_buffer(&input, 0);
+  if (error < 0) return AvError(error, "allocating the YUV frame");
+  return encoder;
+}
+
+absl::StatusOr<AVFrame*> AvVideoEncoder::WritableInput() {
+  const int error = av_frame_make_writable(input_.get());
+  if (error < 0) {
+    return AvError(error, "making the encoder's input frame writable");
+  }
+  return input_.get();
+}
+
+absl::Status AvVideoEncoder::Encode(int64_t pts) {
+  input_->pts = pts;
+  return Send(input_.get());
+}
+
+absl::Status AvVideoEncoder::Drain() { return Send(nullptr); }
+
+absl::Status AvVideoEncoder::Send(const AVFrame* frame) {
+  const std::string& path = output_.path();
+  int error = avcodec_send_frame(context_.get(), frame);
+  if (error < 0) {
+    return AvError(
+        error,
+        frame != nullptr
+            ? absl::StrCat("encoding frame ", frame->pts, " of '", path, "'")
+            : absl::StrCat("flushing the encoder of '", path, "'"));
+  }
+  while (true) {
+    error = avcodec_receive_packet(context_.get(), packet_.get());
+    if (error == AVERROR(EAGAIN) || error == AVERROR_EOF) {
+      return absl::OkStatus();
+    }
+    if (error < 0) {
+      return AvError(error, absl::StrCat("encoding a packet of '", path, "'"));
+    }
+    // One frame per packet; the muxer needs the duration for the last one.
+    if (packet_->duration == 0) packet_->duration = 1;
+    av_packet_rescale_ts(packet_.get(), context_->time_base,
+                         stream_->time_base);
+    packet_->stream_index = stream_->index;
+    RL_RETURN_IF_ERROR(output_.WritePacket(packet_.get()));
+  }
 }
 
 }  // namespace rl

@@ -20,6 +20,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "rl/core/ffmpeg_deleters.h"
+#include "rl/record/recorder.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -30,17 +32,6 @@ extern "C" {
 
 namespace rl {
 
-struct CodecContextDeleter {
-  void operator()(AVCodecContext* context) const {
-    avcodec_free_context(&context);
-  }
-};
-struct AvFrameDeleter {
-  void operator()(AVFrame* frame) const { av_frame_free(&frame); }
-};
-struct PacketDeleter {
-  void operator()(AVPacket* packet) const { av_packet_free(&packet); }
-};
 // Owns an AVDictionary of options.
 class AvOptions {
  public:
@@ -104,6 +95,7 @@ class VideoOutput {
   VideoOutput& operator=(const VideoOutput&) = delete;
 
   AVFormatContext* muxer() const { return muxer_; }
+  const std::string& path() const { return path_; }
 
   // Creates the file (AlreadyExists if something, a link included, has its
   // name; other errors name the path, the OS reason and what to check),
@@ -147,6 +139,77 @@ class VideoOutput {
   int64_t complete_size_ = 0;  // Header and complete fragments or clusters.
   int write_errno_ = 0;        // The first failed write(2)'s errno.
   absl::Status failed_;        // Set once a write failed: no more writes.
+};
+
+// What an AvVideoEncoder is opened with: the settings every recorder shares,
+// resolved (sizes coded, keyframe interval in frames).
+struct AvEncoderSettings {
+  int coded_width = 0;
+  int coded_height = 0;
+  int fps = 30;
+  int keyframe_interval = 30;
+  int threads = 0;       // 0: the encoder's choice.
+  int bitrate_kbps = 0;  // > 0: aim at a bitrate.
+  int profile = FF_PROFILE_UNKNOWN;
+
+  // What `options` asks for, at the coded size (keyframe interval 0: one
+  // second).
+  static AvEncoderSettings For(const RecorderOptions& options, int coded_width,
+                               int coded_height) {
+    AvEncoderSettings settings;
+    settings.coded_width = coded_width;
+    settings.coded_height = coded_height;
+    settings.fps = options.fps;
+    settings.keyframe_interval =
+        options.keyframe_interval > 0 ? options.keyframe_interval : options.fps;
+    settings.threads = options.threads;
+    settings.bitrate_kbps = options.bitrate_kbps;
+    return settings;
+  }
+};
+
+// A libavcodec video encoder writing into a new stream of a VideoOutput:
+// yuv420p at the coded size, tagged BT.709 limited range with chroma at
+// the centre of each 2x2 block, no B-frames (each frame's packet comes out
+// at once), time base 1/fps; a reusable input frame; and the send/receive
+// loop that hands each packet to the muxer as it comes.
+//
+// Example:
+//   AvOptions x264;  x264.Set("preset", "medium");
+//   RL_ASSIGN_OR_RETURN(auto encoder, AvVideoEncoder::Open(
+//       "mp4", codec, settings, x264, *output));
+//   RL_ASSIGN_OR_RETURN(AVFrame* input, encoder->WritableInput());
+//   ...fill input->data, then:
+//   RL_RETURN_IF_ERROR(encoder->Encode(frame_number));
+//   RL_RETURN_IF_ERROR(encoder->Drain());  // At the end.
+class AvVideoEncoder {
+ public:
+  // Opens `codec` with `settings` and the codec's private `options` (every
+  // one must be taken) and adds its stream to `output`, whose header is not
+  // written yet. `recorder` prefixes messages.
+  static absl::StatusOr<std::unique_ptr<AvVideoEncoder>> Open(
+      absl::string_view recorder, const AVCodec* codec,
+      const AvEncoderSettings& settings, AvOptions& options,
+      VideoOutput& output);
+
+  // The input frame, made writable: fill its planes, then Encode().
+  absl::StatusOr<AVFrame*> WritableInput();
+  // Encodes the input frame as frame number `pts` and writes the packets
+  // that are ready.
+  absl::Status Encode(int64_t pts);
+  // Ends the stream: writes every packet the encoder still holds.
+  absl::Status Drain();
+
+ private:
+  AvVideoEncoder(VideoOutput& output) : output_(output) {}
+  // Sends `frame` (nullptr: end of stream) and writes the packets ready.
+  absl::Status Send(const AVFrame* frame);
+
+  VideoOutput& output_;
+  AVStream* stream_ = nullptr;  // Owned by output_.muxer().
+  std::unique_ptr<AVCodecContext, CodecContextDeleter> context_;
+  std::unique_ptr<AVFrame, AvFrameDeleter> input_;
+  std::unique_ptr<AVPacket, PacketDeleter> packet_;
 };
 
 }  // namespace rl

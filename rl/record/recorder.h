@@ -1,11 +1,13 @@
 // Recorder: writes frames into a video file as they come.
 //
-// Implementations register by name in Recorders() and are chosen by the
-// --recorder flag; a recorder's name is also the file extension it writes
-// ("mp4", "webm"). A recorder takes frames and knows nothing about envs or
-// GL. Frames must all have the size given in the options; both Frame formats
-// are taken: kRgb24 is converted to BT.709 limited-range yuv420p, kYuv420p
-// (already BT.709 limited range) goes to the encoder as it is.
+// Implementations register by name and one-line description in Recorders()
+// (one RegisterRecorder line in their own folder: rl/record/mp4/,
+// rl/record/webm/; see rl/record/README.md) and are chosen by name; a
+// recorder's name is also the file extension it writes ("mp4", "webm"). A
+// recorder takes frames and knows nothing about envs or GL. Frames must all
+// have the size given in the options; both Frame formats are taken: kRgb24 is
+// converted to BT.709 limited-range yuv420p, kYuv420p (already BT.709 limited
+// range) goes to the encoder as it is.
 //
 // Every recorder streams: a frame is encoded and written when it arrives, and
 // the file is made crash-proof (a fragment or cluster ends) at least every
@@ -68,24 +70,20 @@ struct RecorderOptions {
   int fps = 30;  // Frames per second, 1..240.
 
   // Quality. Constant quality (CRF-like): lower is better and larger.
-  // mp4 (x264 crf): 0..51, default 23. webm (libvpx cq-level): 0..63,
-  // default 32. Unset means the recorder's default.
+  // mp4 (x264 crf): 1..51, default 23. webm (libvpx cq-level): 0..63,
+  // default 32. Unset means the recorder's default. Every recorder takes
+  // crf 16 (near transparent), as the conformance suite checks.
   std::optional<int> crf;
   // > 0: aim at this many kilobits per second instead of a constant
   // quality (crf is then ignored). 0..1000000.
   int bitrate_kbps = 0;
 
-  // Speed. mp4: libx264's preset, "ultrafast".."veryslow".
-  std::string preset = "medium";
-  // webm: libvpx's real-time speed (cpu-used), 0..9; higher is faster and
-  // larger. 8 keeps up with training at 720p on two cores.
-  int vp9_speed = 8;
-  // webm: row-based multithreading inside each tile (VP9E_SET_ROW_MT).
-  bool vp9_row_mt = true;
-  // webm: log2 of the number of tile columns, 0..6 (tiles are >= 256 px
-  // wide, so libvpx uses fewer on small frames); -1: libvpx's default (as
-  // many as the width allows).
-  int vp9_tile_columns = -1;
+  // The chosen recorder's own settings, "key=value,key=value" (e.g. mp4:
+  // "preset=veryfast"; webm: "speed=6,row_mt=1,tile_columns=2"); empty:
+  // its defaults. Parsed and checked by that recorder when it opens (see
+  // encoder_options.h and each recorder's folder for its keys): an unknown
+  // key or a bad value is refused with the valid keys and ranges.
+  std::string encoder_options;
   // Encoder threads, 0..64; 0: one per core.
   int threads = 0;
 
@@ -114,7 +112,8 @@ struct EncoderInfo {
   int coded_width = 0;    // The size in the file: odd sizes rounded up.
   int coded_height = 0;
   // The effective settings, in a stable order: {"crf", "23"},
-  // {"preset", "medium"}, {"keyframe_interval", "50"}...
+  // {"preset", "medium"}, {"keyframe_interval", "50"}... A
+  // "keyframe_interval" setting is the most frames between two keyframes.
   std::vector<std::pair<std::string, std::string>> settings;
 };
 
@@ -155,19 +154,36 @@ using SyncRecorderFactory =
     std::function<absl::StatusOr<std::unique_ptr<Recorder>>(
         const RecorderOptions&)>;
 
+// Checks a recorder's own settings (its crf range, its encoder_options)
+// without opening anything: InvalidArgument saying which and the valid
+// values.
+using RecorderSettingsCheck =
+    std::function<absl::Status(const RecorderOptions&)>;
+
 // Registers `factory` in Recorders() as `name`: the registered factory
-// checks the options every recorder shares (CheckCommonOptions), opens the
-// recorder, and puts it behind an AsyncRecorder unless
-// options.queue_frames is 0. For implementations' .cc files:
-//   const bool kRegistered = RegisterRecorder("mp4", "H.264 ...", &Open);
+// checks the options every recorder shares (CheckCommonOptions) and the
+// recorder's own (`check`), opens the recorder, and puts it behind an
+// AsyncRecorder unless options.queue_frames is 0. The one line an
+// implementation's .cc file needs:
+//   const bool kRegistered =
+//       RegisterRecorder("mp4", "H.264 ...", &Open, &CheckSettings);
 bool RegisterRecorder(absl::string_view name, absl::string_view description,
-                      SyncRecorderFactory factory);
+                      SyncRecorderFactory factory, RecorderSettingsCheck check);
 
 // InvalidArgument naming the recorder, the option, its value and the valid
 // range, unless every option all recorders share is in range (path, size,
 // fps, bitrate, threads, keyframe interval, flush interval, queue).
 absl::Status CheckCommonOptions(absl::string_view recorder,
                                 const RecorderOptions& options);
+
+// Checks every setting of `options` but the path and the frame size for
+// the recorder `name`, without opening anything: the shared ones (fps,
+// bitrate, threads, keyframe and flush intervals, queue) and the
+// recorder's own (crf range, encoder_options). An unknown name fails as
+// Recorders().CheckName() does. For flags layers that check settings
+// before any work starts.
+absl::Status CheckRecorderSettings(absl::string_view name,
+                                   const RecorderOptions& options);
 
 // InvalidArgument "<recorder> recorder: <name> is <value>, valid range is
 // <low>..<high>" unless low <= value <= high.

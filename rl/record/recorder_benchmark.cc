@@ -45,13 +45,12 @@ constexpr int kDistinctFrames = 20;
 struct Setting {
   const char* name;
   const char* recorder;
-  const char* preset;  // mp4.
-  int vp9_speed;       // webm.
+  const char* encoder_options;  // The recorder's own settings.
 };
 constexpr Setting kSettings[] = {
-    {"mp4_medium", "mp4", "medium", 8},
-    {"mp4_ultrafast", "mp4", "ultrafast", 8},
-    {"webm_speed8", "webm", "medium", 8},
+    {"mp4_medium", "mp4", "preset=medium"},
+    {"mp4_ultrafast", "mp4", "preset=ultrafast"},
+    {"webm_speed8", "webm", "speed=8"},
 };
 constexpr std::pair<int, int> kSizes[] = {{84, 84}, {600, 400}, {1280, 720}};
 
@@ -89,8 +88,7 @@ RecorderOptions Options(const Setting& setting, int width, int height,
   options.width = width;
   options.height = height;
   options.fps = 50;
-  options.preset = setting.preset;
-  options.vp9_speed = setting.vp9_speed;
+  options.encoder_options = setting.encoder_options;
   options.queue_frames = queue_frames;
   return options;
 }

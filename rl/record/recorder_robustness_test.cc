@@ -89,7 +89,7 @@ class RecorderRobustnessTest : public ::testing::TestWithParam<std::string> {
     options.height = height;
     options.fps = fps;
     options.crf = recorder() == "mp4" ? 18 : 16;
-    options.preset = "veryfast";
+    if (recorder() == "mp4") options.encoder_options = "preset=veryfast";
     return options;
   }
 

@@ -10,42 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "nlohmann/json.hpp"
 #include "rl/record/file_util.h"
 
 namespace rl {
 
-std::string JsonEscape(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
-std::string JsonNumber(double value) {
+std::string ShortestNumber(double value) {
   if (!std::isfinite(value)) return "null";
   // Whole numbers as such: %g would write 500 as "5e+02".
   if (value == std::trunc(value) && std::fabs(value) < 1e15) {
@@ -58,55 +28,45 @@ std::string JsonNumber(double value) {
   return absl::StrFormat("%.17g", value);
 }
 
-namespace {
-
-std::string Quoted(absl::string_view text) {
-  return absl::StrCat("\"", JsonEscape(text), "\"");
-}
-
-}  // namespace
-
 std::string SidecarJson(const VideoRecord& r) {
-  std::vector<std::pair<std::string, std::string>> fields = {
-      {"file", Quoted(r.file)},
-      {"env_id", Quoted(r.env_id)},
-      {"episode", absl::StrCat(r.episode)},
-      {"last_episode", absl::StrCat(r.last_episode)},
-      {"first_step", absl::StrCat(r.first_step)},
-      {"last_step", absl::StrCat(r.last_step)},
-      {"frames", absl::StrCat(r.frames)},
-      {"steps", absl::StrCat(r.steps)},
-      {"return", JsonNumber(r.video_return)},
-      {"ended", Quoted(r.ended)},
-      {"seed", absl::StrCat(r.seed)},
-      {"agent", Quoted(r.agent)},
-      {"render_backend", Quoted(r.render_backend)},
-      {"gl_renderer", Quoted(r.gl_renderer)},
-      {"recorder", Quoted(r.recorder)},
-      {"codec", Quoted(r.encoder.codec)},
-      {"profile", Quoted(r.encoder.profile)},
-      {"container", Quoted(r.encoder.container)},
-      {"pixel_format", Quoted("yuv420p")},
-      {"color", Quoted("bt709, limited range")},
-      {"width", absl::StrCat(r.width)},
-      {"height", absl::StrCat(r.height)},
-      {"coded_width", absl::StrCat(r.encoder.coded_width)},
-      {"coded_height", absl::StrCat(r.encoder.coded_height)},
-      {"fps", absl::StrCat(r.fps)},
-      {"trigger", Quoted(r.trigger)},
+  // Keys in a fixed order, as readers of earlier sidecars saw them.
+  nlohmann::ordered_json json = {
+      {"file", r.file},
+      {"env_id", r.env_id},
+      {"episode", r.episode},
+      {"last_episode", r.last_episode},
+      {"first_step", r.first_step},
+      {"last_step", r.last_step},
+      {"frames", r.frames},
+      {"steps", r.steps},
+      // NaN and infinities are written as null.
+      {"return", r.video_return},
+      {"ended", r.ended},
+      {"seed", r.seed},
+      {"agent", r.agent},
+      {"render_backend", r.render_backend},
+      {"gl_renderer", r.gl_renderer},
+      {"recorder", r.recorder},
+      {"codec", r.encoder.codec},
+      {"profile", r.encoder.profile},
+      {"container", r.encoder.container},
+      {"pixel_format", "yuv420p"},
+      {"color", "bt709, limited range"},
+      {"width", r.width},
+      {"height", r.height},
+      {"coded_width", r.encoder.coded_width},
+      {"coded_height", r.encoder.coded_height},
+      {"fps", r.fps},
+      {"trigger", r.trigger},
   };
-  std::vector<std::string> settings;
-  for (const auto& [key, value] : r.encoder.settings) {
-    settings.push_back(absl::StrCat("    ", Quoted(key), ": ", Quoted(value)));
-  }
-  std::string json = "{\n";
-  for (const auto& [key, value] : fields) {
-    absl::StrAppend(&json, "  ", Quoted(key), ": ", value, ",\n");
-  }
-  absl::StrAppend(&json, "  \"settings\": {", settings.empty() ? "" : "\n",
-                  absl::StrJoin(settings, ",\n"),
-                  settings.empty() ? "}" : "\n  }", "\n}\n");
-  return json;
+  nlohmann::ordered_json& settings = json["settings"];
+  settings = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : r.encoder.settings) settings[key] = value;
+  // Bytes that are not UTF-8 (a GL renderer string, say) become U+FFFD
+  // rather than an exception.
+  return json.dump(2, ' ', /*ensure_ascii=*/false,
+                   nlohmann::ordered_json::error_handler_t::replace) +
+         "\n";
 }
 
 absl::Status WriteSidecar(const std::string& path, const VideoRecord& record) {
@@ -125,7 +85,7 @@ GalleryVideo ToGalleryVideo(const VideoRecord& r,
     settings.push_back(absl::StrCat(key, " ", value));
   }
   video.facts = {
-      {"return", JsonNumber(r.video_return)},
+      {"return", ShortestNumber(r.video_return)},
       {"steps", absl::StrCat(r.steps, " (run steps ", r.first_step, "-",
                              r.last_step, ")")},
       {"ended", r.ended == "truncated" ? "truncated (time limit)" : r.ended},

@@ -52,8 +52,8 @@ struct VideoRecord {
   std::string trigger;  // VideoTrigger::Describe().
 };
 
-// The record as a JSON object (UTF-8, two-space indented, keys in a fixed
-// order; a non-finite return is null).
+// The record as a JSON object, written with nlohmann-json (UTF-8,
+// two-space indented, keys in a fixed order; a non-finite return is null).
 std::string SidecarJson(const VideoRecord& record);
 
 // Writes SidecarJson(record) to `path` atomically.
@@ -64,12 +64,9 @@ absl::Status WriteSidecar(const std::string& path, const VideoRecord& record);
 GalleryVideo ToGalleryVideo(const VideoRecord& record,
                             absl::string_view sidecar_file);
 
-// Escapes `text` as the inside of a JSON string.
-std::string JsonEscape(absl::string_view text);
-
 // The shortest decimal form of `value` that reads back the same ("23",
-// "0.1", "1e+100"); "null" if it is not finite.
-std::string JsonNumber(double value);
+// "0.1", "1e+100"); "null" if it is not finite. For the gallery's facts.
+std::string ShortestNumber(double value);
 
 }  // namespace rl
 

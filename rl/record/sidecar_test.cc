@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "rl/record/gallery.h"
 
 namespace rl {
@@ -58,7 +59,7 @@ TEST(SidecarTest, JsonHasEveryFact) {
   "last_step": 203,
   "frames": 24,
   "steps": 23,
-  "return": 23,
+  "return": 23.0,
   "ended": "terminated",
   "seed": 7,
   "agent": "random",
@@ -85,19 +86,30 @@ TEST(SidecarTest, JsonHasEveryFact) {
 }
 
 TEST(SidecarTest, EscapesStringsAndNumbersRoundTrip) {
-  EXPECT_EQ(JsonEscape("a\"b\\c\nd\x01"), "a\\\"b\\\\c\\nd\\u0001");
-  EXPECT_EQ(JsonNumber(23), "23");
-  EXPECT_EQ(JsonNumber(500), "500");  // Not "5e+02".
-  EXPECT_EQ(JsonNumber(-20), "-20");
-  EXPECT_EQ(JsonNumber(1e100), "1e+100");
-  EXPECT_EQ(JsonNumber(0.1), "0.1");
-  EXPECT_EQ(JsonNumber(-1.5e-7), "-1.5e-07");
-  EXPECT_EQ(JsonNumber(std::numeric_limits<double>::quiet_NaN()), "null");
-  EXPECT_EQ(JsonNumber(std::numeric_limits<double>::infinity()), "null");
+  EXPECT_EQ(ShortestNumber(23), "23");
+  EXPECT_EQ(ShortestNumber(500), "500");  // Not "5e+02".
+  EXPECT_EQ(ShortestNumber(-20), "-20");
+  EXPECT_EQ(ShortestNumber(1e100), "1e+100");
+  EXPECT_EQ(ShortestNumber(0.1), "0.1");
+  EXPECT_EQ(ShortestNumber(-1.5e-7), "-1.5e-07");
+  EXPECT_EQ(ShortestNumber(std::numeric_limits<double>::quiet_NaN()), "null");
+  EXPECT_EQ(ShortestNumber(std::numeric_limits<double>::infinity()), "null");
   VideoRecord record = Example();
   record.agent = "my \"best\" agent";
   EXPECT_THAT(SidecarJson(record),
               HasSubstr(R"("agent": "my \"best\" agent")"));
+  // Quotes, backslashes and control characters are escaped, and the file
+  // reads back to the same values.
+  record.agent = "a\"b\\c\nd\x01";
+  record.video_return = 0.1;
+  const std::string json = SidecarJson(record);
+  EXPECT_THAT(json, HasSubstr(R"("agent": "a\"b\\c\nd\u0001")"));
+  const nlohmann::json parsed = nlohmann::json::parse(json);
+  EXPECT_EQ(parsed["agent"], record.agent);
+  EXPECT_EQ(parsed["return"].get<double>(), 0.1);
+  EXPECT_EQ(parsed["settings"]["preset"], "medium");
+  record.video_return = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THAT(SidecarJson(record), HasSubstr(R"("return": null,)"));
 }
 
 TEST(SidecarTest, IsWrittenAtomically) {

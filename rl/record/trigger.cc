@@ -40,7 +40,7 @@ absl::Status ValidateSchedule(const VideoSchedule& schedule) {
   if (schedule.mode == RecordMode::kEverySteps && schedule.every < 1) {
     return absl::InvalidArgumentError(
         "recording by steps needs record_every=N, the env steps from one "
-        "video's start to the next (e.g. --record=steps --record_every=1000)");
+        "video's start to the next (e.g. record_every=1000)");
   }
   if (schedule.video_length < 0) {
     return absl::InvalidArgumentError(
@@ -51,7 +51,7 @@ absl::Status ValidateSchedule(const VideoSchedule& schedule) {
     return absl::InvalidArgumentError(absl::StrCat(
         "name_prefix '", schedule.name_prefix,
         "' contains '/': it names files inside the video directory; choose "
-        "the directory with --video_dir"));
+        "the video directory itself instead"));
   }
   return absl::OkStatus();
 }

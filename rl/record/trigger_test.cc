@@ -13,6 +13,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::vector<int64_t> EpisodesStartingVideos(const VideoSchedule& schedule,
                                             int64_t episodes) {
@@ -93,15 +94,24 @@ TEST(TriggerTest, ParsesModesAndListsTheValidOnes) {
 TEST(TriggerTest, ValidationSaysWhatToDo) {
   VideoSchedule steps;
   steps.mode = RecordMode::kEverySteps;
+  // What to give, by option name; the flags layer names the flag.
   EXPECT_THAT(ValidateSchedule(steps).message(),
-              HasSubstr("--record=steps --record_every=1000"));
+              HasSubstr("recording by steps needs record_every=N, the env "
+                        "steps from one video's start to the next (e.g. "
+                        "record_every=1000)"));
   VideoSchedule negative;
   negative.video_length = -1;
   EXPECT_THAT(ValidateSchedule(negative).message(),
               HasSubstr("video_length is -1"));
   VideoSchedule slash;
   slash.name_prefix = "a/b";
-  EXPECT_THAT(ValidateSchedule(slash).message(), HasSubstr("--video_dir"));
+  EXPECT_THAT(ValidateSchedule(slash).message(),
+              HasSubstr("it names files inside the video directory; choose "
+                        "the video directory itself instead"));
+  for (const VideoSchedule& bad : {steps, negative, slash}) {
+    EXPECT_THAT(ValidateSchedule(bad).message(), Not(HasSubstr("--")))
+        << "library errors name no command-line flag";
+  }
   EXPECT_TRUE(ValidateSchedule(VideoSchedule()).ok());
 }
 

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "rl/core/ffmpeg_deleters.h"
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
 
@@ -24,26 +25,6 @@ extern "C" {
 
 namespace rl {
 namespace {
-
-struct InputContextDeleter {
-  void operator()(AVFormatContext* context) const {
-    avformat_close_input(&context);
-  }
-};
-struct CodecContextDeleter {
-  void operator()(AVCodecContext* context) const {
-    avcodec_free_context(&context);
-  }
-};
-struct FrameDeleter {
-  void operator()(AVFrame* frame) const { av_frame_free(&frame); }
-};
-struct PacketDeleter {
-  void operator()(AVPacket* packet) const { av_packet_free(&packet); }
-};
-struct SwsContextDeleter {
-  void operator()(SwsContext* context) const { sws_freeContext(context); }
-};
 
 absl::Status AvError(int error, absl::string_view what) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};
@@ -170,7 +151,7 @@ class Decoder {
   std::unique_ptr<AVFormatContext, InputContextDeleter> input_;
   AVStream* stream_ = nullptr;  // Owned by input_.
   std::unique_ptr<AVCodecContext, CodecContextDeleter> decoder_;
-  std::unique_ptr<AVFrame, FrameDeleter> frame_;
+  std::unique_ptr<AVFrame, AvFrameDeleter> frame_;
   std::unique_ptr<AVPacket, PacketDeleter> packet_;
   std::unique_ptr<SwsContext, SwsContextDeleter> to_rgb_;
   DecodedVideo video_;

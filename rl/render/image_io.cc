@@ -18,22 +18,11 @@ extern "C" {
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "rl/core/ffmpeg_deleters.h"
 #include "rl/core/frame.h"
 
 namespace rl {
 namespace {
-
-struct CodecContextDeleter {
-  void operator()(AVCodecContext* context) const {
-    avcodec_free_context(&context);
-  }
-};
-struct FrameDeleter {
-  void operator()(AVFrame* frame) const { av_frame_free(&frame); }
-};
-struct PacketDeleter {
-  void operator()(AVPacket* packet) const { av_packet_free(&packet); }
-};
 
 std::string AvError(int error) {
   char text[AV_ERROR_MAX_STRING_SIZE] = "";
@@ -93,7 +82,7 @@ absl::Status WritePng(const Frame& frame, absl::string_view path) {
   }
   std::unique_ptr<AVCodecContext, CodecContextDeleter> context(
       avcodec_alloc_context3(codec));
-  std::unique_ptr<AVFrame, FrameDeleter> picture(av_frame_alloc());
+  std::unique_ptr<AVFrame, AvFrameDeleter> picture(av_frame_alloc());
   std::unique_ptr<AVPacket, PacketDeleter> packet(av_packet_alloc());
   if (context == nullptr || picture == nullptr || packet == nullptr) {
     return absl::ResourceExhaustedError("out of memory for the PNG encoder");
@@ -147,7 +136,7 @@ absl::StatusOr<Frame> ReadPng(absl::string_view path) {
   }
   std::unique_ptr<AVCodecContext, CodecContextDeleter> context(
       avcodec_alloc_context3(codec));
-  std::unique_ptr<AVFrame, FrameDeleter> picture(av_frame_alloc());
+  std::unique_ptr<AVFrame, AvFrameDeleter> picture(av_frame_alloc());
   std::unique_ptr<AVPacket, PacketDeleter> packet(av_packet_alloc());
   if (context == nullptr || picture == nullptr || packet == nullptr) {
     return absl::ResourceExhaustedError("out of memory for the PNG decoder");

@@ -6,6 +6,10 @@
 //       --checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt
 //       --episodes=3 --video_dir=play
 //
+// The recording flags are train's (rl/record/record_flags.h: --recorder,
+// --crf, --encoder_options, ...), except that without --record every
+// episode is recorded, and without --name_prefix files start ENV-play.
+//
 // Exit codes: 0 done; 2 bad flags; 3 the checkpoint cannot be used (missing,
 // not a checkpoint, corrupt, or made for another env); 1 anything else
 // (e.g. the video directory cannot be written); 130 stopped by a signal.
@@ -31,6 +35,7 @@
 #include "rl/pipeline/observer.h"
 #include "rl/pipeline/trainer.h"
 #include "rl/pipeline/video_session.h"
+#include "rl/record/record_flags.h"
 #include "rl/record/trigger.h"
 #include "rl/render/render_flags.h"
 #include "rl/run/cli.h"
@@ -46,7 +51,6 @@ ABSL_FLAG(int64_t, seed, 0, "Seed of the episodes, >= 0.");
 ABSL_FLAG(std::string, video_dir, "play",
           "Where the videos and index.html go; relative to the directory "
           "`bazel run` was started in.");
-ABSL_FLAG(std::string, recorder, "mp4", "mp4 or webm.");
 ABSL_FLAG(bool, realtime, false,
           "Step at the env's own frame rate (CartPole: 50 steps a second) "
           "instead of as fast as possible, to watch with --live.");
@@ -104,6 +108,13 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // The recording flags (the same as train's), checked together.
+  absl::StatusOr<rl::RecordFlags> recording = rl::RecordFlagsFromCommandLine();
+  if (!recording.ok()) {
+    std::cerr << "error: " << recording.status().message() << "\n";
+    return 2;
+  }
+
   // Read and check the checkpoint before anything is created.
   auto checkpoint = rl::ReadCheckpoint(path);
   if (!checkpoint.ok()) {
@@ -144,12 +155,21 @@ int main(int argc, char** argv) {
   video.height = render->height;
   video.overlay = render->overlay;
   video.overlay_label = render->overlay_label;
-  video.recorder = absl::GetFlag(FLAGS_recorder);
+  video.recorder = recording->recorder;
+  video.fps = recording->fps;
+  video.encoder = recording->encoder;
+  video.embed = recording->embed;
   video.video_dir =
       rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
-  video.record.mode = rl::RecordMode::kEveryEpisodes;
-  video.record.every = 1;
-  video.record.name_prefix = env_id + "-play";
+  // play records every episode as ENV-play-... unless told otherwise.
+  video.record = recording->schedule;
+  if (!rl::RecordFlagGiven("record")) {
+    video.record.mode = rl::RecordMode::kEveryEpisodes;
+    if (!rl::RecordFlagGiven("record_every")) video.record.every = 1;
+  }
+  if (!rl::RecordFlagGiven("name_prefix")) {
+    video.record.name_prefix = env_id + "-play";
+  }
   video.agent = checkpoint->header.agent;
   video.seed = static_cast<uint64_t>(seed);
   video.gallery_title =

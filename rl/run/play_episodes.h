@@ -53,7 +53,7 @@ struct RunOptions {
   int fps = 0;  // 0 means the env's preferred rate.
   // What to record: which episodes or steps, how long, file name prefix.
   VideoSchedule record;
-  // Encoder settings (crf, bitrate, preset, vp9_speed, threads, queue...);
+  // Encoder settings (crf, bitrate, encoder_options, threads, queue...);
   // path, width, height and fps are set by the runner.
   RecorderOptions encoder;
   bool embed = false;  // Inline the videos in index.html (base64).

@@ -43,6 +43,7 @@
 #include "rl/envs/env.h"
 #include "rl/live/live_flags.h"
 #include "rl/pipeline/video_session.h"
+#include "rl/record/record_flags.h"
 #include "rl/record/recorder.h"
 #include "rl/record/trigger.h"
 #include "rl/render/render_backend.h"
@@ -83,51 +84,9 @@ ABSL_FLAG(double, progress_interval, 10,
           "Training: seconds between progress lines when stdout is not a "
           "terminal (on a terminal the line is rewritten in place).");
 ABSL_FLAG(int64_t, seed, 0, "Seed of the env and the agent, >= 0.");
-ABSL_FLAG(std::string, recorder, "mp4",
-          "Video format: mp4 (H.264, plays everywhere) or webm (VP9, "
-          "smaller).");
-ABSL_FLAG(std::string, record, "capped_cubic",
-          "What to record: capped_cubic (episodes 0, 1, 8, 27, ..., 729, "
-          "then every 1000th, as Gymnasium), every (every "
-          "--record_every-th episode), steps (a video every --record_every "
-          "env steps), none (nothing, not even rendering).");
-ABSL_FLAG(int64_t, record_every, 0,
-          "N for --record=every (default 1: every episode) or "
-          "--record=steps (required).");
-ABSL_FLAG(int64_t, video_length, 0,
-          "Most frames per video; 0: a video ends with its episode. With a "
-          "length, a video may run on into the next episode.");
-ABSL_FLAG(std::string, name_prefix, "",
-          "Start of the video file names; empty: the env id. Files are "
-          "PREFIX-episode-E-steps-A-B.EXT, with a .json sidecar.");
 ABSL_FLAG(std::string, video_dir, "videos",
           "Where videos and index.html go; relative paths are relative to "
           "the directory `bazel run` was started in.");
-ABSL_FLAG(int, fps, 0, "Video frame rate; 0: the env's own (50 for CartPole).");
-ABSL_FLAG(int, crf, -1,
-          "Constant quality, lower is better and larger: mp4 1..51 "
-          "(default 23), webm 0..63 (default 32); -1: the recorder's "
-          "default.");
-ABSL_FLAG(int, bitrate, 0,
-          "Target kilobits per second instead of constant quality; 0: off.");
-ABSL_FLAG(std::string, preset, "medium",
-          "mp4: x264 speed preset, ultrafast..veryslow.");
-ABSL_FLAG(int, vp9_speed, 8,
-          "webm: libvpx real-time speed (cpu-used), 0..9, higher is faster.");
-ABSL_FLAG(bool, vp9_row_mt, true, "webm: row-based multithreading.");
-ABSL_FLAG(int, vp9_tile_columns, -1,
-          "webm: log2 of the tile columns, 0..6; -1: libvpx's choice.");
-ABSL_FLAG(int, encoder_threads, 0, "Encoder threads; 0: one per core.");
-ABSL_FLAG(int, keyframe_interval, 0,
-          "Frames between keyframes; 0: one second.");
-ABSL_FLAG(int, flush_interval_ms, 500,
-          "Crash safety: the video on disk is at most this far behind.");
-ABSL_FLAG(int, encoder_queue, 4,
-          "Frames queued for the encoder thread; 0: encode on the main "
-          "thread.");
-ABSL_FLAG(bool, embed, false,
-          "Inline the videos in index.html (base64) so the page stands "
-          "alone, e.g. in a notebook cell.");
 ABSL_FLAG(bool, list, false,
           "List the envs, agents, render backends and recorders built in, "
           "and exit.");
@@ -146,32 +105,6 @@ void PrintRegistry(const char* title, const RegistryT& registry) {
 // absl's own record of it; Debian 12's Abseil has no public accessor.
 bool Given(absl::string_view name) {
   return absl::flags_internal::WasPresentOnCommandLine(name);
-}
-
-// Flags that belong to one recorder only: given with another, they would
-// be silently ignored, so they are refused.
-std::string RecorderFlagMismatch(const std::string& recorder) {
-  const char* mp4_only[] = {"preset"};
-  const char* webm_only[] = {"vp9_speed", "vp9_row_mt", "vp9_tile_columns"};
-  if (recorder == "webm") {
-    for (const char* flag : mp4_only) {
-      if (Given(flag)) {
-        return absl::StrCat("--", flag,
-                            " is an mp4 (x264) setting; --recorder=webm takes "
-                            "--vp9_speed, --vp9_row_mt, --vp9_tile_columns");
-      }
-    }
-  }
-  if (recorder == "mp4") {
-    for (const char* flag : webm_only) {
-      if (Given(flag)) {
-        return absl::StrCat("--", flag,
-                            " is a webm (VP9) setting; --recorder=mp4 takes "
-                            "--preset");
-      }
-    }
-  }
-  return "";
 }
 
 // --live serving `root`: the live view, null without --live; if it cannot
@@ -223,10 +156,10 @@ int main(int argc, char** argv) {
               << absl::GetFlag(FLAGS_eval_every) << ")\n";
     return 2;
   }
-  if (std::string mismatch =
-          RecorderFlagMismatch(absl::GetFlag(FLAGS_recorder));
-      !mismatch.empty()) {
-    std::cerr << "error: " << mismatch << "\n";
+  // The recording flags, checked together; errors name the flag.
+  absl::StatusOr<rl::RecordFlags> recording = rl::RecordFlagsFromCommandLine();
+  if (!recording.ok()) {
+    std::cerr << "error: " << recording.status().message() << "\n";
     return 2;
   }
 
@@ -246,34 +179,15 @@ int main(int argc, char** argv) {
   options.egl_device = render->egl_device;
   options.overlay = render->overlay;
   options.overlay_label = render->overlay_label;
-  options.recorder = absl::GetFlag(FLAGS_recorder);
+  options.recorder = recording->recorder;
   options.video_dir =
       rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
   options.width = render->width;
   options.height = render->height;
-  options.fps = absl::GetFlag(FLAGS_fps);
-  auto record = rl::ParseRecordMode(absl::GetFlag(FLAGS_record));
-  if (!record.ok()) {
-    std::cerr << "error: --record: " << record.status().message() << "\n";
-    return 2;
-  }
-  options.record.mode = *record;
-  options.record.every = absl::GetFlag(FLAGS_record_every);
-  options.record.video_length = absl::GetFlag(FLAGS_video_length);
-  options.record.name_prefix = absl::GetFlag(FLAGS_name_prefix);
-  if (const int crf = absl::GetFlag(FLAGS_crf); crf != -1) {
-    options.encoder.crf = crf;
-  }
-  options.encoder.bitrate_kbps = absl::GetFlag(FLAGS_bitrate);
-  options.encoder.preset = absl::GetFlag(FLAGS_preset);
-  options.encoder.vp9_speed = absl::GetFlag(FLAGS_vp9_speed);
-  options.encoder.vp9_row_mt = absl::GetFlag(FLAGS_vp9_row_mt);
-  options.encoder.vp9_tile_columns = absl::GetFlag(FLAGS_vp9_tile_columns);
-  options.encoder.threads = absl::GetFlag(FLAGS_encoder_threads);
-  options.encoder.keyframe_interval = absl::GetFlag(FLAGS_keyframe_interval);
-  options.encoder.flush_interval_ms = absl::GetFlag(FLAGS_flush_interval_ms);
-  options.encoder.queue_frames = absl::GetFlag(FLAGS_encoder_queue);
-  options.embed = absl::GetFlag(FLAGS_embed);
+  options.fps = recording->fps;
+  options.record = recording->schedule;
+  options.encoder = recording->encoder;
+  options.embed = recording->embed;
   const std::atomic<bool>& stop_requested = rl::StopOnSignals();
   options.stop_requested = &stop_requested;
 

@@ -25,6 +25,7 @@ namespace rl {
 namespace {
 
 using ::testing::AllOf;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
@@ -41,7 +42,7 @@ RecorderOptions Options(absl::string_view name, int width, int height,
   options.width = width;
   options.height = height;
   options.fps = fps;
-  options.preset = "veryfast";
+  options.encoder_options = "preset=veryfast";
   options.queue_frames = 0;
   return options;
 }
@@ -104,18 +105,52 @@ TEST(Mp4RecorderTest, RejectsBadX264OptionsWithTheValidValues) {
               AllOf(HasSubstr("mp4 recorder: crf is 0"), HasSubstr("1..51")));
 
   options.crf.reset();
-  options.preset = "fastest";
+  options.encoder_options = "preset=fastest";
   recorder = Recorders().Create("mp4", options);
   EXPECT_EQ(recorder.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(recorder.status().message(),
-              AllOf(HasSubstr("unknown preset 'fastest'"),
+              AllOf(HasSubstr("mp4 recorder: unknown preset 'fastest'"),
                     HasSubstr("ultrafast superfast veryfast faster fast "
                               "medium slow slower veryslow placebo")));
+
+  // A webm key is not an mp4 one: refused with mp4's own keys.
+  options.encoder_options = "speed=4";
+  recorder = Recorders().Create("mp4", options);
+  EXPECT_EQ(recorder.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(recorder.status().message(),
+              AllOf(HasSubstr("mp4 recorder: unknown encoder option 'speed'"),
+                    HasSubstr("valid options are preset (ultrafast "),
+                    HasSubstr("placebo)")));
+  EXPECT_EQ(CheckRecorderSettings("mp4", options), recorder.status());
+}
+
+TEST(Mp4RecorderTest, PresetIsTakenFromTheEncoderOptions) {
+  RecorderOptions options = Options("preset.mp4", 64, 48, 25);
+  options.encoder_options = " preset = ultrafast ";
+  auto recorder = Recorders().Create("mp4", options);
+  ASSERT_TRUE(recorder.ok()) << recorder.status();
+  EXPECT_THAT((*recorder)->info().settings,
+              Contains(Pair("preset", "ultrafast")));
+}
+
+TEST(Mp4RecorderTest, IsH264HighWithExactTimestamps) {
+  EXPECT_THAT(Recorders().Description("mp4"), HasSubstr("H.264"));
+  const RecorderOptions options = Options("exact.mp4", 96, 64, 30);
+  ASSERT_TRUE(Record(options, 45).ok());
+  auto video = DecodeVideo(options.path);
+  ASSERT_TRUE(video.ok()) << video.status();
+  EXPECT_EQ(video->codec_name, "h264");
+  EXPECT_EQ(video->profile, "High");
+  ASSERT_EQ(video->pts_seconds.size(), 45);
+  // MP4 keeps the encoder's 1/fps time base: no rounding at all.
+  for (size_t i = 0; i < video->pts_seconds.size(); ++i) {
+    EXPECT_NEAR(video->pts_seconds[i], i / 30.0, 1e-6) << "frame " << i;
+  }
 }
 
 TEST(Mp4RecorderTest, DefaultsAreCrf23AndAKeyframeEverySecond) {
   RecorderOptions options = Options("defaults.mp4", 64, 48, 25);
-  options.preset = "medium";
+  options.encoder_options = "";  // preset medium, x264's own default.
   auto recorder = Recorders().Create("mp4", options);
   ASSERT_TRUE(recorder.ok()) << recorder.status();
   EXPECT_EQ((*recorder)->info().profile, "High");

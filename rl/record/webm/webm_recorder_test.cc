@@ -131,10 +131,19 @@ TEST(WebmRecorderTest, RejectsBadVp9OptionsWithTheValidRange) {
   const Case cases[] = {
       {[](RecorderOptions& o) { o.crf = 64; },
        "crf is 64, valid range is 0..63"},
-      {[](RecorderOptions& o) { o.vp9_speed = 10; },
-       "vp9_speed is 10, valid range is 0..9"},
-      {[](RecorderOptions& o) { o.vp9_tile_columns = 7; },
-       "vp9_tile_columns is 7, valid range is -1..6"},
+      {[](RecorderOptions& o) { o.encoder_options = "speed=10"; },
+       "speed is 10, valid range is 0..9"},
+      {[](RecorderOptions& o) { o.encoder_options = "speed=fast"; },
+       "speed is fast, valid range is 0..9"},
+      {[](RecorderOptions& o) { o.encoder_options = "tile_columns=7"; },
+       "tile_columns is 7, valid range is -1..6"},
+      {[](RecorderOptions& o) { o.encoder_options = "row_mt=yes"; },
+       "row_mt is 'yes', valid values are 0, 1"},
+      {[](RecorderOptions& o) { o.encoder_options = "speed=6,speed=7"; },
+       "speed is given twice"},
+      {[](RecorderOptions& o) { o.encoder_options = "preset=fast"; },
+       "unknown encoder option 'preset': valid options are speed (0..9), "
+       "row_mt (0 or 1), tile_columns (-1..6)"},
   };
   for (const Case& c : cases) {
     RecorderOptions options = Options("bad.webm", 64, 48, 30);
@@ -143,7 +152,18 @@ TEST(WebmRecorderTest, RejectsBadVp9OptionsWithTheValidRange) {
     EXPECT_EQ(recorder.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(recorder.status().message(),
                 AllOf(HasSubstr("webm recorder: "), HasSubstr(c.message)));
+    EXPECT_EQ(CheckRecorderSettings("webm", options), recorder.status());
   }
+}
+
+TEST(WebmRecorderTest, IsVp9Profile0) {
+  EXPECT_THAT(Recorders().Description("webm"), HasSubstr("VP9"));
+  const RecorderOptions options = Options("profile.webm", 64, 48, 30);
+  ASSERT_TRUE(Record(options, 3).ok());
+  auto video = DecodeVideo(options.path);
+  ASSERT_TRUE(video.ok()) << video.status();
+  EXPECT_EQ(video->codec_name, "vp9");
+  EXPECT_EQ(video->profile, "Profile 0");
 }
 
 TEST(WebmRecorderTest, DefaultsAreRealTimeSpeed8Crf32RowMt) {
@@ -204,11 +224,17 @@ TEST(WebmRecorderTest, QualityAndSpeedKnobsTakeEffect) {
   fine.crf = 10;
   RecorderOptions coarse = Options("crf_coarse.webm", 320, 240, 30);
   coarse.crf = 55;
-  coarse.vp9_speed = 9;
-  coarse.vp9_row_mt = false;
-  coarse.vp9_tile_columns = 0;
+  coarse.encoder_options = "speed=9,row_mt=0,tile_columns=0";
   ASSERT_TRUE(Record(fine, 30).ok());
   ASSERT_TRUE(Record(coarse, 30).ok());
+  // The options reached libvpx as given, and the sidecar says so.
+  RecorderOptions info_options = coarse;
+  info_options.path = OutputPath("crf_coarse_info.webm");
+  auto coarse_info = Recorders().Create("webm", info_options);
+  ASSERT_TRUE(coarse_info.ok()) << coarse_info.status();
+  EXPECT_THAT((*coarse_info)->info().settings,
+              AllOf(Contains(Pair("speed", "9")), Contains(Pair("row_mt", "0")),
+                    Contains(Pair("tile_columns_log2", "0"))));
   EXPECT_GT(ReadFile(fine.path).size(), ReadFile(coarse.path).size());
   auto fine_video = DecodeVideo(fine.path);
   auto coarse_video = DecodeVideo(coarse.path);
