@@ -70,170 +70,137 @@ class EpisodeLines : public rl::EpisodeObserver {
   }
 };
 
-}  // namespace
+// Prints "error: MESSAGE" and returns `code` (main's exit code).
+int Fail(int code, absl::string_view message) {
+  std::cerr << "error: " << message << "\n";
+  return code;
+}
 
-int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Records greedy episodes of a trained agent from its checkpoint.\n"
-      "Example: bazel run //rl/run:play -- "
-      "--checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt");
-  absl::ParseCommandLine(argc, argv);
-  const std::string path =
-      rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_checkpoint));
-  if (path.empty()) {
-    std::cerr << "error: --checkpoint is required (e.g. "
-                 "runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt)\n";
-    return 2;
+// Flag values no later check would catch; "" if all are fine.
+std::string CheckPlayFlags() {
+  if (absl::GetFlag(FLAGS_checkpoint).empty()) {
+    return "--checkpoint is required (e.g. "
+           "runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt)";
   }
-  const int episodes = absl::GetFlag(FLAGS_episodes);
-  if (episodes < 1) {
-    std::cerr << "error: --episodes must be >= 1 (got " << episodes << ")\n";
-    return 2;
+  if (const int episodes = absl::GetFlag(FLAGS_episodes); episodes < 1) {
+    return absl::StrCat("--episodes must be >= 1 (got ", episodes, ")");
   }
-  const int64_t max_steps = absl::GetFlag(FLAGS_max_episode_steps);
-  if (max_steps < 1) {
-    std::cerr << "error: --max_episode_steps must be >= 1 (got " << max_steps
-              << ")\n";
-    return 2;
+  if (const int64_t max = absl::GetFlag(FLAGS_max_episode_steps); max < 1) {
+    return absl::StrCat("--max_episode_steps must be >= 1 (got ", max, ")");
   }
-  const int64_t seed = absl::GetFlag(FLAGS_seed);
-  if (seed < 0) {
-    std::cerr << "error: --seed must be >= 0 (got " << seed << ")\n";
-    return 2;
+  if (const int64_t seed = absl::GetFlag(FLAGS_seed); seed < 0) {
+    return absl::StrCat("--seed must be >= 0 (got ", seed, ")");
   }
-  // --render_backend, --egl_device, --size, --overlay, --overlay_label.
-  absl::StatusOr<rl::RenderFlags> render = rl::RenderFlagsFromCommandLine();
-  if (!render.ok()) {
-    std::cerr << "error: " << render.status().message() << "\n";
-    return 2;
-  }
+  return "";
+}
 
-  // The recording flags (the same as train's), checked together.
-  absl::StatusOr<rl::RecordFlags> recording = rl::RecordFlagsFromCommandLine();
-  if (!recording.ok()) {
-    std::cerr << "error: " << recording.status().message() << "\n";
-    return 2;
-  }
+// A trained agent and the env it plays in.
+struct Player {
+  rl::Checkpoint checkpoint;
+  std::string env_id;
+  std::unique_ptr<rl::Env> env;
+  std::unique_ptr<rl::Agent> agent;
+};
 
-  // Read and check the checkpoint before anything is created.
+// Reads and checks the checkpoint before anything is created; 0, or the
+// exit code (3: the checkpoint cannot be used; 2: a bad --env).
+int LoadPlayer(const std::string& path, Player* player) {
   auto checkpoint = rl::ReadCheckpoint(path);
   if (!checkpoint.ok()) {
-    std::cerr << "error: cannot use checkpoint: "
-              << checkpoint.status().message() << "\n";
-    return 3;
+    return Fail(3, absl::StrCat("cannot use checkpoint: ",
+                                checkpoint.status().message()));
   }
-  std::string env_id = absl::GetFlag(FLAGS_env);
-  if (env_id.empty()) env_id = checkpoint->header.env_id;
-  if (env_id.empty()) {
-    std::cerr << "error: the checkpoint " << path
-              << " does not name its env; pass --env\n";
-    return 2;
+  player->checkpoint = std::move(*checkpoint);
+  const rl::CheckpointHeader& header = player->checkpoint.header;
+  player->env_id = absl::GetFlag(FLAGS_env);
+  if (player->env_id.empty()) player->env_id = header.env_id;
+  if (player->env_id.empty()) {
+    return Fail(2, absl::StrCat("the checkpoint ", path,
+                                " does not name its env; pass --env"));
   }
-  auto env = rl::Envs().Create(env_id);
-  if (!env.ok()) {
-    std::cerr << "error: " << env.status().message() << "\n";
-    return 2;
-  }
+  auto env = rl::Envs().Create(player->env_id);
+  if (!env.ok()) return Fail(2, env.status().message());
+  player->env = std::move(*env);
   absl::Status matches = rl::CheckCheckpointMatches(
-      checkpoint->header, checkpoint->header.agent, env_id,
-      (*env)->observation_space(), (*env)->action_space());
+      header, header.agent, player->env_id, player->env->observation_space(),
+      player->env->action_space());
   if (!matches.ok()) {
-    std::cerr << "error: cannot use checkpoint: " << matches.message() << "\n";
-    return 3;
+    return Fail(3, absl::StrCat("cannot use checkpoint: ", matches.message()));
   }
-  auto agent = rl::RestoreAgent(*checkpoint, path);
+  auto agent = rl::RestoreAgent(player->checkpoint, path);
   if (!agent.ok()) {
-    std::cerr << "error: cannot use checkpoint: " << agent.status().message()
-              << "\n";
-    return 3;
+    return Fail(
+        3, absl::StrCat("cannot use checkpoint: ", agent.status().message()));
   }
+  player->agent = std::move(*agent);
+  return 0;
+}
 
+// What the videos are, from the flags: every episode as ENV-play-...
+// unless --record or --name_prefix say otherwise.
+rl::VideoSessionOptions VideoOptionsFromFlags(const rl::RenderFlags& render,
+                                              const rl::RecordFlags& recording,
+                                              const Player& player) {
   rl::VideoSessionOptions video;
-  video.render_backend = render->render_backend;
-  video.egl_device = render->egl_device;
-  video.width = render->width;
-  video.height = render->height;
-  video.overlay = render->overlay;
-  video.overlay_label = render->overlay_label;
-  video.recorder = recording->recorder;
-  video.fps = recording->fps;
-  video.encoder = recording->encoder;
-  video.embed = recording->embed;
+  video.render_backend = render.render_backend;
+  video.egl_device = render.egl_device;
+  video.width = render.width;
+  video.height = render.height;
+  video.overlay = render.overlay;
+  video.overlay_label = render.overlay_label;
+  video.recorder = recording.recorder;
+  video.fps = recording.fps;
+  video.encoder = recording.encoder;
+  video.embed = recording.embed;
   video.video_dir =
       rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
-  // play records every episode as ENV-play-... unless told otherwise.
-  video.record = recording->schedule;
+  video.record = recording.schedule;
   if (!rl::RecordFlagGiven("record")) {
     video.record.mode = rl::RecordMode::kEveryEpisodes;
     if (!rl::RecordFlagGiven("record_every")) video.record.every = 1;
   }
   if (!rl::RecordFlagGiven("name_prefix")) {
-    video.record.name_prefix = env_id + "-play";
+    video.record.name_prefix = player.env_id + "-play";
   }
-  video.agent = checkpoint->header.agent;
-  video.seed = static_cast<uint64_t>(seed);
-  video.gallery_title =
-      absl::StrCat(env_id, " ", checkpoint->header.agent, " after ",
-                   checkpoint->header.steps, " steps");
-  auto session = rl::VideoSession::Create(video, (*env)->spec(), &std::cout);
-  if (!session.ok()) {
-    std::cerr << "error: "
-              << rl::WithRenderFlagContext(session.status(), *render).message()
-              << "\n";
-    return absl::IsInvalidArgument(session.status()) ? 2 : 1;
-  }
-  auto live =
-      rl::StartLiveViewFromFlags(video.video_dir, video.render_backend,
-                                 video.egl_device, std::cout, std::cerr);
-  if (!live.ok()) {
-    std::cerr << "error: " << live.status().message() << "\n";
-    return absl::IsInvalidArgument(live.status()) ? 2 : 1;
-  }
-  // Every check has passed: only now is anything written.
-  if (absl::Status prepared = (*session)->Prepare(); !prepared.ok()) {
-    std::cerr << "error: " << prepared.message() << "\n";
-    return 1;
-  }
-  rl::LiveEpisodes watch(
-      live->get(), env_id,
-      absl::StrCat(checkpoint->header.agent, " after ",
-                   checkpoint->header.steps, " steps (greedy)"));
-  watch.WatchVideos(&(*session)->videos());
-  const std::atomic<bool>& stop_requested = rl::StopOnSignals();
+  const rl::CheckpointHeader& header = player.checkpoint.header;
+  video.agent = header.agent;
+  video.seed = static_cast<uint64_t>(absl::GetFlag(FLAGS_seed));
+  video.gallery_title = absl::StrCat(player.env_id, " ", header.agent,
+                                     " after ", header.steps, " steps");
+  return video;
+}
 
-  rl::EpisodeLoopOptions loop_options;
-  loop_options.learn = false;
-  loop_options.reset_seed = [&video](int, int64_t episode) {
-    return std::optional<uint64_t>(rl::EpisodeSeed(video.seed, -1, episode));
+// The loop of greedy episodes, each seeded from --seed as evaluations are,
+// cut after --max_episode_steps, paced by --realtime.
+std::unique_ptr<rl::EpisodeLoop> GreedyLoop(Player* player,
+                                            const std::string& path) {
+  rl::EpisodeLoopOptions options;
+  options.learn = false;
+  const uint64_t seed = static_cast<uint64_t>(absl::GetFlag(FLAGS_seed));
+  options.reset_seed = [seed](int, int64_t episode) {
+    return std::optional<uint64_t>(rl::EpisodeSeed(seed, -1, episode));
   };
-  loop_options.max_episode_steps = max_steps;
+  options.max_episode_steps = absl::GetFlag(FLAGS_max_episode_steps);
   if (absl::GetFlag(FLAGS_realtime)) {
-    loop_options.steps_per_second = std::max(1, (*env)->spec().render_fps);
+    options.steps_per_second = std::max(1, player->env->spec().render_fps);
   }
-  loop_options.what = absl::StrCat("playing ", path);
+  options.what = absl::StrCat("playing ", path);
   std::vector<std::unique_ptr<rl::Env>> envs;
-  envs.push_back(std::move(*env));
-  rl::EpisodeLoop loop(agent->get(), std::move(envs), std::move(loop_options));
-  EpisodeLines lines;
-  loop.AddObserver(session->get());  // First: it ends videos on the step.
-  loop.AddObserver(&watch);
-  loop.AddObserver(&lines);
-  rl::EpisodeLoop::Budget budget;
-  budget.episodes = episodes;
-  auto fail = [](const absl::Status& status) {
-    std::cerr << "error: " << status.message() << "\n";
-    return 1;
-  };
-  if (absl::Status s = loop.Run(budget, [&] { return stop_requested.load(); });
-      !s.ok()) {
-    return fail(s);
-  }
+  envs.push_back(std::move(player->env));
+  return std::make_unique<rl::EpisodeLoop>(player->agent.get(), std::move(envs),
+                                           std::move(options));
+}
+
+// The closing line: episodes, mean return (an episode cut short by a signal
+// is said, and not counted), videos.
+void ReportPlayed(const rl::EpisodeLoop& loop, const std::string& env_id,
+                  size_t videos, const std::string& video_dir) {
   double sum = 0;
   for (const rl::EpisodeRecord& record : loop.episodes()) {
     sum += record.episode_return;
   }
   const int played = static_cast<int>(loop.episodes().size());
-  int cut = 0;  // An episode stopped by a signal before its end.
+  int cut = 0;
   if (const rl::EpisodeLoop::EnvSlot& slot = loop.slot(0);
       slot.started && slot.length > 0) {
     // Its return says nothing about the policy.
@@ -242,20 +209,81 @@ int main(int argc, char** argv) {
               << " so far; not counted in the mean)\n";
     cut = 1;
   }
+  std::cout << "played " << played << " episode(s) of " << env_id;
+  if (played > 0) std::cout << ", mean return " << sum / played;
+  if (cut > 0) std::cout << " (and " << cut << " cut short, not counted)";
+  std::cout << "; wrote " << videos << " video(s) and " << video_dir
+            << "/index.html\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Records greedy episodes of a trained agent from its checkpoint.\n"
+      "Example: bazel run //rl/run:play -- "
+      "--checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt");
+  absl::ParseCommandLine(argc, argv);
+  if (std::string error = CheckPlayFlags(); !error.empty()) {
+    return Fail(2, error);
+  }
+  // --render_backend, --egl_device, --size, --overlay, --overlay_label.
+  absl::StatusOr<rl::RenderFlags> render = rl::RenderFlagsFromCommandLine();
+  if (!render.ok()) return Fail(2, render.status().message());
+  // The recording flags (the same as train's), checked together.
+  absl::StatusOr<rl::RecordFlags> recording = rl::RecordFlagsFromCommandLine();
+  if (!recording.ok()) return Fail(2, recording.status().message());
+  const std::string path =
+      rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_checkpoint));
+  Player player;
+  if (int code = LoadPlayer(path, &player); code != 0) return code;
+
+  const rl::VideoSessionOptions video =
+      VideoOptionsFromFlags(*render, *recording, player);
+  auto session =
+      rl::VideoSession::Create(video, player.env->spec(), &std::cout);
+  if (!session.ok()) {
+    return Fail(absl::IsInvalidArgument(session.status()) ? 2 : 1,
+                rl::WithRenderFlagContext(session.status(), *render).message());
+  }
+  auto live =
+      rl::StartLiveViewFromFlags(video.video_dir, video.render_backend,
+                                 video.egl_device, std::cout, std::cerr);
+  if (!live.ok()) {
+    return Fail(absl::IsInvalidArgument(live.status()) ? 2 : 1,
+                live.status().message());
+  }
+  // Every check has passed: only now is anything written.
+  if (absl::Status prepared = (*session)->Prepare(); !prepared.ok()) {
+    return Fail(1, prepared.message());
+  }
+  const rl::CheckpointHeader& header = player.checkpoint.header;
+  rl::LiveEpisodes watch(
+      live->get(), player.env_id,
+      absl::StrCat(header.agent, " after ", header.steps, " steps (greedy)"));
+  watch.WatchVideos(&(*session)->videos());
+  const std::atomic<bool>& stop_requested = rl::StopOnSignals();
+  std::unique_ptr<rl::EpisodeLoop> loop = GreedyLoop(&player, path);
+  EpisodeLines lines;
+  loop->AddObserver(session->get());  // First: it ends videos on the step.
+  loop->AddObserver(&watch);
+  loop->AddObserver(&lines);
+  rl::EpisodeLoop::Budget budget;
+  budget.episodes = absl::GetFlag(FLAGS_episodes);
+  absl::Status played =
+      loop->Run(budget, [&] { return stop_requested.load(); });
+  if (!played.ok()) return Fail(1, played.message());
   if (absl::Status s =
           (*session)->Finish(stop_requested.load() ? "stopped" : "run ended");
       !s.ok()) {
-    return fail(s);
+    return Fail(1, s.message());
   }
   watch.AddVideos((*session)->videos());
   if (*live != nullptr) {
     (*live)->board().SetState(stop_requested.load() ? "stopped" : "finished");
   }
-  std::cout << "played " << played << " episode(s) of " << env_id;
-  if (played > 0) std::cout << ", mean return " << sum / played;
-  if (cut > 0) std::cout << " (and " << cut << " cut short, not counted)";
-  std::cout << "; wrote " << (*session)->videos().size() << " video(s) and "
-            << video.video_dir << "/index.html\n";
+  ReportPlayed(*loop, player.env_id, (*session)->videos().size(),
+               video.video_dir);
   if (stop_requested.load()) return 130;
   rl::LingerIfAsked(live->get(), stop_requested, std::cout);
   return 0;  // The episodes were complete; Ctrl-C only ended the lingering.

@@ -35,6 +35,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rl/agents/agent.h"
@@ -122,238 +123,218 @@ std::unique_ptr<rl::LiveView> StartLive(const std::string& root,
   return std::move(*live);
 }
 
-}  // namespace
+// Prints "error: MESSAGE" and returns `code` (main's exit code).
+int Fail(int code, absl::string_view message) {
+  std::cerr << "error: " << message << "\n";
+  return code;
+}
 
-int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Plays an agent in an env headlessly and records videos of it.\n"
-      "Example: bazel run //rl/run:train -- --env=CartPole-v1 "
-      "--episodes=3 --video_dir=videos");
-  absl::ParseCommandLine(argc, argv);
-  if (absl::GetFlag(FLAGS_list)) {
-    PrintRegistry("envs", rl::Envs());
-    PrintRegistry("agents", rl::Agents());
-    PrintRegistry("render backends", rl::RenderBackends());
-    PrintRegistry("recorders", rl::Recorders());
-    return 0;
+// Flag values no later check would catch, refused before any work; "" if
+// all are fine.
+std::string CheckRunFlags() {
+  if (const int64_t seed = absl::GetFlag(FLAGS_seed); seed < 0) {
+    return absl::StrCat("--seed must be >= 0 (got ", seed, ")");
   }
+  if (const int64_t steps = absl::GetFlag(FLAGS_steps); steps < 0) {
+    return absl::StrCat(
+        "--steps must be >= 0 (0: the defaults table's budget; got ", steps,
+        ")");
+  }
+  if (const int64_t every = absl::GetFlag(FLAGS_eval_every); every < 0) {
+    return absl::StrCat("--eval_every must be >= 0 (0: a fifth of --steps; ",
+                        "got ", every, ")");
+  }
+  return "";
+}
 
-  // Flag values that no later check would catch, refused before any work.
-  const int64_t seed = absl::GetFlag(FLAGS_seed);
-  if (seed < 0) {
-    std::cerr << "error: --seed must be >= 0 (got " << seed << ")\n";
-    return 2;
+// The names first: a typo is reported as one, not as what it leads to.
+std::string CheckNames(const std::string& env, const std::string& agent) {
+  for (const absl::Status& name :
+       {rl::Envs().CheckName(env), rl::Agents().CheckName(agent)}) {
+    if (!name.ok()) return std::string(name.message());
   }
-  if (absl::GetFlag(FLAGS_steps) < 0) {
-    std::cerr << "error: --steps must be >= 0 (0: the defaults table's "
-                 "budget; got "
-              << absl::GetFlag(FLAGS_steps) << ")\n";
-    return 2;
+  if (agent == "random" && !absl::GetFlag(FLAGS_hparams).empty()) {
+    return "--hparams: the random agent has no hyper-parameters (see "
+           "rl/agents/README.md for each agent's)";
   }
-  if (absl::GetFlag(FLAGS_eval_every) < 0) {
-    std::cerr << "error: --eval_every must be >= 0 (0: a fifth of --steps; "
-                 "got "
-              << absl::GetFlag(FLAGS_eval_every) << ")\n";
-    return 2;
-  }
-  // The recording flags, checked together; errors name the flag.
-  absl::StatusOr<rl::RecordFlags> recording = rl::RecordFlagsFromCommandLine();
-  if (!recording.ok()) {
-    std::cerr << "error: " << recording.status().message() << "\n";
-    return 2;
-  }
+  return "";
+}
 
-  // --render_backend, --egl_device, --size, --overlay, --overlay_label.
-  absl::StatusOr<rl::RenderFlags> render = rl::RenderFlagsFromCommandLine();
-  if (!render.ok()) {
-    std::cerr << "error: " << render.status().message() << "\n";
-    return 2;
-  }
-
+// What an episode (and a training run's videos) are made of, from the flags.
+rl::RunOptions EpisodeOptionsFromFlags(const rl::RenderFlags& render,
+                                       const rl::RecordFlags& recording) {
   rl::RunOptions options;
   options.env = absl::GetFlag(FLAGS_env);
   options.agent = absl::GetFlag(FLAGS_agent);
   options.episodes = absl::GetFlag(FLAGS_episodes);
-  options.seed = static_cast<uint64_t>(seed);
-  options.render_backend = render->render_backend;
-  options.egl_device = render->egl_device;
-  options.overlay = render->overlay;
-  options.overlay_label = render->overlay_label;
-  options.recorder = recording->recorder;
+  options.seed = static_cast<uint64_t>(absl::GetFlag(FLAGS_seed));
+  options.render_backend = render.render_backend;
+  options.egl_device = render.egl_device;
+  options.overlay = render.overlay;
+  options.overlay_label = render.overlay_label;
+  options.recorder = recording.recorder;
   options.video_dir =
       rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
-  options.width = render->width;
-  options.height = render->height;
-  options.fps = recording->fps;
-  options.record = recording->schedule;
-  options.encoder = recording->encoder;
-  options.embed = recording->embed;
-  const std::atomic<bool>& stop_requested = rl::StopOnSignals();
-  options.stop_requested = &stop_requested;
+  options.width = render.width;
+  options.height = render.height;
+  options.fps = recording.fps;
+  options.record = recording.schedule;
+  options.encoder = recording.encoder;
+  options.embed = recording.embed;
+  return options;
+}
 
-  const std::string agent = absl::GetFlag(FLAGS_agent);
-  int64_t steps = absl::GetFlag(FLAGS_steps);
-  const bool resume = !absl::GetFlag(FLAGS_resume).empty();
-  const bool train = steps > 0 || resume ||
-                     (agent != "random" && rl::Agents().Contains(agent));
-  if (!resume) {
-    // The names first: a typo is reported as one, not as what it leads to.
-    for (const absl::Status& name :
-         {rl::Envs().CheckName(options.env), rl::Agents().CheckName(agent)}) {
-      if (!name.ok()) {
-        std::cerr << "error: " << name.message() << "\n";
-        return 2;
-      }
-    }
-    if (agent == "random" && !absl::GetFlag(FLAGS_hparams).empty()) {
-      std::cerr << "error: --hparams: the random agent has no "
-                   "hyper-parameters (see rl/agents/README.md for each "
-                   "agent's)\n";
-      return 2;
+// --run_dir, or the resumed checkpoint's run (RUN_DIR/checkpoints/X.ckpt),
+// or runs/ENV-AGENT-seedSEED.
+std::string RunDirFromFlags(const std::string& resume,
+                            const rl::RunOptions& options) {
+  std::string run_dir = absl::GetFlag(FLAGS_run_dir);
+  if (run_dir.empty() && !resume.empty()) {
+    const size_t slash = resume.find_last_of('/');
+    std::string dir = resume.substr(0, slash == std::string::npos ? 0 : slash);
+    if (absl::EndsWith(dir, "/checkpoints")) dir.resize(dir.size() - 12);
+    run_dir = dir.empty() ? "." : dir;
+  }
+  if (run_dir.empty()) {
+    run_dir = absl::StrCat(
+        "runs/",
+        rl::DefaultRunDirName(options.env, options.agent, options.seed));
+  }
+  return rl::ResolveAgainstWorkingDirectory(run_dir);
+}
+
+// Which run settings were given (a resume refuses those that contradict
+// its checkpoint) and every run flag's value (for config.json).
+void NoteGivenFlags(rl::TrainingRunOptions* training) {
+  training->given.env = Given("env");
+  training->given.agent = Given("agent");
+  training->given.seed = Given("seed");
+  training->given.hparams = Given("hparams");
+  training->given.eval_every = Given("eval_every");
+  training->given.eval_episodes = Given("eval_episodes");
+  training->given.record_eval = Given("record_eval");
+  for (const char* name :
+       {"env", "agent", "seed", "steps", "hparams", "resume", "eval_every",
+        "eval_episodes", "record", "record_every", "recorder", "render_backend",
+        "size", "fps", "overlay"}) {
+    if (const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name)) {
+      training->flags[std::string(flag->Name())] = flag->CurrentValue();
     }
   }
-  if (train) {
-    rl::TrainingRunOptions training;
-    training.trainer.env_id = options.env;
-    training.trainer.agent = agent;
-    training.trainer.seed = options.seed;
-    auto hparams = rl::ParseHyperParams(absl::GetFlag(FLAGS_hparams));
-    if (!hparams.ok()) {
-      std::cerr << "error: --hparams: " << hparams.status().message() << "\n";
-      return 2;
-    }
-    training.trainer.hyperparams = *hparams;
-    training.resume =
-        rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_resume));
-    // Resuming without --steps: the run's own budget (RunTraining).
-    if (steps == 0 && !resume) {
-      steps = rl::DefaultTrainingSteps(agent, options.env);
-    }
-    if (steps <= 0 && !resume) {
-      std::cerr << "error: no default step budget for " << agent << " on "
-                << options.env << "; pass --steps=N\n";
-      return 2;
-    }
-    training.steps = steps;
-    std::string run_dir = absl::GetFlag(FLAGS_run_dir);
-    if (run_dir.empty() && !training.resume.empty()) {
-      // RUN_DIR/checkpoints/latest.ckpt -> RUN_DIR.
-      std::string dir = training.resume.substr(
-          0, training.resume.find_last_of('/') == std::string::npos
-                 ? 0
-                 : training.resume.find_last_of('/'));
-      if (dir.size() >= 12 &&
-          dir.compare(dir.size() - 12, 12, "/checkpoints") == 0) {
-        dir.resize(dir.size() - 12);
-      }
-      run_dir = dir.empty() ? "." : dir;
-    }
-    if (run_dir.empty()) {
-      run_dir = absl::StrCat(
-          "runs/", rl::DefaultRunDirName(options.env, agent, options.seed));
-    }
-    training.run_dir = rl::ResolveAgainstWorkingDirectory(run_dir);
-    training.video.render_backend = options.render_backend;
-    training.video.egl_device = options.egl_device;
-    training.video.overlay = options.overlay;
-    training.video.overlay_label = options.overlay_label;
-    training.video.recorder = options.recorder;
-    training.video.width = options.width;
-    training.video.height = options.height;
-    training.video.fps = options.fps;
-    training.video.record = options.record;
-    training.video.encoder = options.encoder;
-    training.video.embed = options.embed;
-    training.overwrite = absl::GetFlag(FLAGS_overwrite);
-    training.record_eval = absl::GetFlag(FLAGS_record_eval);
-    training.eval_every = absl::GetFlag(FLAGS_eval_every);
-    training.eval_episodes = absl::GetFlag(FLAGS_eval_episodes);
-    training.quiet = absl::GetFlag(FLAGS_quiet);
-    training.tty = isatty(STDOUT_FILENO) != 0;
-    training.progress_interval_s = absl::GetFlag(FLAGS_progress_interval);
-    training.stop_requested = &stop_requested;
-    training.given.env = Given("env");
-    training.given.agent = Given("agent");
-    training.given.seed = Given("seed");
-    training.given.hparams = Given("hparams");
-    training.given.eval_every = Given("eval_every");
-    training.given.eval_episodes = Given("eval_episodes");
-    training.given.record_eval = Given("record_eval");
-    for (const absl::CommandLineFlag* flag :
-         {absl::FindCommandLineFlag("env"), absl::FindCommandLineFlag("agent"),
-          absl::FindCommandLineFlag("seed"), absl::FindCommandLineFlag("steps"),
-          absl::FindCommandLineFlag("hparams"),
-          absl::FindCommandLineFlag("resume"),
-          absl::FindCommandLineFlag("eval_every"),
-          absl::FindCommandLineFlag("eval_episodes"),
-          absl::FindCommandLineFlag("record"),
-          absl::FindCommandLineFlag("record_every"),
-          absl::FindCommandLineFlag("recorder"),
-          absl::FindCommandLineFlag("render_backend"),
-          absl::FindCommandLineFlag("size"), absl::FindCommandLineFlag("fps"),
-          absl::FindCommandLineFlag("overlay")}) {
-      if (flag != nullptr) {
-        training.flags[std::string(flag->Name())] = flag->CurrentValue();
-      }
-    }
-    // The live view serves the run directory, so it makes it; a refused
-    // run takes it away again if it is still empty (rmdir removes nothing
-    // else).
-    const bool run_dir_existed = access(training.run_dir.c_str(), F_OK) == 0;
-    int live_error = 0;
-    std::unique_ptr<rl::LiveView> live =
-        StartLive(training.run_dir, options, &live_error);
-    if (live_error != 0) return live_error;
-    training.live = live.get();
-    auto summary = rl::RunTraining(training, std::cout);
-    if (!summary.ok() && !run_dir_existed) {
+}
+
+// A training run's options from the flags; errors are the user's (exit 2).
+absl::StatusOr<rl::TrainingRunOptions> TrainingOptionsFromFlags(
+    const rl::RunOptions& options, const std::atomic<bool>& stop_requested) {
+  rl::TrainingRunOptions training;
+  training.trainer.env_id = options.env;
+  training.trainer.agent = options.agent;
+  training.trainer.seed = options.seed;
+  auto hparams = rl::ParseHyperParams(absl::GetFlag(FLAGS_hparams));
+  if (!hparams.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--hparams: ", hparams.status().message()));
+  }
+  training.trainer.hyperparams = *hparams;
+  training.resume =
+      rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_resume));
+  const bool resume = !training.resume.empty();
+  // Resuming without --steps: the run's own budget (RunTraining).
+  training.steps = absl::GetFlag(FLAGS_steps);
+  if (training.steps == 0 && !resume) {
+    training.steps = rl::DefaultTrainingSteps(options.agent, options.env);
+  }
+  if (training.steps <= 0 && !resume) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("no default step budget for ", options.agent, " on ",
+                     options.env, "; pass --steps=N"));
+  }
+  training.run_dir = RunDirFromFlags(training.resume, options);
+  training.video.render_backend = options.render_backend;
+  training.video.egl_device = options.egl_device;
+  training.video.overlay = options.overlay;
+  training.video.overlay_label = options.overlay_label;
+  training.video.recorder = options.recorder;
+  training.video.width = options.width;
+  training.video.height = options.height;
+  training.video.fps = options.fps;
+  training.video.record = options.record;
+  training.video.encoder = options.encoder;
+  training.video.embed = options.embed;
+  training.overwrite = absl::GetFlag(FLAGS_overwrite);
+  training.record_eval = absl::GetFlag(FLAGS_record_eval);
+  training.eval_every = absl::GetFlag(FLAGS_eval_every);
+  training.eval_episodes = absl::GetFlag(FLAGS_eval_episodes);
+  training.quiet = absl::GetFlag(FLAGS_quiet);
+  training.tty = isatty(STDOUT_FILENO) != 0;
+  training.progress_interval_s = absl::GetFlag(FLAGS_progress_interval);
+  training.stop_requested = &stop_requested;
+  NoteGivenFlags(&training);
+  return training;
+}
+
+void PrintTrainingSummary(const rl::TrainingSummary& summary) {
+  std::cout << "trained " << summary.steps << " steps, " << summary.episodes
+            << " episodes; wrote " << summary.videos.size() << " video(s) and "
+            << summary.run_dir << "/index.html\n";
+  if (!summary.latest_checkpoint.empty()) {
+    std::cout << "latest checkpoint (step " << summary.steps
+              << "): " << summary.latest_checkpoint << "\n";
+  }
+  if (!summary.best_checkpoint.empty()) {
+    std::cout << "best evaluation " << summary.best_eval << ": "
+              << summary.best_checkpoint << "\n";
+  }
+}
+
+// A training run (--steps, --resume or a learning agent).
+int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
+          const std::atomic<bool>& stop_requested) {
+  absl::StatusOr<rl::TrainingRunOptions> training =
+      TrainingOptionsFromFlags(options, stop_requested);
+  if (!training.ok()) return Fail(2, training.status().message());
+  // The live view serves the run directory, so it makes it; a refused run
+  // takes it away again if it is still empty (rmdir removes nothing else).
+  const bool run_dir_existed = access(training->run_dir.c_str(), F_OK) == 0;
+  int live_error = 0;
+  std::unique_ptr<rl::LiveView> live =
+      StartLive(training->run_dir, options, &live_error);
+  if (live_error != 0) return live_error;
+  training->live = live.get();
+  auto summary = rl::RunTraining(*training, std::cout);
+  if (!summary.ok()) {
+    if (!run_dir_existed) {
       live.reset();
-      rmdir(training.run_dir.c_str());
+      rmdir(training->run_dir.c_str());
     }
-    if (!summary.ok()) {
-      std::cerr
-          << "error: "
-          << rl::WithRenderFlagContext(summary.status(), *render).message()
-          << "\n";
-      return absl::IsInvalidArgument(summary.status()) ||
-                     absl::IsFailedPrecondition(summary.status())
-                 ? 2
-                 : 1;
-    }
-    if (!training.quiet) {
-      std::cout << "trained " << summary->steps << " steps, "
-                << summary->episodes << " episodes; wrote "
-                << summary->videos.size() << " video(s) and "
-                << summary->run_dir << "/index.html\n";
-      if (!summary->latest_checkpoint.empty()) {
-        std::cout << "latest checkpoint (step " << summary->steps
-                  << "): " << summary->latest_checkpoint << "\n";
-      }
-      if (!summary->best_checkpoint.empty()) {
-        std::cout << "best evaluation " << summary->best_eval << ": "
-                  << summary->best_checkpoint << "\n";
-      }
-    }
-    if (summary->stopped) {
-      std::cout << "stopped early by a signal; checkpoint, metrics, videos "
-                   "and page are complete\n";
-      return 130;
-    }
-    rl::LingerIfAsked(live.get(), stop_requested, std::cout);
-    return 0;  // The run was complete; Ctrl-C only ended the lingering.
+    const bool users = absl::IsInvalidArgument(summary.status()) ||
+                       absl::IsFailedPrecondition(summary.status());
+    return Fail(users ? 2 : 1,
+                rl::WithRenderFlagContext(summary.status(), render).message());
   }
+  if (!training->quiet) PrintTrainingSummary(*summary);
+  if (summary->stopped) {
+    std::cout << "stopped early by a signal; checkpoint, metrics, videos "
+                 "and page are complete\n";
+    return 130;
+  }
+  rl::LingerIfAsked(live.get(), stop_requested, std::cout);
+  return 0;  // The run was complete; Ctrl-C only ended the lingering.
+}
 
+// Episodes of an agent, recorded (--episodes).
+int Play(rl::RunOptions options, const rl::RenderFlags& render,
+         const std::atomic<bool>& stop_requested) {
   int live_error = 0;
   std::unique_ptr<rl::LiveView> live =
       StartLive(options.video_dir, options, &live_error);
   if (live_error != 0) return live_error;
   options.live = live.get();
+  options.stop_requested = &stop_requested;
   auto run = rl::PlayEpisodes(options, std::cout);
   if (!run.ok()) {
-    std::cerr << "error: "
-              << rl::WithRenderFlagContext(run.status(), *render).message()
-              << "\n";
-    return absl::IsInvalidArgument(run.status()) ? 2 : 1;
+    return Fail(absl::IsInvalidArgument(run.status()) ? 2 : 1,
+                rl::WithRenderFlagContext(run.status(), render).message());
   }
   if (options.record.mode == rl::RecordMode::kNone) {
     std::cout << "played " << run->episodes.size()
@@ -370,4 +351,45 @@ int main(int argc, char** argv) {
   if (live != nullptr) live->board().SetState("finished");
   rl::LingerIfAsked(live.get(), stop_requested, std::cout);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Plays an agent in an env headlessly and records videos of it.\n"
+      "Example: bazel run //rl/run:train -- --env=CartPole-v1 "
+      "--episodes=3 --video_dir=videos");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_list)) {
+    PrintRegistry("envs", rl::Envs());
+    PrintRegistry("agents", rl::Agents());
+    PrintRegistry("render backends", rl::RenderBackends());
+    PrintRegistry("recorders", rl::Recorders());
+    return 0;
+  }
+  if (std::string error = CheckRunFlags(); !error.empty()) {
+    return Fail(2, error);
+  }
+  // The recording flags, checked together; errors name the flag.
+  absl::StatusOr<rl::RecordFlags> recording = rl::RecordFlagsFromCommandLine();
+  if (!recording.ok()) return Fail(2, recording.status().message());
+  // --render_backend, --egl_device, --size, --overlay, --overlay_label.
+  absl::StatusOr<rl::RenderFlags> render = rl::RenderFlagsFromCommandLine();
+  if (!render.ok()) return Fail(2, render.status().message());
+  const rl::RunOptions options = EpisodeOptionsFromFlags(*render, *recording);
+
+  const bool resume = !absl::GetFlag(FLAGS_resume).empty();
+  if (!resume) {
+    if (std::string error = CheckNames(options.env, options.agent);
+        !error.empty()) {
+      return Fail(2, error);
+    }
+  }
+  const std::atomic<bool>& stop_requested = rl::StopOnSignals();
+  const bool train =
+      absl::GetFlag(FLAGS_steps) > 0 || resume ||
+      (options.agent != "random" && rl::Agents().Contains(options.agent));
+  return train ? Train(options, *render, stop_requested)
+               : Play(options, *render, stop_requested);
 }
