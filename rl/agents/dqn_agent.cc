@@ -190,9 +190,7 @@ class DqnAgent : public Agent {
     out.Floats(buffer_.next_observations);
     out.Floats(buffer_.rewards);
     out.I64s(buffer_.actions);
-    out.String(absl::string_view(
-        reinterpret_cast<const char*>(buffer_.terminated.data()),
-        buffer_.terminated.size()));
+    out.Bytes(buffer_.terminated);
     return out.Release();
   }
 
@@ -240,18 +238,13 @@ class DqnAgent : public Agent {
                                       "replay buffer"));
     RL_RETURN_IF_ERROR(
         in.FloatsExact(buffer.rewards.data(), size, "replay buffer"));
-    RL_RETURN_IF_ERROR(in.I64s(&buffer.actions));
-    std::string terminated;
-    RL_RETURN_IF_ERROR(in.String(&terminated));
+    RL_RETURN_IF_ERROR(
+        in.Indices(&buffer.actions, actions_, "replay buffer action"));
+    RL_RETURN_IF_ERROR(in.Bytes(&buffer.terminated));
     if (buffer.actions.size() != static_cast<size_t>(size) ||
-        terminated.size() != static_cast<size_t>(size)) {
+        buffer.terminated.size() != static_cast<size_t>(size)) {
       return in.Error("replay buffer arrays disagree in length");
     }
-    for (int64_t a : buffer.actions) {
-      if (a < 0 || a >= actions_)
-        return in.Error("replay buffer action out of range");
-    }
-    buffer.terminated.assign(terminated.begin(), terminated.end());
     RL_RETURN_IF_ERROR(in.ExpectEnd());
     q_ = std::move(q);
     target_ = std::move(target);

@@ -345,8 +345,7 @@ class PpoAgent : public Agent {
     out.Floats(buf_log_probs_);
     out.Floats(buf_values_);
     out.Floats(buf_rewards_);
-    out.String(absl::string_view(
-        reinterpret_cast<const char*>(buf_dones_.data()), buf_dones_.size()));
+    out.Bytes(buf_dones_);
     return out.Release();
   }
 
@@ -400,15 +399,11 @@ class PpoAgent : public Agent {
         cont(buf_continuous_actions_.size()), log_probs(buf_log_probs_.size()),
         values(buf_values_.size()), rewards(buf_rewards_.size());
     std::vector<int64_t> discrete;
-    std::string dones;
+    std::vector<uint8_t> dones;
     RL_RETURN_IF_ERROR(in.FloatsExact(obs.data(), obs.size(), "rollout"));
-    RL_RETURN_IF_ERROR(in.I64s(&discrete));
+    RL_RETURN_IF_ERROR(in.Indices(&discrete, action_dims_, "rollout action"));
     if (discrete.size() != buf_discrete_actions_.size()) {
       return in.Error("rollout actions do not match this agent's spaces");
-    }
-    for (int64_t a : discrete) {
-      if (a < 0 || a >= action_dims_)
-        return in.Error("rollout action out of range");
     }
     RL_RETURN_IF_ERROR(in.FloatsExact(cont.data(), cont.size(), "rollout"));
     RL_RETURN_IF_ERROR(
@@ -416,7 +411,7 @@ class PpoAgent : public Agent {
     RL_RETURN_IF_ERROR(in.FloatsExact(values.data(), values.size(), "rollout"));
     RL_RETURN_IF_ERROR(
         in.FloatsExact(rewards.data(), rewards.size(), "rollout"));
-    RL_RETURN_IF_ERROR(in.String(&dones));
+    RL_RETURN_IF_ERROR(in.Bytes(&dones));
     if (dones.size() != buf_dones_.size())
       return in.Error("rollout has the wrong size");
     RL_RETURN_IF_ERROR(in.ExpectEnd());
@@ -448,7 +443,7 @@ class PpoAgent : public Agent {
     buf_log_probs_ = std::move(log_probs);
     buf_values_ = std::move(values);
     buf_rewards_ = std::move(rewards);
-    buf_dones_.assign(dones.begin(), dones.end());
+    buf_dones_ = std::move(dones);
     pending_ = false;
     pending_error_ = absl::OkStatus();
     return absl::OkStatus();

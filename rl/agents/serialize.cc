@@ -235,4 +235,27 @@ absl::Status ByteReader::ExpectEnd() const {
       absl::StrCat(remaining(), " unexpected bytes after offset ", offset_));
 }
 
+void ByteWriter::Bytes(const std::vector<uint8_t>& values) {
+  String(absl::string_view(reinterpret_cast<const char*>(values.data()),
+                           values.size()));
+}
+
+absl::Status ByteReader::Bytes(std::vector<uint8_t>* values) {
+  std::string bytes;
+  if (absl::Status status = String(&bytes); !status.ok()) return status;
+  values->assign(bytes.begin(), bytes.end());
+  return absl::OkStatus();
+}
+
+absl::Status ByteReader::Indices(std::vector<int64_t>* values, int64_t count,
+                                 absl::string_view what) {
+  if (absl::Status status = I64s(values); !status.ok()) return status;
+  for (int64_t value : *values) {
+    if (value < 0 || value >= count) {
+      return Error(absl::StrCat(what, " out of range"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace rl

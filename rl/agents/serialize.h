@@ -46,6 +46,8 @@ class ByteWriter {
   }
   void Doubles(const std::vector<double>& values);
   void I64s(const std::vector<int64_t>& values);
+  // Bytes (e.g. done flags), written as a String.
+  void Bytes(const std::vector<uint8_t>& values);
   // The generator's full state (std::mt19937_64's standard text form).
   void Rng(const std::mt19937_64& rng);
 
@@ -74,6 +76,10 @@ class ByteReader {
   absl::Status Floats(std::vector<float>* values);
   absl::Status Doubles(std::vector<double>* values);
   absl::Status I64s(std::vector<int64_t>* values);
+  absl::Status Bytes(std::vector<uint8_t>* values);
+  // I64s() whose every value is an index in [0, count), e.g. actions.
+  absl::Status Indices(std::vector<int64_t>* values, int64_t count,
+                       absl::string_view what);
   // A Floats() record that must hold exactly `count` values, read into
   // `values`; a different count is an error naming `what`.
   absl::Status FloatsExact(float* values, size_t count, absl::string_view what);
