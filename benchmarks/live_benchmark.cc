@@ -32,10 +32,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
-#include "rl/run/training_run.h"
+#include "rl/core/file_util.h"
 #include "rl/envs/env.h"
 #include "rl/live/live_view.h"
 #include "rl/live/test_util.h"
+#include "rl/run/training_run.h"
 
 namespace rl {
 namespace {
@@ -94,7 +95,7 @@ void BM_TrainWatched(benchmark::State& state) {
   }
   for (auto _ : state) {
     std::filesystem::remove_all(base);
-    std::filesystem::create_directories(base);
+    MakeDirectories(base).IgnoreError();  // RunTraining says if it failed.
     std::unique_ptr<LiveView> live;
     if (viewers >= 0) {
       LiveOptions options;

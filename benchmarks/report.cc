@@ -24,6 +24,7 @@
 #include "benchmark/benchmark.h"
 #include "benchmarks/pipeline_benchmarks.h"
 #include "rl/render/render_backend.h"
+#include "rl/run/cli.h"
 
 namespace rl {
 namespace {
@@ -127,10 +128,7 @@ int main(int argc, char** argv) {
       storage.emplace_back(argv[i]);
     }
   }
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (!json.empty() && json[0] != '/' && cwd != nullptr) {
-    json = absl::StrCat(cwd, "/", json);
-  }
+  json = rl::ResolveAgainstWorkingDirectory(json);
   storage.push_back("--benchmark_out=" + json);
   storage.push_back("--benchmark_out_format=json");
   for (std::string& arg : storage) args.push_back(arg.data());

@@ -14,10 +14,6 @@ extern "C" {
 namespace rl {
 namespace {
 
-struct SwsDeleter {
-  void operator()(SwsContext* context) const { sws_freeContext(context); }
-};
-
 class FfmpegJpegEncoder : public JpegEncoder {
  public:
   absl::Status Init(int width, int height, int quality) {
@@ -110,7 +106,7 @@ class FfmpegJpegEncoder : public JpegEncoder {
   std::unique_ptr<AVCodecContext, CodecContextDeleter> context_;
   std::unique_ptr<AVFrame, AvFrameDeleter> picture_;
   std::unique_ptr<AVPacket, PacketDeleter> packet_;
-  std::unique_ptr<SwsContext, SwsDeleter> scaler_;
+  std::unique_ptr<SwsContext, SwsContextDeleter> scaler_;
   int64_t pts_ = 0;
 };
 
