@@ -73,7 +73,6 @@ class EpisodeLoop {
   void AddObserver(EpisodeObserver* observer) {
     observers_.push_back(observer);
   }
-  void ClearObservers() { observers_.clear(); }
 
   // Steps until steps() >= budget.steps, episodes().size() >=
   // budget.episodes, or `should_stop` (asked before every lockstep step)
@@ -101,6 +100,11 @@ class EpisodeLoop {
     std::vector<Action> actions;  // Of the episode in progress, if learning.
   };
   const EnvSlot& slot(int index) const { return slots_[index]; }
+  // Steps env `index` has taken in its episode in progress; 0 between
+  // episodes (e.g. after the episode budget was met).
+  int64_t steps_into_episode(int index) const {
+    return slots_[index].started ? slots_[index].length : 0;
+  }
   // Env `index`'s current observation.
   const Observation& observation(int index) const {
     return observations_[index];

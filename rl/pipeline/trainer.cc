@@ -297,6 +297,18 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
   return trainer;
 }
 
+EpisodeLoopOptions GreedyLoopOptions(uint64_t seed, int64_t max_episode_steps,
+                                     std::string what) {
+  EpisodeLoopOptions options;
+  options.learn = false;
+  options.reset_seed = [seed](int, int64_t episode) {
+    return std::optional<uint64_t>(EpisodeSeed(seed, -1, episode));
+  };
+  options.max_episode_steps = max_episode_steps;
+  options.what = std::move(what);
+  return options;
+}
+
 absl::StatusOr<EvaluationResult> Evaluate(Agent& agent,
                                           absl::string_view env_id,
                                           int episodes, uint64_t seed,
@@ -308,14 +320,9 @@ absl::StatusOr<EvaluationResult> Evaluate(Agent& agent,
   RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(env_id));
   std::vector<std::unique_ptr<Env>> envs;
   envs.push_back(std::move(env));
-  EpisodeLoopOptions options;
-  options.learn = false;
-  options.reset_seed = [seed](int, int64_t episode) {
-    return std::optional<uint64_t>(EpisodeSeed(seed, -1, episode));
-  };
-  options.max_episode_steps = max_episode_steps;
-  options.what = absl::StrCat("evaluating on ", env_id);
-  EpisodeLoop loop(&agent, std::move(envs), std::move(options));
+  EpisodeLoop loop(&agent, std::move(envs),
+                   GreedyLoopOptions(seed, max_episode_steps,
+                                     absl::StrCat("evaluating on ", env_id)));
   EpisodeLoop::Budget budget;
   budget.episodes = episodes;
   RL_RETURN_IF_ERROR(loop.Run(budget));

@@ -78,7 +78,6 @@ class Trainer {
 
   // Not owned; told of every reset, step and finished episode of training.
   void AddObserver(EpisodeObserver* observer) { loop_->AddObserver(observer); }
-  void ClearObservers() { loop_->ClearObservers(); }
 
   // Trains until steps() >= total_steps (a total, not an increment), an
   // observer fails or `should_stop` (asked before every lockstep step) says
@@ -104,7 +103,7 @@ class Trainer {
   int64_t env_episode(int index) const { return loop_->slot(index).episode; }
   // Steps env `index` has taken in its episode in progress (0 if none).
   int64_t steps_into_episode(int index) const {
-    return loop_->slot(index).started ? loop_->slot(index).length : 0;
+    return loop_->steps_into_episode(index);
   }
 
  private:
@@ -126,6 +125,13 @@ class Trainer {
 
 // Seed of episode `episode` of env `env_index` in a run seeded `seed`.
 uint64_t EpisodeSeed(uint64_t seed, int env_index, int64_t episode);
+
+// The loop options of greedy evaluation episodes: ActGreedy(), nothing
+// learned, episode i starting from Reset(EpisodeSeed(seed, -1, i)), cut
+// after `max_episode_steps`. Evaluate(), a training run's evaluations and
+// `play` all use them, so their episodes are the same for the same seed.
+EpisodeLoopOptions GreedyLoopOptions(uint64_t seed, int64_t max_episode_steps,
+                                     std::string what);
 
 struct EvaluationResult {
   std::vector<double> returns;

@@ -174,17 +174,12 @@ rl::VideoSessionOptions VideoOptionsFromFlags(const rl::RenderFlags& render,
 // cut after --max_episode_steps, paced by --realtime.
 std::unique_ptr<rl::EpisodeLoop> GreedyLoop(Player* player,
                                             const std::string& path) {
-  rl::EpisodeLoopOptions options;
-  options.learn = false;
-  const uint64_t seed = static_cast<uint64_t>(absl::GetFlag(FLAGS_seed));
-  options.reset_seed = [seed](int, int64_t episode) {
-    return std::optional<uint64_t>(rl::EpisodeSeed(seed, -1, episode));
-  };
-  options.max_episode_steps = absl::GetFlag(FLAGS_max_episode_steps);
+  rl::EpisodeLoopOptions options = rl::GreedyLoopOptions(
+      static_cast<uint64_t>(absl::GetFlag(FLAGS_seed)),
+      absl::GetFlag(FLAGS_max_episode_steps), absl::StrCat("playing ", path));
   if (absl::GetFlag(FLAGS_realtime)) {
     options.steps_per_second = std::max(1, player->env->spec().render_fps);
   }
-  options.what = absl::StrCat("playing ", path);
   std::vector<std::unique_ptr<rl::Env>> envs;
   envs.push_back(std::move(player->env));
   return std::make_unique<rl::EpisodeLoop>(player->agent.get(), std::move(envs),
@@ -201,8 +196,8 @@ void ReportPlayed(const rl::EpisodeLoop& loop, const std::string& env_id,
   }
   const int played = static_cast<int>(loop.episodes().size());
   int cut = 0;
-  if (const rl::EpisodeLoop::EnvSlot& slot = loop.slot(0);
-      slot.started && slot.length > 0) {
+  if (loop.steps_into_episode(0) > 0) {
+    const rl::EpisodeLoop::EnvSlot& slot = loop.slot(0);
     // Its return says nothing about the policy.
     std::cout << "episode " << slot.episode << ": stopped after " << slot.length
               << " steps (return " << slot.episode_return

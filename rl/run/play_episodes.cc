@@ -81,8 +81,8 @@ VideoSessionOptions VideoOptions(const RunOptions& options,
 // An episode stopped mid-way: listed as far as it went.
 absl::Status AddEpisodeInProgress(const EpisodeLoop& loop, EpisodeLog* log,
                                   RunSummary* run) {
+  if (loop.steps_into_episode(0) == 0) return absl::OkStatus();
   const EpisodeLoop::EnvSlot& cut = loop.slot(0);
-  if (!cut.started || cut.length == 0) return absl::OkStatus();
   EpisodeRecord record;
   record.env_episode = cut.episode;
   record.length = cut.length;

@@ -29,6 +29,22 @@ namespace {
 
 constexpr int64_t kStepsPerIteration = 256;
 
+// The timed part: kStepsPerIteration more steps per iteration. Returns the
+// steps taken, or -1 after reporting an error to `state`.
+int64_t TimeTraining(benchmark::State& state, Trainer& trainer) {
+  int64_t steps = 0;
+  for (auto _ : state) {
+    const int64_t before = trainer.steps();
+    absl::Status status = trainer.Run(before + kStepsPerIteration);
+    if (!status.ok()) {
+      state.SkipWithError(std::string(status.message()).c_str());
+      return -1;
+    }
+    steps += trainer.steps() - before;
+  }
+  return steps;
+}
+
 void BM_Train(benchmark::State& state, const std::string& agent,
               const std::string& env, int64_t warmup) {
   TrainerOptions options;
@@ -45,16 +61,8 @@ void BM_Train(benchmark::State& state, const std::string& agent,
     state.SkipWithError(std::string(status.message()).c_str());
     return;
   }
-  int64_t steps = 0;
-  for (auto _ : state) {
-    const int64_t before = (*trainer)->steps();
-    status = (*trainer)->Run(before + kStepsPerIteration);
-    if (!status.ok()) {
-      state.SkipWithError(std::string(status.message()).c_str());
-      return;
-    }
-    steps += (*trainer)->steps() - before;
-  }
+  const int64_t steps = TimeTraining(state, **trainer);
+  if (steps < 0) return;
   state.SetItemsProcessed(steps);
   state.counters["steps_per_s"] = benchmark::Counter(
       static_cast<double>(steps), benchmark::Counter::kIsRate);
@@ -102,16 +110,8 @@ void BM_TrainRecorded(benchmark::State& state, const std::string& agent,
     state.counters["available"] = 0;
     return;
   }
-  int64_t steps = 0;
-  for (auto _ : state) {
-    const int64_t before = (*trainer)->steps();
-    status = (*trainer)->Run(before + kStepsPerIteration);
-    if (!status.ok()) {
-      state.SkipWithError(std::string(status.message()).c_str());
-      return;
-    }
-    steps += (*trainer)->steps() - before;
-  }
+  const int64_t steps = TimeTraining(state, **trainer);
+  if (steps < 0) return;
   status = (*session)->Finish("run ended");
   if (!status.ok()) {
     state.SkipWithError(std::string(status.message()).c_str());

@@ -620,16 +620,11 @@ absl::Status Run::Evaluate(int64_t milestone) {
   RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(env_id_));
   std::vector<std::unique_ptr<Env>> envs;
   envs.push_back(std::move(env));
-  EpisodeLoopOptions loop_options;
-  loop_options.learn = false;
-  const uint64_t seed = trainer_->options().seed;
-  loop_options.reset_seed = [seed](int, int64_t episode) {
-    return std::optional<uint64_t>(EpisodeSeed(seed, -1, episode));
-  };
-  loop_options.max_episode_steps = options_.max_eval_episode_steps;
-  loop_options.what = absl::StrCat("evaluating at step ", milestone);
-  EpisodeLoop loop(&trainer_->agent(), std::move(envs),
-                   std::move(loop_options));
+  EpisodeLoop loop(
+      &trainer_->agent(), std::move(envs),
+      GreedyLoopOptions(trainer_->options().seed,
+                        options_.max_eval_episode_steps,
+                        absl::StrCat("evaluating at step ", milestone)));
   SetLiveState(absl::StrCat("evaluating at step ", milestone));
   OverlayInfo overlay;
   overlay.env_id = env_id_;
@@ -784,7 +779,6 @@ absl::StatusOr<TrainingSummary> Run::Go() {
   StartLive();
   const int64_t eval_every = options_.eval_every;  // Resolved by Setup().
 
-  trainer_->ClearObservers();
   trainer_->AddObserver(train_videos_.get());  // Before this run's own.
   trainer_->AddObserver(this);
 
