@@ -1,0 +1,120 @@
+// MujocoRenderer: a MuJoCo scene (mjvScene) to a Frame, offscreen, through
+// MuJoCo's own OpenGL renderer (mjr_render) on a context from any render
+// backend.
+//
+// MuJoCo's renderer uses legacy OpenGL, so the backend must be created with
+// RenderBackendOptions::gl_profile = GlProfile::kCompatibility (Create
+// refuses a core-profile one, saying so). The renderer draws into MuJoCo's
+// offscreen framebuffer (mjr_setBuffer(mjFB_OFFSCREEN)) of exactly the
+// frame's size, resolves multisampling, reads RGBA back and converts it with
+// the project's one conversion (yuv.h) to packed RGB or YUV 4:2:0 (BT.709,
+// limited range), top row first (GL's rows come bottom first; the
+// conversion walks them backwards, no extra copy).
+//
+// The scene is the env's (mujoco_scene.h): the renderer only reads it,
+// except for the rendering flags it owns (shadows, reflections, skybox),
+// which it sets on the scene before each render. The renderer holds an
+// mjrContext made for one model (its textures, meshes, skins); render scenes
+// of that model only.
+//
+// A MujocoRenderer owns its backend; it is used from one thread at a time,
+// makes its context current for each call and releases it before
+// returning, so it may be created, used and destroyed on different threads.
+//
+// MuJoCo ends the process (mju_error) when mjr_makeContext fails; Create
+// checks what it can first (the profile, the GL version, the framebuffer
+// size) so that the failures it knows of come back as errors.
+//
+// Example:
+//   RenderBackendOptions backend_options;
+//   backend_options.gl_profile = GlProfile::kCompatibility;
+//   RL_ASSIGN_OR_RETURN(auto backend,
+//                       RenderBackends().Create("auto", backend_options));
+//   MujocoRendererOptions options;
+//   options.width = 480;
+//   options.height = 480;
+//   options.format = PixelFormat::kYuv420p;
+//   RL_ASSIGN_OR_RETURN(auto renderer, MujocoRenderer::Create(
+//                                          std::move(backend), model,
+//                                          options));
+//   scene->Update(data);
+//   RL_RETURN_IF_ERROR(renderer->Render(scene->scene(), &frame));
+#ifndef RL_RENDER_MUJOCO_MUJOCO_RENDERER_H_
+#define RL_RENDER_MUJOCO_MUJOCO_RENDERER_H_
+
+#include <mujoco/mujoco.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rl/core/frame.h"
+#include "rl/render/render_backend.h"
+
+namespace rl {
+
+// Visual defaults are chosen for speed on llvmpipe (the CPU); costs measured
+// by mujoco_renderer_benchmark are in rl/render/mujoco/README.md.
+struct MujocoRendererOptions {
+  int width = 480;  // Frame size in pixels, 1..8192 each.
+  int height = 480;
+  PixelFormat format = PixelFormat::kRgb24;
+  // Shadows (a shadow-map pass per light that casts them).
+  bool shadows = false;
+  // Reflections in reflective planes (the scene drawn once more, mirrored).
+  bool reflections = false;
+  // The model's skybox texture as background; off: a black background.
+  bool skybox = true;
+  // Multisample antialiasing samples (MuJoCo's offsamples); 0 for none.
+  int multisamples = 0;
+  // Side of the shadow map in pixels; 0 keeps the model's
+  // (visual/quality/shadowsize, 4096 for the humanoid).
+  int shadow_size = 1024;
+};
+
+class MujocoRenderer {
+ public:
+  // Makes MuJoCo's rendering context for `model` (which must outlive the
+  // renderer) on `backend`'s context. InvalidArgument for a bad size or
+  // option, or a backend whose context is not a compatibility profile one;
+  // FailedPrecondition when the context lacks what MuJoCo needs.
+  static absl::StatusOr<std::unique_ptr<MujocoRenderer>> Create(
+      std::unique_ptr<RenderBackend> backend, const mjModel* model,
+      const MujocoRendererOptions& options);
+
+  ~MujocoRenderer();
+  MujocoRenderer(const MujocoRenderer&) = delete;
+  MujocoRenderer& operator=(const MujocoRenderer&) = delete;
+
+  // Draws `scene` (from mjv_updateScene on this renderer's model; its
+  // shadow, reflection and skybox flags are set from the options) and reads
+  // it back into `frame`, which is reset to the size and format (reuse one
+  // Frame to avoid allocation).
+  absl::Status Render(mjvScene* scene, Frame* frame);
+
+  const MujocoRendererOptions& options() const { return options_; }
+  const RenderBackend& backend() const { return *backend_; }
+  // e.g. "480x480 rgb24, MuJoCo mjr_render, no shadows, no reflections,
+  // skybox", for logs and the gallery.
+  std::string Describe() const;
+
+ private:
+  MujocoRenderer(std::unique_ptr<RenderBackend> backend,
+                 const MujocoRendererOptions& options)
+      : backend_(std::move(backend)), options_(options) {}
+  absl::Status InitGl(const mjModel* model);
+  absl::Status RenderGl(mjvScene* scene, Frame* frame);
+
+  std::unique_ptr<RenderBackend> backend_;  // Declared first: outlives GL.
+  MujocoRendererOptions options_;
+  mjrContext context_;
+  bool context_made_ = false;
+  std::vector<uint8_t> rgba_;  // Read-back, reused across frames.
+};
+
+}  // namespace rl
+
+#endif  // RL_RENDER_MUJOCO_MUJOCO_RENDERER_H_
