@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -302,6 +303,23 @@ TEST_P(MujocoRendererTest, VisualOptionsChangeThePicture) {
     ASSERT_TRUE(other->Render(scene_->scene(), &frame).ok());
     EXPECT_FALSE(SameBytes(reference, frame)) << other->Describe();
   }
+}
+
+// Created on one thread, used on another, destroyed on a third: each call
+// takes the context and leaves none current.
+TEST_P(MujocoRendererTest, MovesBetweenThreads) {
+  std::unique_ptr<MujocoRenderer> renderer = NewRenderer(Size(64, 48));
+  ASSERT_NE(renderer, nullptr);
+  Frame here;
+  ASSERT_TRUE(renderer->Render(scene_->scene(), &here).ok());
+  Frame there;
+  absl::Status status;
+  std::thread([&] {
+    status = renderer->Render(scene_->scene(), &there);
+  }).join();
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_TRUE(SameBytes(here, there));
+  std::thread([&] { renderer.reset(); }).join();
 }
 
 TEST_P(MujocoRendererTest, RefusesACoreProfileBackend) {

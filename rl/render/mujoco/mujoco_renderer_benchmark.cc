@@ -1,0 +1,167 @@
+// Frames per second (items_per_second) of MujocoRenderer on Debian's
+// humanoid, per backend, frame size and visual options: each frame is
+// mj_step, MujocoScene::Update (mjv_updateScene) and Render (mjr_render,
+// readback, conversion), as an env that records does it.
+//
+//   plain              the defaults: no shadows, no reflections, skybox
+//   plain_yuv          the same, read back as YUV 4:2:0 for the encoders
+//   shadows            shadow map 1024 (the default shadow_size)
+//   shadows_4096       shadow map at the humanoid's own 4096
+//   reflections        the floor's reflection
+//   shadows_reflections  both (MuJoCo's own defaults, with shadow map 1024)
+//   no_skybox          black background
+//   msaa4              4x multisampling and its resolve blit
+// Backends that cannot start here (egl without a GPU) are skipped with a
+// message. Results: rl/render/mujoco/README.md.
+//
+//   bazel run -c opt //rl/render/mujoco:mujoco_renderer_benchmark
+
+#include <mujoco/mujoco.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "rl/core/frame.h"
+#include "rl/render/mujoco/mujoco_renderer.h"
+#include "rl/render/mujoco/mujoco_scene.h"
+#include "rl/render/render_backend.h"
+
+namespace rl {
+namespace {
+
+constexpr char kHumanoid[] = "/usr/share/mujoco/model/humanoid/humanoid.xml";
+
+struct Case {
+  const char* name;
+  MujocoRendererOptions options;
+};
+
+std::vector<Case> Cases() {
+  MujocoRendererOptions plain;
+  MujocoRendererOptions yuv = plain;
+  yuv.format = PixelFormat::kYuv420p;
+  MujocoRendererOptions shadows = plain;
+  shadows.shadows = true;
+  MujocoRendererOptions shadows_4096 = shadows;
+  shadows_4096.shadow_size = 0;  // The model's own, 4096.
+  MujocoRendererOptions reflections = plain;
+  reflections.reflections = true;
+  MujocoRendererOptions both = shadows;
+  both.reflections = true;
+  MujocoRendererOptions no_skybox = plain;
+  no_skybox.skybox = false;
+  MujocoRendererOptions msaa = plain;
+  msaa.multisamples = 4;
+  return {{"plain", plain},
+          {"plain_yuv", yuv},
+          {"shadows", shadows},
+          {"shadows_4096", shadows_4096},
+          {"reflections", reflections},
+          {"shadows_reflections", both},
+          {"no_skybox", no_skybox},
+          {"msaa4", msaa}};
+}
+
+void Run(benchmark::State& state, const std::string& backend_name, int width,
+         int height, MujocoRendererOptions options) {
+  absl::StatusOr<MjModelPtr> model = LoadMujocoModel(kHumanoid);
+  if (!model.ok()) {
+    state.SkipWithError(std::string(model.status().message()).c_str());
+    return;
+  }
+  absl::StatusOr<MjDataPtr> data = MakeMujocoData(model->get());
+  MujocoSceneOptions scene_options;
+  scene_options.camera.track_body = 1;
+  scene_options.camera.distance = 4;
+  absl::StatusOr<std::unique_ptr<MujocoScene>> scene =
+      MujocoScene::Create(model->get(), scene_options);
+  if (!data.ok() || !scene.ok()) {
+    state.SkipWithError("cannot make the humanoid's data or scene");
+    return;
+  }
+  RenderBackendOptions backend_options;
+  backend_options.gl_profile = GlProfile::kCompatibility;
+  backend_options.log = [](absl::string_view) {};
+  auto backend = RenderBackends().Create(backend_name, backend_options);
+  if (!backend.ok()) {
+    state.SkipWithError(
+        absl::StrCat("skipped: ", backend.status().message()).c_str());
+    return;
+  }
+  options.width = width;
+  options.height = height;
+  auto renderer =
+      MujocoRenderer::Create(*std::move(backend), model->get(), options);
+  if (!renderer.ok()) {
+    state.SkipWithError(std::string(renderer.status().message()).c_str());
+    return;
+  }
+  mj_forward(model->get(), data->get());
+  (*scene)->SnapCameraToTarget(data->get());
+  Frame frame;
+  int step = 0;
+  for (auto _ : state) {
+    // The humanoid falls, then lies still: start over every 200 frames.
+    if (++step % 200 == 0) mj_resetData(model->get(), data->get());
+    mj_step(model->get(), data->get());
+    (*scene)->Update(data->get());
+    const absl::Status status = (*renderer)->Render((*scene)->scene(), &frame);
+    if (!status.ok()) {
+      state.SkipWithError(std::string(status.message()).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(frame.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel((*renderer)->Describe());
+}
+
+void RegisterAll(const std::string& backend) {
+  for (auto [width, height] : {std::pair{480, 480}, std::pair{84, 84}}) {
+    for (const Case& c : Cases()) {
+      benchmark::RegisterBenchmark(
+          absl::StrCat("BM_MujocoRender/", backend, "/", width, "x", height,
+                       "/", c.name)
+              .c_str(),
+          [backend, width = width, height = height,
+           options = c.options](benchmark::State& state) {
+            Run(state, backend, width, height, options);
+          })
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rl
+
+int main(int argc, char** argv) {
+  // Backends that cannot start here are left out with a note; the glx
+  // backend made here stays alive, so its private Xvfb starts once.
+  std::vector<std::unique_ptr<rl::RenderBackend>> keep;
+  rl::RenderBackendOptions quiet;
+  quiet.gl_profile = rl::GlProfile::kCompatibility;
+  quiet.log = [](absl::string_view) {};
+  for (const std::string& name : rl::RenderBackends().AutoOrder()) {
+    auto backend = rl::RenderBackends().Create(name, quiet);
+    if (!backend.ok()) {
+      std::fprintf(stderr, "skipping the %s benchmarks: %s\n", name.c_str(),
+                   std::string(backend.status().message()).c_str());
+      continue;
+    }
+    keep.push_back(*std::move(backend));
+    rl::RegisterAll(name);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
