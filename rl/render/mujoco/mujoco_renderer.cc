@@ -20,10 +20,14 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
+#include "rl/render/canvas_gl.h"
+#include "rl/render/font.h"
 #include "rl/render/mujoco/mujoco_scene.h"
 #include "rl/render/render_backend.h"
+#include "rl/render/tessellator.h"
 #include "rl/render/yuv.h"
 
 namespace rl {
@@ -32,22 +36,64 @@ namespace {
 constexpr int kMaxSize = 8192;
 constexpr int kMaxMultisamples = 16;
 
-// Clears pending GL errors, so the next check sees only new ones.
-void DrainGlErrors() {
-  for (int i = 0; i < 16 && glGetError() != GL_NO_ERROR; ++i) {
-  }
-}
+using gl::CheckGl;
+using gl::DrainGlErrors;
 
-absl::Status CheckGl(const char* what) {
-  const GLenum error = glGetError();
-  if (error == GL_NO_ERROR) return absl::OkStatus();
-  DrainGlErrors();
-  const std::string message = absl::StrCat(
-      "OpenGL error 0x", absl::Hex(error), " while ", what,
-      " (GL_OUT_OF_MEMORY is 0x505: try a smaller frame or shadow map)");
-  return error == GL_OUT_OF_MEMORY ? absl::ResourceExhaustedError(message)
-                                   : absl::InternalError(message);
-}
+// GL state the overlay pass changes, put back afterwards so that MuJoCo's
+// next frame finds what it left.
+class SavedState {
+ public:
+  SavedState() {
+    blend_ = glIsEnabled(GL_BLEND);
+    depth_test_ = glIsEnabled(GL_DEPTH_TEST);
+    cull_face_ = glIsEnabled(GL_CULL_FACE);
+    scissor_test_ = glIsEnabled(GL_SCISSOR_TEST);
+    stencil_test_ = glIsEnabled(GL_STENCIL_TEST);
+    glGetIntegerv(GL_BLEND_SRC_RGB, &blend_src_rgb_);
+    glGetIntegerv(GL_BLEND_DST_RGB, &blend_dst_rgb_);
+    glGetIntegerv(GL_BLEND_SRC_ALPHA, &blend_src_alpha_);
+    glGetIntegerv(GL_BLEND_DST_ALPHA, &blend_dst_alpha_);
+    glGetIntegerv(GL_ACTIVE_TEXTURE, &active_texture_);
+    glActiveTexture(GL_TEXTURE0);
+    glGetIntegerv(GL_TEXTURE_BINDING_2D, &texture_);
+    glGetIntegerv(GL_CURRENT_PROGRAM, &program_);
+    glGetIntegerv(GL_VERTEX_ARRAY_BINDING, &vertex_array_);
+    glGetIntegerv(GL_ARRAY_BUFFER_BINDING, &array_buffer_);
+    glGetIntegerv(GL_VIEWPORT, viewport_);
+  }
+  ~SavedState() {
+    Set(GL_BLEND, blend_);
+    Set(GL_DEPTH_TEST, depth_test_);
+    Set(GL_CULL_FACE, cull_face_);
+    Set(GL_SCISSOR_TEST, scissor_test_);
+    Set(GL_STENCIL_TEST, stencil_test_);
+    glBlendFuncSeparate(blend_src_rgb_, blend_dst_rgb_, blend_src_alpha_,
+                        blend_dst_alpha_);
+    glUseProgram(program_);
+    glBindVertexArray(vertex_array_);
+    glBindBuffer(GL_ARRAY_BUFFER, array_buffer_);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, texture_);
+    glActiveTexture(active_texture_);
+    glViewport(viewport_[0], viewport_[1], viewport_[2], viewport_[3]);
+  }
+
+ private:
+  static void Set(GLenum capability, GLboolean enabled) {
+    if (enabled) {
+      glEnable(capability);
+    } else {
+      glDisable(capability);
+    }
+  }
+
+  GLboolean blend_, depth_test_, cull_face_, scissor_test_, stencil_test_;
+  GLint blend_src_rgb_ = 0, blend_dst_rgb_ = 0, blend_src_alpha_ = 0,
+        blend_dst_alpha_ = 0;
+  GLint active_texture_ = 0, texture_ = 0, program_ = 0, vertex_array_ = 0,
+        array_buffer_ = 0;
+  GLint viewport_[4] = {0, 0, 0, 0};
+};
 
 // Releases the backend's context when it goes out of scope.
 class CurrentContext {
@@ -139,7 +185,9 @@ absl::Status MujocoRenderer::InitGl(const mjModel* model) {
   mjr_defaultContext(&context_);
   mjr_makeContext(copy.get(), &context_, mjFONTSCALE_100);
   context_made_ = true;
-  RL_RETURN_IF_ERROR(CheckGl("making MuJoCo's rendering context"));
+  RL_RETURN_IF_ERROR(CheckGl(
+      "making MuJoCo's rendering context (GL_OUT_OF_MEMORY: try a smaller "
+      "frame or shadow map)"));
 
   // As MuJoCo's own recorder sample does: check that rendering will really
   // go offscreen, at the size asked for.
@@ -164,10 +212,24 @@ MujocoRenderer::~MujocoRenderer() {
   // Without the context the GL objects cannot be named; they go with it.
   if (!backend_->MakeCurrent().ok()) return;
   mjr_freeContext(&context_);
+  glDeleteProgram(overlay_program_);
+  glDeleteVertexArrays(1, &overlay_vertex_array_);
+  glDeleteBuffers(1, &overlay_vertex_buffer_);
+  glDeleteTextures(1, &font_texture_);
   backend_->ReleaseCurrent().IgnoreError();
 }
 
 absl::Status MujocoRenderer::Render(mjvScene* scene, Frame* frame) {
+  return Render(scene, nullptr, frame);
+}
+
+absl::Status MujocoRenderer::Render(mjvScene* scene, const Canvas& overlay,
+                                    Frame* frame) {
+  return Render(scene, &overlay, frame);
+}
+
+absl::Status MujocoRenderer::Render(mjvScene* scene, const Canvas* overlay,
+                                    Frame* frame) {
   if (scene == nullptr || frame == nullptr) {
     return absl::InvalidArgumentError(
         "MujocoRenderer::Render needs a scene and a Frame to fill, got null");
@@ -177,11 +239,12 @@ absl::Status MujocoRenderer::Render(mjvScene* scene, Frame* frame) {
   scene->flags[mjRND_SKYBOX] = options_.skybox;
   CurrentContext current(backend_.get());
   RL_RETURN_IF_ERROR(current.Make());
-  RL_RETURN_IF_ERROR(RenderGl(scene, frame));
+  RL_RETURN_IF_ERROR(RenderGl(scene, overlay, frame));
   return current.Release();
 }
 
-absl::Status MujocoRenderer::RenderGl(mjvScene* scene, Frame* frame) {
+absl::Status MujocoRenderer::RenderGl(mjvScene* scene, const Canvas* overlay,
+                                      Frame* frame) {
   const int width = options_.width;
   const int height = options_.height;
   DrainGlErrors();
@@ -194,16 +257,18 @@ absl::Status MujocoRenderer::RenderGl(mjvScene* scene, Frame* frame) {
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, context_.offFBO_r);
     glBlitFramebuffer(0, 0, width, height, 0, 0, width, height,
                       GL_COLOR_BUFFER_BIT, GL_NEAREST);
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, context_.offFBO_r);
+    glBindFramebuffer(GL_FRAMEBUFFER, context_.offFBO_r);
   } else {
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, context_.offFBO);
+    glBindFramebuffer(GL_FRAMEBUFFER, context_.offFBO);
   }
+  RL_RETURN_IF_ERROR(CheckGl("rendering a MuJoCo scene"));
+  if (overlay != nullptr) RL_RETURN_IF_ERROR(DrawOverlay(*overlay));
   glReadBuffer(GL_COLOR_ATTACHMENT0);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   const size_t row = static_cast<size_t>(width) * 4;
   rgba_.resize(row * height);
   glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba_.data());
-  RL_RETURN_IF_ERROR(CheckGl("rendering and reading back a MuJoCo scene"));
+  RL_RETURN_IF_ERROR(CheckGl("reading back a MuJoCo scene"));
 
   // GL's first row is the bottom one: start at the top, walk backwards.
   const uint8_t* top_row = rgba_.data() + row * (height - 1);
@@ -215,6 +280,76 @@ absl::Status MujocoRenderer::RenderGl(mjvScene* scene, Frame* frame) {
     RgbaToRgb(top_row, stride, width, height, frame);
   }
   return absl::OkStatus();
+}
+
+absl::Status MujocoRenderer::DrawOverlay(const Canvas& overlay) {
+  if (overlay.width() <= 0 || overlay.height() <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot draw a ", overlay.width(), "x", overlay.height(),
+                     " overlay canvas: both sides must be > 0"));
+  }
+  const int width = options_.width;
+  const int height = options_.height;
+  tessellator_.Tessellate(overlay, width, height, /*antialias=*/true,
+                          &vertices_);
+  if (vertices_.empty()) return absl::OkStatus();
+  // The shaders put canvas y = 0 on GL's bottom row; here GL's top row is
+  // the frame's top (the readback flips), so flip the vertices instead.
+  for (Vertex& vertex : vertices_) vertex.y = height - vertex.y;
+
+  SavedState saved;
+  if (overlay_program_ == 0) {
+    RL_ASSIGN_OR_RETURN(overlay_program_,
+                        gl::LinkProgram(gl::kCanvasVertexShader,
+                                        gl::kCanvasFragmentShader, "overlay"));
+    glUseProgram(overlay_program_);
+    glUniform2f(glGetUniformLocation(overlay_program_, "scale"), 2.0f / width,
+                2.0f / height);
+    const float identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    glUniformMatrix4fv(glGetUniformLocation(overlay_program_, "color_matrix"),
+                       1, GL_TRUE, identity);
+    const font::Atlas& atlas = font::GetAtlas();
+    glUniform1i(glGetUniformLocation(overlay_program_, "font_atlas"), 0);
+    glUniform2f(glGetUniformLocation(overlay_program_, "atlas_size"),
+                static_cast<float>(atlas.width),
+                static_cast<float>(atlas.height));
+    glUniform1i(glGetUniformLocation(overlay_program_, "smooth_text"), 1);
+    glActiveTexture(GL_TEXTURE0);
+    font_texture_ = gl::MakeTexture(GL_R8, GL_RED, atlas.width, atlas.height,
+                                    GL_LINEAR, atlas.texels.data());
+    glGenVertexArrays(1, &overlay_vertex_array_);
+    glBindVertexArray(overlay_vertex_array_);
+    glGenBuffers(1, &overlay_vertex_buffer_);
+    glBindBuffer(GL_ARRAY_BUFFER, overlay_vertex_buffer_);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(Vertex),
+                          reinterpret_cast<const void*>(offsetof(Vertex, x)));
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(Vertex),
+                          reinterpret_cast<const void*>(offsetof(Vertex, r)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, sizeof(Vertex),
+                          reinterpret_cast<const void*>(offsetof(Vertex, s)));
+    RL_RETURN_IF_ERROR(CheckGl("setting up the overlay pass"));
+  }
+  glViewport(0, 0, width, height);
+  glDisable(GL_DEPTH_TEST);
+  glDisable(GL_CULL_FACE);
+  glDisable(GL_SCISSOR_TEST);
+  glDisable(GL_STENCIL_TEST);
+  glEnable(GL_BLEND);
+  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
+                      GL_ONE_MINUS_SRC_ALPHA);
+  glUseProgram(overlay_program_);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, font_texture_);
+  glBindVertexArray(overlay_vertex_array_);
+  glBindBuffer(GL_ARRAY_BUFFER, overlay_vertex_buffer_);
+  glBufferData(GL_ARRAY_BUFFER,
+               static_cast<GLsizeiptr>(vertices_.size() * sizeof(Vertex)),
+               vertices_.data(), GL_STREAM_DRAW);
+  glDrawArrays(GL_TRIANGLES, 0, static_cast<GLsizei>(vertices_.size()));
+  return CheckGl("drawing the overlay over a MuJoCo scene");
 }
 
 std::string MujocoRenderer::Describe() const {

@@ -17,6 +17,12 @@
 // mjrContext made for one model (its textures, meshes, skins); render scenes
 // of that model only.
 //
+// A 2D layer may go over the scene: Render(scene, overlay, &frame) draws a
+// Canvas's shapes (not its background) over the picture, scaled to the
+// frame, with the 2D Renderer's shaders and tessellator (canvas_gl.h): the
+// project's overlays (overlay.h: env id, episode, step, return) and tile
+// labels look the same on 3D frames as on 2D ones.
+//
 // A MujocoRenderer owns its backend; it is used from one thread at a time,
 // makes its context current for each call and releases it before
 // returning, so it may be created, used and destroyed on different threads.
@@ -51,8 +57,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/render/render_backend.h"
+#include "rl/render/tessellator.h"
 
 namespace rl {
 
@@ -95,6 +103,11 @@ class MujocoRenderer {
   // Frame to avoid allocation).
   absl::Status Render(mjvScene* scene, Frame* frame);
 
+  // The same, with `overlay`'s shapes drawn over the scene (its background
+  // is not drawn), the canvas scaled to the frame size. The GL objects for
+  // it are made on first use; renders without an overlay pay nothing.
+  absl::Status Render(mjvScene* scene, const Canvas& overlay, Frame* frame);
+
   const MujocoRendererOptions& options() const { return options_; }
   const RenderBackend& backend() const { return *backend_; }
   // e.g. "480x480 rgb24, MuJoCo mjr_render, no shadows, no reflections,
@@ -106,13 +119,25 @@ class MujocoRenderer {
                  const MujocoRendererOptions& options)
       : backend_(std::move(backend)), options_(options) {}
   absl::Status InitGl(const mjModel* model);
-  absl::Status RenderGl(mjvScene* scene, Frame* frame);
+  absl::Status Render(mjvScene* scene, const Canvas* overlay, Frame* frame);
+  absl::Status RenderGl(mjvScene* scene, const Canvas* overlay, Frame* frame);
+  // With the context current: makes the overlay's program, vertex array and
+  // font texture (once), and draws `overlay` into the bound framebuffer.
+  absl::Status DrawOverlay(const Canvas& overlay);
 
   std::unique_ptr<RenderBackend> backend_;  // Declared first: outlives GL.
   MujocoRendererOptions options_;
   mjrContext context_;
   bool context_made_ = false;
   std::vector<uint8_t> rgba_;  // Read-back, reused across frames.
+
+  // The 2D layer's GL objects; 0 until the first overlay.
+  unsigned int overlay_program_ = 0;
+  unsigned int overlay_vertex_array_ = 0;
+  unsigned int overlay_vertex_buffer_ = 0;
+  unsigned int font_texture_ = 0;
+  Tessellator tessellator_;
+  std::vector<Vertex> vertices_;
 };
 
 }  // namespace rl

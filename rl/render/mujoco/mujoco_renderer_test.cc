@@ -19,9 +19,11 @@
 #include "absl/status/statusor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/render/image_io.h"
 #include "rl/render/mujoco/mujoco_scene.h"
+#include "rl/render/overlay.h"
 #include "rl/render/render_backend.h"
 #include "rl/render/yuv.h"
 
@@ -303,6 +305,66 @@ TEST_P(MujocoRendererTest, VisualOptionsChangeThePicture) {
     ASSERT_TRUE(other->Render(scene_->scene(), &frame).ok());
     EXPECT_FALSE(SameBytes(reference, frame)) << other->Describe();
   }
+}
+
+// A canvas drawn over the scene: its shapes land where the canvas says
+// (scaled to the frame, top row first), the rest of the picture is the
+// scene's, and the next frame without an overlay is as if there had been
+// none (MuJoCo's GL state is left as it was).
+TEST_P(MujocoRendererTest, OverlayGoesOverTheSceneAndLeavesNoTrace) {
+  std::unique_ptr<MujocoRenderer> renderer = NewRenderer(Size(160, 120));
+  ASSERT_NE(renderer, nullptr);
+  Frame plain;
+  ASSERT_TRUE(renderer->Render(scene_->scene(), &plain).ok());
+
+  // A canvas twice the frame's size: scaled by 1/2.
+  Canvas overlay(320, 240);
+  overlay.FillRect(0, 0, 80, 40, Color{255, 255, 255, 255});
+  Frame with_box;
+  ASSERT_TRUE(renderer->Render(scene_->scene(), overlay, &with_box).ok());
+  Save(with_box, "overlay-box");
+  for (int y = 2; y < 18; ++y) {
+    for (int x = 2; x < 38; ++x) {
+      ASSERT_EQ(with_box.at(x, y), (Rgb{255, 255, 255})) << x << "," << y;
+    }
+  }
+  for (int y = 22; y < 120; ++y) {
+    for (int x = 0; x < 160; ++x) {
+      ASSERT_EQ(with_box.at(x, y), plain.at(x, y)) << x << "," << y;
+    }
+  }
+
+  Frame after;
+  ASSERT_TRUE(renderer->Render(scene_->scene(), &after).ok());
+  EXPECT_TRUE(SameBytes(plain, after));
+
+  // The project's overlay text, as on 2D frames.
+  Canvas text(160, 120);
+  OverlayInfo info;
+  info.env_id = "Humanoid";
+  info.episode = 3;
+  info.step = 42;
+  info.episode_return = 12.5;
+  DrawOverlay(info, OverlayOptions(), &text);
+  Frame with_text;
+  ASSERT_TRUE(renderer->Render(scene_->scene(), text, &with_text).ok());
+  Save(with_text, "overlay-text");
+  int changed = 0;
+  for (int y = 0; y < 20; ++y) {
+    for (int x = 0; x < 60; ++x)
+      changed += !(with_text.at(x, y) == plain.at(x, y));
+  }
+  EXPECT_GT(changed, 100);
+  EXPECT_EQ(with_text.at(159, 119), plain.at(159, 119));
+
+  // With multisampling the overlay goes over the resolved picture.
+  MujocoRendererOptions msaa = Size(160, 120);
+  msaa.multisamples = 4;
+  std::unique_ptr<MujocoRenderer> msaa_renderer = NewRenderer(msaa);
+  ASSERT_NE(msaa_renderer, nullptr);
+  Frame msaa_box;
+  ASSERT_TRUE(msaa_renderer->Render(scene_->scene(), overlay, &msaa_box).ok());
+  EXPECT_EQ(msaa_box.at(10, 10), (Rgb{255, 255, 255}));
 }
 
 // Created on one thread, used on another, destroyed on a third: each call
