@@ -220,37 +220,88 @@ MujocoRenderer::~MujocoRenderer() {
 }
 
 absl::Status MujocoRenderer::Render(mjvScene* scene, Frame* frame) {
-  return Render(scene, nullptr, frame);
+  if (scene == nullptr || frame == nullptr) {
+    return absl::InvalidArgumentError(
+        "MujocoRenderer::Render needs a scene and a Frame to fill, got null");
+  }
+  const MujocoTile whole{scene, 0, 0, options_.width, options_.height};
+  return RenderTilesChecked({&whole, 1}, nullptr, nullptr, frame);
 }
 
 absl::Status MujocoRenderer::Render(mjvScene* scene, const Canvas& overlay,
-                                    Frame* frame) {
-  return Render(scene, &overlay, frame);
-}
-
-absl::Status MujocoRenderer::Render(mjvScene* scene, const Canvas* overlay,
                                     Frame* frame) {
   if (scene == nullptr || frame == nullptr) {
     return absl::InvalidArgumentError(
         "MujocoRenderer::Render needs a scene and a Frame to fill, got null");
   }
-  scene->flags[mjRND_SHADOW] = options_.shadows;
-  scene->flags[mjRND_REFLECTION] = options_.reflections;
-  scene->flags[mjRND_SKYBOX] = options_.skybox;
+  const MujocoTile whole{scene, 0, 0, options_.width, options_.height};
+  return RenderTilesChecked({&whole, 1}, nullptr, &overlay, frame);
+}
+
+absl::Status MujocoRenderer::RenderTiles(absl::Span<const MujocoTile> tiles,
+                                         Color background,
+                                         const Canvas* overlay, Frame* frame) {
+  if (frame == nullptr) {
+    return absl::InvalidArgumentError(
+        "MujocoRenderer::RenderTiles needs a Frame to fill, got null");
+  }
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    const MujocoTile& tile = tiles[i];
+    if (tile.scene == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("tile ", i, " has no scene"));
+    }
+    if (tile.width < 1 || tile.height < 1 || tile.x < 0 || tile.y < 0 ||
+        tile.x + tile.width > options_.width ||
+        tile.y + tile.height > options_.height) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("tile ", i, " (", tile.width, "x", tile.height, " at ",
+                       tile.x, ",", tile.y, ") is not inside the ",
+                       options_.width, "x", options_.height, " frame"));
+    }
+  }
+  return RenderTilesChecked(tiles, &background, overlay, frame);
+}
+
+absl::Status MujocoRenderer::RenderTilesChecked(
+    absl::Span<const MujocoTile> tiles, const Color* background,
+    const Canvas* overlay, Frame* frame) {
+  for (const MujocoTile& tile : tiles) {
+    tile.scene->flags[mjRND_SHADOW] = options_.shadows;
+    tile.scene->flags[mjRND_REFLECTION] = options_.reflections;
+    tile.scene->flags[mjRND_SKYBOX] = options_.skybox;
+  }
   CurrentContext current(backend_.get());
   RL_RETURN_IF_ERROR(current.Make());
-  RL_RETURN_IF_ERROR(RenderGl(scene, overlay, frame));
+  RL_RETURN_IF_ERROR(RenderGl(tiles, background, overlay, frame));
   return current.Release();
 }
 
-absl::Status MujocoRenderer::RenderGl(mjvScene* scene, const Canvas* overlay,
-                                      Frame* frame) {
+absl::Status MujocoRenderer::RenderGl(absl::Span<const MujocoTile> tiles,
+                                      const Color* background,
+                                      const Canvas* overlay, Frame* frame) {
   const int width = options_.width;
   const int height = options_.height;
   DrainGlErrors();
   mjr_setBuffer(mjFB_OFFSCREEN, &context_);
-  const mjrRect viewport = {0, 0, width, height};
-  mjr_render(viewport, scene, &context_);
+  if (background != nullptr) {
+    // MuJoCo clears each viewport itself; the gaps between are ours.
+    GLfloat saved_clear[4];
+    glGetFloatv(GL_COLOR_CLEAR_VALUE, saved_clear);
+    glDisable(GL_SCISSOR_TEST);
+    glViewport(0, 0, width, height);
+    glClearColor(background->r / 255.0f, background->g / 255.0f,
+                 background->b / 255.0f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    glClearColor(saved_clear[0], saved_clear[1], saved_clear[2],
+                 saved_clear[3]);
+  }
+  for (const MujocoTile& tile : tiles) {
+    // GL's rows count from the bottom.
+    const mjrRect viewport = {tile.x, height - tile.y - tile.height, tile.width,
+                              tile.height};
+    mjr_render(viewport, tile.scene, &context_);
+  }
 
   if (context_.offSamples > 0) {
     glBindFramebuffer(GL_READ_FRAMEBUFFER, context_.offFBO);

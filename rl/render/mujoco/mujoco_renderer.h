@@ -23,6 +23,11 @@
 // project's overlays (overlay.h: env id, episode, step, return) and tile
 // labels look the same on 3D frames as on 2D ones.
 //
+// Several scenes may share one frame (N envs in one video):
+// RenderTiles() draws each scene into its own rectangle of the frame, over
+// a background colour (the gaps), then the optional overlay (tile labels)
+// over all; one readback for the lot.
+//
 // A MujocoRenderer owns its backend; it is used from one thread at a time,
 // makes its context current for each call and releases it before
 // returning, so it may be created, used and destroyed on different threads.
@@ -57,6 +62,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/render/render_backend.h"
@@ -81,6 +87,16 @@ struct MujocoRendererOptions {
   // Side of the shadow map in pixels; 0 keeps the model's
   // (visual/quality/shadowsize, 4096 for the humanoid).
   int shadow_size = 1024;
+};
+
+// One scene's place in a tiled frame: a rectangle in frame pixels, (0, 0)
+// the top left corner, inside the frame.
+struct MujocoTile {
+  mjvScene* scene = nullptr;
+  int x = 0;
+  int y = 0;
+  int width = 0;
+  int height = 0;
 };
 
 class MujocoRenderer {
@@ -108,6 +124,14 @@ class MujocoRenderer {
   // it are made on first use; renders without an overlay pay nothing.
   absl::Status Render(mjvScene* scene, const Canvas& overlay, Frame* frame);
 
+  // Clears the frame to `background`, draws each tile's scene into its
+  // rectangle (each with the camera's aspect ratio set by its rectangle),
+  // then `overlay` (may be null) over the whole frame, and reads it back
+  // once. InvalidArgument for a tile without a scene or outside the frame;
+  // tiles may overlap (later ones win).
+  absl::Status RenderTiles(absl::Span<const MujocoTile> tiles, Color background,
+                           const Canvas* overlay, Frame* frame);
+
   const MujocoRendererOptions& options() const { return options_; }
   const RenderBackend& backend() const { return *backend_; }
   // e.g. "480x480 rgb24, MuJoCo mjr_render, no shadows, no reflections,
@@ -119,8 +143,13 @@ class MujocoRenderer {
                  const MujocoRendererOptions& options)
       : backend_(std::move(backend)), options_(options) {}
   absl::Status InitGl(const mjModel* model);
-  absl::Status Render(mjvScene* scene, const Canvas* overlay, Frame* frame);
-  absl::Status RenderGl(mjvScene* scene, const Canvas* overlay, Frame* frame);
+  // Render and RenderTiles once their arguments are checked.
+  absl::Status RenderTilesChecked(absl::Span<const MujocoTile> tiles,
+                                  const Color* background,
+                                  const Canvas* overlay, Frame* frame);
+  absl::Status RenderGl(absl::Span<const MujocoTile> tiles,
+                        const Color* background, const Canvas* overlay,
+                        Frame* frame);
   // With the context current: makes the overlay's program, vertex array and
   // font texture (once), and draws `overlay` into the bound framebuffer.
   absl::Status DrawOverlay(const Canvas& overlay);

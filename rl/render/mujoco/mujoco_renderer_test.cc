@@ -367,6 +367,71 @@ TEST_P(MujocoRendererTest, OverlayGoesOverTheSceneAndLeavesNoTrace) {
   EXPECT_EQ(msaa_box.at(10, 10), (Rgb{255, 255, 255}));
 }
 
+// Two humanoids, at different states, side by side with gaps between, as a
+// vector env's video shows them: each tile is what a renderer of the tile's
+// size draws, the gaps are the background colour.
+TEST_P(MujocoRendererTest, TilesShowEachSceneInItsRectangle) {
+  absl::StatusOr<MjDataPtr> later_data = MakeMujocoData(model_.get());
+  ASSERT_TRUE(later_data.ok()) << later_data.status();
+  for (int i = 0; i < 200; ++i) mj_step(model_.get(), later_data->get());
+  MujocoSceneOptions options;
+  options.camera.track_body = 1;
+  options.camera.distance = 4;
+  absl::StatusOr<std::unique_ptr<MujocoScene>> later =
+      MujocoScene::Create(model_.get(), options);
+  ASSERT_TRUE(later.ok()) << later.status();
+  (*later)->SnapCameraToTarget(later_data->get());
+  (*later)->Update(later_data->get());
+
+  constexpr int kGap = 4;
+  constexpr int kTileWidth = 80;
+  constexpr int kTileHeight = 60;
+  const int width = 3 * kGap + 2 * kTileWidth;
+  const int height = 2 * kGap + kTileHeight;
+  std::unique_ptr<MujocoRenderer> renderer = NewRenderer(Size(width, height));
+  ASSERT_NE(renderer, nullptr);
+  const MujocoTile tiles[] = {
+      {scene_->scene(), kGap, kGap, kTileWidth, kTileHeight},
+      {(*later)->scene(), 2 * kGap + kTileWidth, kGap, kTileWidth,
+       kTileHeight}};
+  const Color gap{48, 48, 48, 255};
+  Canvas labels(width, height);
+  labels.FillRect(kGap, kGap + kTileHeight - 10, 10, 10, kWhite);
+  Frame grid;
+  ASSERT_TRUE(renderer->RenderTiles(tiles, gap, &labels, &grid).ok());
+  Save(grid, "tiles");
+  ASSERT_EQ(grid.width(), width);
+  ASSERT_EQ(grid.height(), height);
+  for (auto [x, y] : {std::pair{1, 30}, std::pair{kGap + kTileWidth + 1, 30},
+                      std::pair{width - 1, 30}, std::pair{50, 1},
+                      std::pair{50, height - 1}}) {
+    EXPECT_EQ(grid.at(x, y), (Rgb{48, 48, 48})) << x << "," << y;
+  }
+  EXPECT_EQ(grid.at(kGap + 5, kGap + kTileHeight - 5), (Rgb{255, 255, 255}));
+
+  std::unique_ptr<MujocoRenderer> single =
+      NewRenderer(Size(kTileWidth, kTileHeight));
+  ASSERT_NE(single, nullptr);
+  for (int i = 0; i < 2; ++i) {
+    Frame alone;
+    ASSERT_TRUE(single->Render(tiles[i].scene, &alone).ok());
+    int different = 0;
+    for (int y = 0; y < kTileHeight - 12; ++y) {
+      for (int x = 0; x < kTileWidth; ++x) {
+        different +=
+            !(alone.at(x, y) == grid.at(tiles[i].x + x, tiles[i].y + y));
+      }
+    }
+    // Drawn at another offset, an edge may cover a pixel more or less.
+    EXPECT_LE(different, kTileWidth * kTileHeight / 200) << "tile " << i;
+  }
+
+  // A tile outside the frame is refused.
+  const MujocoTile outside[] = {{scene_->scene(), width - 10, 0, 20, 20}};
+  EXPECT_EQ(renderer->RenderTiles(outside, gap, nullptr, &grid).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 // Created on one thread, used on another, destroyed on a third: each call
 // takes the context and leaves none current.
 TEST_P(MujocoRendererTest, MovesBetweenThreads) {
