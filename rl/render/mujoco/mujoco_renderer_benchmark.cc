@@ -11,6 +11,10 @@
 //   shadows_reflections  both (MuJoCo's own defaults, with shadow map 1024)
 //   no_skybox          black background
 //   msaa4              4x multisampling and its resolve blit
+//   overlay            the defaults plus the overlay text (overlay.h) drawn
+//                      over the scene
+//   tiles4             four humanoids in a 2x2 grid (RenderTiles) filling
+//                      the same frame, with tile labels
 // Backends that cannot start here (egl without a GPU) are skipped with a
 // message. Results: rl/render/mujoco/README.md.
 //
@@ -27,9 +31,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/render/mujoco/mujoco_renderer.h"
 #include "rl/render/mujoco/mujoco_scene.h"
+#include "rl/render/overlay.h"
 #include "rl/render/render_backend.h"
 
 namespace rl {
@@ -37,9 +43,12 @@ namespace {
 
 constexpr char kHumanoid[] = "/usr/share/mujoco/model/humanoid/humanoid.xml";
 
+enum class Mode { kScene, kOverlay, kTiles4 };
+
 struct Case {
   const char* name;
   MujocoRendererOptions options;
+  Mode mode = Mode::kScene;
 };
 
 std::vector<Case> Cases() {
@@ -65,11 +74,13 @@ std::vector<Case> Cases() {
           {"reflections", reflections},
           {"shadows_reflections", both},
           {"no_skybox", no_skybox},
-          {"msaa4", msaa}};
+          {"msaa4", msaa},
+          {"overlay", plain, Mode::kOverlay},
+          {"tiles4", plain, Mode::kTiles4}};
 }
 
 void Run(benchmark::State& state, const std::string& backend_name, int width,
-         int height, MujocoRendererOptions options) {
+         int height, MujocoRendererOptions options, Mode mode) {
   absl::StatusOr<MjModelPtr> model = LoadMujocoModel(kHumanoid);
   if (!model.ok()) {
     state.SkipWithError(std::string(model.status().message()).c_str());
@@ -104,6 +115,29 @@ void Run(benchmark::State& state, const std::string& backend_name, int width,
   }
   mj_forward(model->get(), data->get());
   (*scene)->SnapCameraToTarget(data->get());
+  // Overlay text, or the 2x2 grid's tiles (the same scene four times) and
+  // their labels.
+  Canvas overlay(width, height);
+  std::vector<MujocoTile> tiles;
+  if (mode == Mode::kOverlay) {
+    OverlayInfo info;
+    info.env_id = "Humanoid";
+    info.episode = 3;
+    info.step = 42;
+    DrawOverlay(info, OverlayOptions(), &overlay);
+  } else if (mode == Mode::kTiles4) {
+    const int gap = 2;
+    const int tile_width = (width - 3 * gap) / 2;
+    const int tile_height = (height - 3 * gap) / 2;
+    for (int i = 0; i < 4; ++i) {
+      const int x = gap + (i % 2) * (tile_width + gap);
+      const int y = gap + (i / 2) * (tile_height + gap);
+      tiles.push_back({(*scene)->scene(), x, y, tile_width, tile_height});
+      overlay.DrawText(
+          {static_cast<float>(x + 2), static_cast<float>(y + tile_height - 12)},
+          10, kWhite, std::to_string(i));
+    }
+  }
   Frame frame;
   int step = 0;
   for (auto _ : state) {
@@ -111,7 +145,19 @@ void Run(benchmark::State& state, const std::string& backend_name, int width,
     if (++step % 200 == 0) mj_resetData(model->get(), data->get());
     mj_step(model->get(), data->get());
     (*scene)->Update(data->get());
-    const absl::Status status = (*renderer)->Render((*scene)->scene(), &frame);
+    absl::Status status;
+    switch (mode) {
+      case Mode::kScene:
+        status = (*renderer)->Render((*scene)->scene(), &frame);
+        break;
+      case Mode::kOverlay:
+        status = (*renderer)->Render((*scene)->scene(), overlay, &frame);
+        break;
+      case Mode::kTiles4:
+        status = (*renderer)->RenderTiles(tiles, Color{48, 48, 48, 255},
+                                          &overlay, &frame);
+        break;
+    }
     if (!status.ok()) {
       state.SkipWithError(std::string(status.message()).c_str());
       return;
@@ -129,9 +175,9 @@ void RegisterAll(const std::string& backend) {
           absl::StrCat("BM_MujocoRender/", backend, "/", width, "x", height,
                        "/", c.name)
               .c_str(),
-          [backend, width = width, height = height,
-           options = c.options](benchmark::State& state) {
-            Run(state, backend, width, height, options);
+          [backend, width = width, height = height, options = c.options,
+           mode = c.mode](benchmark::State& state) {
+            Run(state, backend, width, height, options, mode);
           })
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
