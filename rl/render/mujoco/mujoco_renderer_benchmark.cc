@@ -185,6 +185,36 @@ void RegisterAll(const std::string& backend) {
   }
 }
 
+// Making a renderer for the humanoid (mjr_makeContext: textures, meshes,
+// the offscreen buffer, the shadow map, fonts) on a fresh llvmpipe context,
+// and dropping it: what a video or a live view pays once.
+void BM_CreateMujocoRenderer(benchmark::State& state) {
+  absl::StatusOr<MjModelPtr> model = LoadMujocoModel(kHumanoid);
+  if (!model.ok()) {
+    state.SkipWithError(std::string(model.status().message()).c_str());
+    return;
+  }
+  RenderBackendOptions backend_options;
+  backend_options.gl_profile = GlProfile::kCompatibility;
+  backend_options.log = [](absl::string_view) {};
+  for (auto _ : state) {
+    auto backend = RenderBackends().Create("llvmpipe", backend_options);
+    if (!backend.ok()) {
+      state.SkipWithError(std::string(backend.status().message()).c_str());
+      return;
+    }
+    auto renderer = MujocoRenderer::Create(*std::move(backend), model->get(),
+                                           MujocoRendererOptions());
+    if (!renderer.ok()) {
+      state.SkipWithError(std::string(renderer.status().message()).c_str());
+      return;
+    }
+  }
+}
+BENCHMARK(BM_CreateMujocoRenderer)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 }  // namespace
 }  // namespace rl
 
