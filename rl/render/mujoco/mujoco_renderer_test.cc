@@ -68,6 +68,11 @@ int DistinctColours(const Frame& frame) {
 class MujocoRendererTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    if (!RenderBackends().Contains(GetParam())) {
+      GTEST_SKIP() << "render backend " << GetParam()
+                   << " is not built into this test (a --config=no_"
+                   << GetParam() << " build)";
+    }
     absl::StatusOr<MjModelPtr> model = LoadMujocoModel(kHumanoid);
     ASSERT_TRUE(model.ok()) << model.status();
     model_ = *std::move(model);
@@ -484,6 +489,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, MujocoRendererTest,
 // No GPU here: egl refuses a compatibility context as it refuses a core one,
 // naming the CPU backend. On a machine with a GPU the test says so and skips.
 TEST(MujocoRendererEglTest, RefusesWithoutAGpu) {
+  if (!RenderBackends().Contains("egl")) {
+    GTEST_SKIP() << "render backend egl is not built into this test";
+  }
   absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
       CompatibilityBackend("egl");
   if (backend.ok()) {
