@@ -284,7 +284,9 @@ TEST_P(MujocoRendererTest, OddSizes) {
     ASSERT_TRUE(renderer->Render(scene_->scene(), &frame).ok());
     EXPECT_EQ(frame.width(), width);
     EXPECT_EQ(frame.height(), height);
-    if (width > 100) EXPECT_GT(DistinctColours(frame), 50);
+    if (width > 100) {
+      EXPECT_GT(DistinctColours(frame), 50);
+    }
   }
 }
 
