@@ -33,8 +33,10 @@
 // returning, so it may be created, used and destroyed on different threads.
 //
 // MuJoCo ends the process (mju_error) when mjr_makeContext fails; Create
-// checks what it can first (the profile, the GL version, the framebuffer
-// size) so that the failures it knows of come back as errors.
+// checks what it can first (the context's profile, which also guarantees
+// OpenGL 3.3, the frame size against GL_MAX_RENDERBUFFER_SIZE, the samples
+// against GL_MAX_SAMPLES) so that the failures it knows of come back as
+// errors.
 //
 // Example:
 //   RenderBackendOptions backend_options;
