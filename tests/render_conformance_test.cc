@@ -57,6 +57,9 @@
 namespace rl {
 namespace {
 
+using ::testing::HasSubstr;
+using ::testing::Not;
+
 constexpr char kGoldenDir[] = "tests/testdata/render";
 constexpr int kChannelTolerance = 8;
 constexpr double kOutlierFraction = 0.005;
@@ -301,6 +304,22 @@ TEST_P(ConformanceTest, SameFramesAsLlvmpipe) {
       EXPECT_EQ(difference.max, 0) << scene.env_id;
     }
   }
+}
+
+// A scene renderer that uses legacy OpenGL (MuJoCo's) asks for the
+// compatibility profile; every backend gives it, or fails to create.
+TEST_P(ConformanceTest, CompatibilityProfileOnRequest) {
+  RenderBackendOptions options;
+  options.log = [](absl::string_view) {};
+  options.gl_profile = GlProfile::kCompatibility;
+  absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
+      RenderBackends().Create(GetParam(), options);
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  EXPECT_EQ((*backend)->gl_profile(), GlProfile::kCompatibility);
+  EXPECT_THAT((*backend)->gl_version(), Not(HasSubstr("Core Profile")));
+  absl::StatusOr<std::unique_ptr<RenderBackend>> core = NewBackend();
+  ASSERT_TRUE(core.ok()) << core.status();
+  EXPECT_EQ((*core)->gl_profile(), GlProfile::kCore);
 }
 
 TEST_P(ConformanceTest, OddAndTinySizes) {

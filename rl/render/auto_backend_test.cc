@@ -34,6 +34,17 @@ TEST(AutoBackendTest, ChoosesAWorkingBackendAndSaysWhy) {
   EXPECT_TRUE((*backend)->ReleaseCurrent().ok());
 }
 
+// Auto passes the profile on: the backend it picks gives what was asked.
+TEST(AutoBackendTest, GivesTheProfileAskedFor) {
+  RenderBackendOptions options;
+  options.log = [](absl::string_view) {};
+  options.gl_profile = GlProfile::kCompatibility;
+  auto backend = RenderBackends().Create("auto", options);
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  EXPECT_EQ((*backend)->gl_profile(), GlProfile::kCompatibility);
+  EXPECT_THAT((*backend)->gl_version(), Not(HasSubstr("Core Profile")));
+}
+
 // An EGL device asked for by index names a device: if it does not exist,
 // that is the error, not a quiet switch to the CPU.
 TEST(AutoBackendTest, AMissingEglDeviceAskedForByIndexIsAnError) {

@@ -275,7 +275,7 @@ std::string DisplayRef::extensions() const {
 }
 
 absl::StatusOr<std::unique_ptr<EglBackend>> EglBackend::Create(
-    std::string name, DisplayRef display, std::string hint) {
+    std::string name, DisplayRef display, std::string hint, GlProfile profile) {
   const std::string extensions = display.extensions();
   if (!HasExtension(extensions.c_str(), "EGL_KHR_surfaceless_context")) {
     return Unavailable(
@@ -287,10 +287,11 @@ absl::StatusOr<std::unique_ptr<EglBackend>> EglBackend::Create(
   const char* egl_version = eglQueryString(display.get(), EGL_VERSION);
   if (!HasExtension(extensions.c_str(), "EGL_KHR_create_context") &&
       (egl_version == nullptr || absl::StartsWith(egl_version, "1.4"))) {
-    return Unavailable(
-        "the EGL display cannot create versioned core-profile contexts (no "
-        "EGL 1.5 and no EGL_KHR_create_context)",
-        hint);
+    return Unavailable(absl::StrCat("the EGL display cannot create versioned ",
+                                    GlProfileName(profile),
+                                    "-profile contexts (no EGL 1.5 and no "
+                                    "EGL_KHR_create_context)"),
+                       hint);
   }
   if (!eglBindAPI(EGL_OPENGL_API)) {
     return EglError("eglBindAPI(EGL_OPENGL_API) (selecting desktop OpenGL)",
@@ -323,22 +324,30 @@ absl::StatusOr<std::unique_ptr<EglBackend>> EglBackend::Create(
     }
   }
 
+  const EGLint profile_bit = profile == GlProfile::kCore
+                                 ? EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT
+                                 : EGL_CONTEXT_OPENGL_COMPATIBILITY_PROFILE_BIT;
   // clang-format off
   const EGLint context_attributes[] = {
       EGL_CONTEXT_MAJOR_VERSION, 3,
       EGL_CONTEXT_MINOR_VERSION, 3,
-      EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+      EGL_CONTEXT_OPENGL_PROFILE_MASK, profile_bit,
       EGL_NONE,
   };
   // clang-format on
-  std::unique_ptr<EglBackend> backend(
-      new EglBackend(std::move(name), std::move(display), std::move(hint)));
+  std::unique_ptr<EglBackend> backend(new EglBackend(
+      std::move(name), std::move(display), std::move(hint), profile));
   backend->context_ = eglCreateContext(backend->display(), config,
                                        EGL_NO_CONTEXT, context_attributes);
   if (backend->context_ == EGL_NO_CONTEXT) {
     return EglError(
-        "eglCreateContext (an OpenGL 3.3 core profile context; the driver may "
-        "support only an older version)",
+        absl::StrCat("eglCreateContext (an OpenGL 3.3 ", GlProfileName(profile),
+                     " profile context; the driver may support only an older "
+                     "version",
+                     profile == GlProfile::kCompatibility
+                         ? ", or no compatibility profile"
+                         : "",
+                     ")"),
         backend->hint_);
   }
 
@@ -377,6 +386,18 @@ absl::Status EglBackend::ReadGlStrings() {
   }
   gl_renderer_ = reinterpret_cast<const char*>(renderer);
   gl_version_ = reinterpret_cast<const char*>(version);
+  GLint mask = 0;
+  glGetIntegerv(GL_CONTEXT_PROFILE_MASK, &mask);
+  const GLint wanted = profile_ == GlProfile::kCore
+                           ? GL_CONTEXT_CORE_PROFILE_BIT
+                           : GL_CONTEXT_COMPATIBILITY_PROFILE_BIT;
+  if ((mask & wanted) == 0) {
+    return Unavailable(
+        absl::StrCat("asked for an OpenGL ", GlProfileName(profile_),
+                     " profile context, the driver gave \"", gl_version_,
+                     "\" (GL_CONTEXT_PROFILE_MASK 0x", absl::Hex(mask), ")"),
+        hint_);
+  }
   return absl::OkStatus();
 }
 

@@ -1,6 +1,7 @@
 // EGL boilerplate shared by the EGL-based render backends (llvmpipe, and egl
 // for GPUs): error names, device enumeration, reference-counted display
-// initialisation, and an OpenGL 3.3 core context with no surface.
+// initialisation, and an OpenGL 3.3 context (core or compatibility profile)
+// with no surface.
 //
 // A backend differs only in which display it picks; the rest is EglBackend:
 //
@@ -12,7 +13,8 @@
 //   RL_ASSIGN_OR_RETURN(egl::DisplayRef ref,
 //                       egl::DisplayRef::Acquire(display, kHint));
 //   RL_ASSIGN_OR_RETURN(
-//       auto backend, egl::EglBackend::Create("name", std::move(ref), kHint));
+//       auto backend, egl::EglBackend::Create("name", std::move(ref), kHint,
+//                                             options.gl_profile));
 //
 // Internal to rl/render: only its backend folders (egl/, llvmpipe/,
 // testing/) include it.
@@ -116,15 +118,19 @@ class DisplayRef {
 // that are done rendering and want the memory back.
 int TerminateUnusedDisplays();
 
-// An OpenGL 3.3 core context on a display, with no surface: rendering goes
-// to framebuffer objects only (EGL_KHR_surfaceless_context).
+// An OpenGL 3.3 context of the requested profile on a display, with no
+// surface: rendering goes to framebuffer objects only
+// (EGL_KHR_surfaceless_context).
 class EglBackend : public RenderBackend {
  public:
-  // Creates the context and reads GL_RENDERER and GL_VERSION from it. Leaves
-  // the calling thread's current context as it was.
+  // Creates the context and reads GL_RENDERER and GL_VERSION from it; checks
+  // that the context has `profile` (GL_CONTEXT_PROFILE_MASK), Unavailable
+  // if the driver gave another or none. Leaves the calling thread's current
+  // context as it was.
   static absl::StatusOr<std::unique_ptr<EglBackend>> Create(std::string name,
                                                             DisplayRef display,
-                                                            std::string hint);
+                                                            std::string hint,
+                                                            GlProfile profile);
   ~EglBackend() override;
 
   std::string name() const override { return name_; }
@@ -132,22 +138,27 @@ class EglBackend : public RenderBackend {
   absl::Status ReleaseCurrent() override;
   std::string gl_renderer() const override { return gl_renderer_; }
   std::string gl_version() const override { return gl_version_; }
+  GlProfile gl_profile() const override { return profile_; }
 
   EGLDisplay display() const { return display_.get(); }
   EGLContext context() const { return context_; }
 
  private:
-  EglBackend(std::string name, DisplayRef display, std::string hint)
+  EglBackend(std::string name, DisplayRef display, std::string hint,
+             GlProfile profile)
       : name_(std::move(name)),
         display_(std::move(display)),
-        hint_(std::move(hint)) {}
+        hint_(std::move(hint)),
+        profile_(profile) {}
 
-  // Makes the context current and fills gl_renderer_ and gl_version_.
+  // Makes the context current, fills gl_renderer_ and gl_version_ and checks
+  // the profile.
   absl::Status ReadGlStrings();
 
   std::string name_;
   DisplayRef display_;
   std::string hint_;
+  GlProfile profile_;
   EGLContext context_ = EGL_NO_CONTEXT;
   std::string gl_renderer_;
   std::string gl_version_;

@@ -13,6 +13,7 @@ namespace egl {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kHint[] = "the hint";
 
@@ -98,10 +99,25 @@ TEST(EglUtilTest, SurfacelessFallbackWorks) {
   absl::StatusOr<DisplayRef> ref = DisplayRef::Acquire(*display, kHint);
   ASSERT_TRUE(ref.ok()) << ref.status();
   absl::StatusOr<std::unique_ptr<EglBackend>> backend =
-      EglBackend::Create("test", *std::move(ref), kHint);
+      EglBackend::Create("test", *std::move(ref), kHint, GlProfile::kCore);
   ASSERT_TRUE(backend.ok()) << backend.status();
   EXPECT_EQ((*backend)->name(), "test");
   EXPECT_THAT((*backend)->gl_renderer(), HasSubstr("llvmpipe"));
+  EXPECT_EQ((*backend)->gl_profile(), GlProfile::kCore);
+  EXPECT_THAT((*backend)->gl_version(), HasSubstr("Core Profile"));
+}
+
+TEST(EglUtilTest, CompatibilityProfileOnRequest) {
+  absl::StatusOr<EGLDisplay> display = GetSurfacelessDisplay(kHint);
+  ASSERT_TRUE(display.ok()) << display.status();
+  absl::StatusOr<DisplayRef> ref = DisplayRef::Acquire(*display, kHint);
+  ASSERT_TRUE(ref.ok()) << ref.status();
+  absl::StatusOr<std::unique_ptr<EglBackend>> backend = EglBackend::Create(
+      "test", *std::move(ref), kHint, GlProfile::kCompatibility);
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  EXPECT_EQ((*backend)->gl_profile(), GlProfile::kCompatibility);
+  EXPECT_THAT((*backend)->gl_version(), Not(HasSubstr("Core Profile")));
+  EXPECT_THAT((*backend)->gl_version(), HasSubstr("Compatibility Profile"));
 }
 
 }  // namespace

@@ -47,6 +47,10 @@ std::vector<std::pair<std::string, std::string>> ProjectBackends() {
 
 }  // namespace
 
+const char* GlProfileName(GlProfile profile) {
+  return profile == GlProfile::kCore ? "core" : "compatibility";
+}
+
 bool IsSoftwareRenderer(absl::string_view gl_renderer) {
   const std::string lower = absl::AsciiStrToLower(gl_renderer);
   for (absl::string_view software :

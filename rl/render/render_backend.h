@@ -1,7 +1,10 @@
-// RenderBackend: one way to obtain an OpenGL 3.3 core context with no screen.
+// RenderBackend: one way to obtain an OpenGL context with no screen, of the
+// profile a scene renderer asks for (RenderBackendOptions::gl_profile):
+// OpenGL 3.3 core for the 2D Renderer (renderer.h), OpenGL 3.3 compatibility
+// for renderers that use legacy OpenGL (MuJoCo's mjr_*, rl/render/mujoco).
 //
 // A backend only creates a context and makes it current; all drawing is done
-// by the one Renderer (renderer.h), the same code for every backend. Each
+// by the scene renderers, the same code for every backend. Each
 // backend lives in a folder of its own (rl/render/egl, llvmpipe, glx) and
 // registers itself in RenderBackends() with a name, a one-line description
 // and an auto priority; everything that lists backends (KnownNames(), auto's
@@ -17,6 +20,7 @@
 // Example:
 //   RenderBackendOptions options;
 //   options.egl_device = 1;  // The second EGL device, on a multi-GPU box.
+//   options.gl_profile = GlProfile::kCompatibility;  // For legacy GL.
 //   RL_ASSIGN_OR_RETURN(std::unique_ptr<RenderBackend> backend,
 //                       RenderBackends().Create("auto", options));
 //   RL_RETURN_IF_ERROR(backend->MakeCurrent());
@@ -39,6 +43,18 @@
 
 namespace rl {
 
+// The OpenGL profile of a backend's context.
+enum class GlProfile {
+  // OpenGL 3.3 or newer, core profile: the 2D Renderer's.
+  kCore,
+  // OpenGL 3.3 or newer, compatibility profile: core plus the legacy
+  // fixed-function API, for renderers written against it (MuJoCo's).
+  kCompatibility,
+};
+
+// "core" or "compatibility", for messages.
+const char* GlProfileName(GlProfile profile);
+
 class RenderBackend {
  public:
   virtual ~RenderBackend() = default;
@@ -60,6 +76,11 @@ class RenderBackend {
   // 256 bits)" and "4.5 (Core Profile) Mesa 22.3.6".
   virtual std::string gl_renderer() const = 0;
   virtual std::string gl_version() const = 0;
+
+  // The profile of the context: the one RenderBackendOptions::gl_profile
+  // asked for (a backend that cannot give it fails to create, never hands
+  // out another).
+  virtual GlProfile gl_profile() const = 0;
 };
 
 // Whether `gl_renderer` (a GL_RENDERER string) names a software rasterizer
@@ -72,6 +93,10 @@ struct RenderBackendOptions {
   // egl: index of the EGL device to use, as listed in egl's errors; -1 picks
   // the first GPU (hardware) device.
   int egl_device = -1;
+  // The profile of the context, as the scene renderer that will use it
+  // needs: kCore for Renderer, kCompatibility for legacy-GL renderers.
+  // Every backend honours it or fails with Unavailable saying why.
+  GlProfile gl_profile = GlProfile::kCore;
   // Where auto's choice and warnings (a software GL_RENDERER on egl) go, one
   // line per call; unset means standard error.
   std::function<void(absl::string_view)> log;

@@ -90,6 +90,7 @@ class FakeBackend : public RenderBackend {
   absl::Status ReleaseCurrent() override { return absl::OkStatus(); }
   std::string gl_renderer() const override { return "fake " + name_; }
   std::string gl_version() const override { return "3.3"; }
+  GlProfile gl_profile() const override { return GlProfile::kCore; }
 
  private:
   std::string name_;

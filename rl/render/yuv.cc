@@ -85,7 +85,11 @@ const double kRgbToYuv709[3][4] = {
 };
 
 void RgbaToYuv420p(const uint8_t* rgba, int width, int height, Frame* frame) {
-  const size_t stride = static_cast<size_t>(width) * 4;
+  RgbaToYuv420p(rgba, static_cast<ptrdiff_t>(width) * 4, width, height, frame);
+}
+
+void RgbaToYuv420p(const uint8_t* rgba, ptrdiff_t stride, int width, int height,
+                   Frame* frame) {
   uint8_t* y_plane = frame->plane(0);
   for (int row = 0; row < height; ++row) {
     const uint8_t* in = rgba + row * stride;
@@ -114,7 +118,7 @@ void RgbaToYuv420p(const uint8_t* rgba, int width, int height, Frame* frame) {
   uint8_t* u_plane = frame->plane(1);
   uint8_t* v_plane = frame->plane(2);
   for (int row = 0; row < chroma_height; ++row) {
-    const uint8_t* top = rgba + static_cast<size_t>(2 * row) * stride;
+    const uint8_t* top = rgba + static_cast<ptrdiff_t>(2 * row) * stride;
     // An odd last row pairs with itself.
     const uint8_t* bottom = 2 * row + 1 < height ? top + stride : top;
     uint8_t* u = u_plane + static_cast<size_t>(row) * chroma_width;
@@ -167,17 +171,32 @@ void RgbaToYuv420p(const uint8_t* rgba, int width, int height, Frame* frame) {
   }
 }
 
-void RgbaToRgb(const uint8_t* rgba, int width, int height, Frame* frame) {
-  const size_t pixels = static_cast<size_t>(width) * height;
-  uint8_t* to = frame->data();
+namespace {
+
+// Packs `pixels` RGBA pixels into RGB at `to`. Each pixel is one 4-byte copy;
+// the next pixel's copy overwrites the alpha byte. The last pixel is copied
+// byte by byte (no room for a 4th).
+void PackRgb(const uint8_t* rgba, size_t pixels, uint8_t* to) {
   size_t i = 0;
-  // Each pixel as one 4-byte copy; the next pixel's copy overwrites the
-  // alpha byte. The last pixel is copied byte by byte (no room for a 4th).
   for (; i + 1 < pixels; ++i, rgba += 4, to += 3) std::memcpy(to, rgba, 4);
   for (; i < pixels; ++i, rgba += 4, to += 3) {
     to[0] = rgba[0];
     to[1] = rgba[1];
     to[2] = rgba[2];
+  }
+}
+
+}  // namespace
+
+void RgbaToRgb(const uint8_t* rgba, int width, int height, Frame* frame) {
+  PackRgb(rgba, static_cast<size_t>(width) * height, frame->data());
+}
+
+void RgbaToRgb(const uint8_t* top_row, ptrdiff_t row_stride, int width,
+               int height, Frame* frame) {
+  for (int row = 0; row < height; ++row) {
+    PackRgb(top_row + row * row_stride, width,
+            frame->data() + static_cast<size_t>(row) * width * 3);
   }
 }
 

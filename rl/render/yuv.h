@@ -2,12 +2,20 @@
 // conversion the Renderer uses when that is faster than converting on the
 // GPU (software rasterizers), and the coefficients both share.
 //
+// Scene renderers read RGBA back from GL and convert with these; a buffer
+// whose rows are bottom first (glReadPixels of a picture drawn the GL way up,
+// as MuJoCo's) is converted with a negative row stride, no copy.
+//
 // Example:
 //   frame.Reset(width, height, PixelFormat::kYuv420p);
 //   RgbaToYuv420p(rgba.data(), width, height, &frame);
+//   // Rows bottom first: start at the top row, step backwards.
+//   RgbaToYuv420p(rgba.data() + (height - 1) * 4 * width, -4 * width, width,
+//                 height, &frame);
 #ifndef RL_RENDER_YUV_H_
 #define RL_RENDER_YUV_H_
 
+#include <cstddef>
 #include <cstdint>
 
 #include "rl/core/frame.h"
@@ -26,8 +34,17 @@ extern const double kRgbToYuv709[3][4];
 // does.
 void RgbaToYuv420p(const uint8_t* rgba, int width, int height, Frame* frame);
 
+// The same for rows `row_stride` bytes apart (>= 4 * width, or <= -4 *
+// width for rows stored bottom first); `top_row` is the picture's top row.
+void RgbaToYuv420p(const uint8_t* top_row, ptrdiff_t row_stride, int width,
+                   int height, Frame* frame);
+
 // Packs RGBA pixels into `frame` (already Reset to the size, kRgb24).
 void RgbaToRgb(const uint8_t* rgba, int width, int height, Frame* frame);
+
+// The same for rows `row_stride` bytes apart, as RgbaToYuv420p above.
+void RgbaToRgb(const uint8_t* top_row, ptrdiff_t row_stride, int width,
+               int height, Frame* frame);
 
 }  // namespace rl
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -102,6 +103,47 @@ TEST(YuvTest, RgbaToRgbDropsAlpha) {
     EXPECT_EQ(
         std::vector<uint8_t>(frame.data(), frame.data() + frame.size_bytes()),
         want);
+  }
+}
+
+// A buffer stored bottom row first, read with a negative stride, converts
+// exactly as the same picture stored top first.
+TEST(YuvTest, BottomUpRowsWithNegativeStride) {
+  for (auto [width, height] :
+       {std::pair{7, 5}, std::pair{16, 9}, std::pair{1, 1}, std::pair{33, 2}}) {
+    std::vector<uint8_t> top_first(static_cast<size_t>(width) * height * 4);
+    uint32_t state = 12345;
+    for (uint8_t& byte : top_first) {
+      state = state * 1103515245 + 12345;
+      byte = static_cast<uint8_t>(state >> 16);
+    }
+    const size_t row = static_cast<size_t>(width) * 4;
+    std::vector<uint8_t> bottom_first(top_first.size());
+    for (int y = 0; y < height; ++y) {
+      std::copy_n(top_first.data() + y * row, row,
+                  bottom_first.data() + (height - 1 - y) * row);
+    }
+    const uint8_t* top_row = bottom_first.data() + (height - 1) * row;
+    const ptrdiff_t stride = -static_cast<ptrdiff_t>(row);
+
+    Frame expected(width, height, PixelFormat::kYuv420p);
+    Frame actual(width, height, PixelFormat::kYuv420p);
+    RgbaToYuv420p(top_first.data(), width, height, &expected);
+    RgbaToYuv420p(top_row, stride, width, height, &actual);
+    EXPECT_TRUE(std::equal(expected.data(),
+                           expected.data() + expected.size_bytes(),
+                           actual.data()))
+        << width << "x" << height << " yuv420p";
+
+    Frame expected_rgb(width, height);
+    Frame actual_rgb(width, height);
+    RgbaToRgb(top_first.data(), width, height, &expected_rgb);
+    RgbaToRgb(top_row, stride, width, height, &actual_rgb);
+    EXPECT_TRUE(std::equal(expected_rgb.data(),
+                           expected_rgb.data() + expected_rgb.size_bytes(),
+                           actual_rgb.data()))
+        << width << "x" << height << " rgb24";
+    EXPECT_EQ(actual_rgb.at(0, 0).r, top_first[0]);
   }
 }
 

@@ -37,7 +37,8 @@ absl::StatusOr<std::unique_ptr<RenderBackend>> CreateEglBackend(
   RL_ASSIGN_OR_RETURN(DisplayRef display_ref,
                       DisplayRef::Acquire(display, kHint));
   RL_ASSIGN_OR_RETURN(std::unique_ptr<EglBackend> backend,
-                      EglBackend::Create("egl", std::move(display_ref), kHint));
+                      EglBackend::Create("egl", std::move(display_ref), kHint,
+                                         options.gl_profile));
   const std::string warning = SoftwareRendererWarning(backend->gl_renderer());
   if (!warning.empty()) LogRenderBackendLine(options, warning);
   return std::unique_ptr<RenderBackend>(std::move(backend));

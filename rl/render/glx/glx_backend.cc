@@ -1,5 +1,6 @@
-// The "glx" render backend: an OpenGL 3.3 core context through GLX on an X
-// server, the stack the seed used (Xvfb + GLX), without the Python.
+// The "glx" render backend: an OpenGL 3.3 context (core, or compatibility
+// when asked) through GLX on an X server, the stack the seed used (Xvfb +
+// GLX), without the Python.
 //
 // With $DISPLAY set it connects there and fails loudly if it cannot (it does
 // not quietly start another server). Without, it starts a private Xvfb
@@ -70,11 +71,13 @@ class GlxBackend : public RenderBackend {
   absl::Status ReleaseCurrent() override;
   std::string gl_renderer() const override { return gl_renderer_; }
   std::string gl_version() const override { return gl_version_; }
+  GlProfile gl_profile() const override { return profile_; }
 
  private:
-  GlxBackend() = default;
+  explicit GlxBackend(GlProfile profile) : profile_(profile) {}
   absl::Status Init();
 
+  const GlProfile profile_;
   std::shared_ptr<XvfbServer> xvfb_;  // Null when $DISPLAY is used.
   std::string display_name_;
   Display* display_ = nullptr;
@@ -90,9 +93,9 @@ class GlxBackend : public RenderBackend {
 };
 
 absl::StatusOr<std::unique_ptr<RenderBackend>> GlxBackend::Create(
-    const RenderBackendOptions& /*options*/) {
+    const RenderBackendOptions& options) {
   InitXlibOnce();
-  std::unique_ptr<GlxBackend> backend(new GlxBackend);
+  std::unique_ptr<GlxBackend> backend(new GlxBackend(options.gl_profile));
   const char* display = std::getenv("DISPLAY");
   std::string where;
   if (display != nullptr && display[0] != '\0') {
@@ -146,8 +149,9 @@ absl::Status GlxBackend::Init() {
   if (padded.find(" GLX_ARB_create_context_profile ") == std::string::npos ||
       create_context == nullptr) {
     return absl::UnavailableError(
-        absl::StrCat("GLX cannot create core-profile contexts (no "
-                     "GLX_ARB_create_context_profile; install libglx-mesa0); ",
+        absl::StrCat("GLX cannot create ", GlProfileName(profile_),
+                     "-profile contexts (no GLX_ARB_create_context_profile; "
+                     "install libglx-mesa0); ",
                      kHint));
   }
 
@@ -172,11 +176,14 @@ absl::Status GlxBackend::Init() {
   const GLXFBConfig config = configs[0];
   XFree(configs);
 
+  const int profile_bit = profile_ == GlProfile::kCore
+                              ? GLX_CONTEXT_CORE_PROFILE_BIT_ARB
+                              : GLX_CONTEXT_COMPATIBILITY_PROFILE_BIT_ARB;
   // clang-format off
   const int context_attributes[] = {
       GLX_CONTEXT_MAJOR_VERSION_ARB, 3,
       GLX_CONTEXT_MINOR_VERSION_ARB, 3,
-      GLX_CONTEXT_PROFILE_MASK_ARB, GLX_CONTEXT_CORE_PROFILE_BIT_ARB,
+      GLX_CONTEXT_PROFILE_MASK_ARB, profile_bit,
       None,
   };
   const int pbuffer_attributes[] = {
@@ -190,9 +197,13 @@ absl::Status GlxBackend::Init() {
       create_context(display_, config, nullptr, True, context_attributes);
   XSync(display_, False);
   if (context_ == nullptr) {
-    return absl::UnavailableError(
-        absl::StrCat("glXCreateContextAttribsARB (OpenGL 3.3 core) failed",
-                     XErrorSuffix(), "; ", kHint));
+    return absl::UnavailableError(absl::StrCat(
+        "glXCreateContextAttribsARB (OpenGL 3.3 ", GlProfileName(profile_),
+        " profile) failed", XErrorSuffix(),
+        profile_ == GlProfile::kCompatibility
+            ? " (the driver may offer no compatibility profile)"
+            : "",
+        "; ", kHint));
   }
   pbuffer_ = glXCreatePbuffer(display_, config, pbuffer_attributes);
   XSync(display_, False);
@@ -218,6 +229,17 @@ absl::Status GlxBackend::Init() {
     } else {
       gl_renderer_ = reinterpret_cast<const char*>(renderer);
       gl_version_ = reinterpret_cast<const char*>(version);
+      GLint mask = 0;
+      glGetIntegerv(GL_CONTEXT_PROFILE_MASK, &mask);
+      const GLint wanted = profile_ == GlProfile::kCore
+                               ? GL_CONTEXT_CORE_PROFILE_BIT
+                               : GL_CONTEXT_COMPATIBILITY_PROFILE_BIT;
+      if ((mask & wanted) == 0) {
+        status = absl::UnavailableError(
+            absl::StrCat("asked for an OpenGL ", GlProfileName(profile_),
+                         " profile context, the driver gave \"", gl_version_,
+                         "\" (GL_CONTEXT_PROFILE_MASK ", mask, "); ", kHint));
+      }
     }
   }
   if (previous_context != nullptr) {

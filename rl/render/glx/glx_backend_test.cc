@@ -84,6 +84,21 @@ TEST_F(GlxBackendTest, CoreContextOnAPrivateXvfb) {
   EXPECT_EQ(glGetString(GL_RENDERER), nullptr);
 }
 
+TEST_F(GlxBackendTest, CompatibilityContextOnRequest) {
+  RenderBackendOptions options;
+  options.gl_profile = GlProfile::kCompatibility;
+  auto backend = RenderBackends().Create("glx", options);
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  EXPECT_EQ((*backend)->gl_profile(), GlProfile::kCompatibility);
+  EXPECT_THAT((*backend)->gl_version(), Not(HasSubstr("Core Profile")));
+  ASSERT_TRUE((*backend)->MakeCurrent().ok());
+  GLint profile = 0;
+  glGetIntegerv(GL_CONTEXT_PROFILE_MASK, &profile);
+  EXPECT_TRUE(profile & GL_CONTEXT_COMPATIBILITY_PROFILE_BIT);
+  EXPECT_EQ(glGetError(), static_cast<GLenum>(GL_NO_ERROR));
+  EXPECT_TRUE((*backend)->ReleaseCurrent().ok());
+}
+
 TEST_F(GlxBackendTest, XvfbIsSharedAndStopsWithTheLastBackend) {
   auto first = RenderBackends().Create("glx");
   ASSERT_TRUE(first.ok()) << first.status();

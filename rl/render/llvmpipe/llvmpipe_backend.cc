@@ -49,13 +49,14 @@ absl::StatusOr<EGLDisplay> SoftwareDisplay() {
 }
 
 absl::StatusOr<std::unique_ptr<RenderBackend>> CreateLlvmpipe(
-    const RenderBackendOptions& /*options*/) {
+    const RenderBackendOptions& options) {
   RL_ASSIGN_OR_RETURN(EGLDisplay display, SoftwareDisplay());
   RL_ASSIGN_OR_RETURN(egl::DisplayRef display_ref,
                       egl::DisplayRef::Acquire(display, kHint));
   RL_ASSIGN_OR_RETURN(
       std::unique_ptr<egl::EglBackend> backend,
-      egl::EglBackend::Create("llvmpipe", std::move(display_ref), kHint));
+      egl::EglBackend::Create("llvmpipe", std::move(display_ref), kHint,
+                              options.gl_profile));
   // The surfaceless platform prefers a GPU when there is one; llvmpipe (or,
   // with GALLIUM_DRIVER=softpipe, its slower sibling) is what was asked for.
   const std::string& renderer = backend->gl_renderer();

@@ -58,6 +58,21 @@ TEST(LlvmpipeBackendTest, MakeCurrentGivesAWorkingContext) {
   EXPECT_EQ(glGetString(GL_RENDERER), nullptr);  // Nothing current now.
 }
 
+TEST(LlvmpipeBackendTest, CompatibilityContextOnRequest) {
+  RenderBackendOptions options;
+  options.gl_profile = GlProfile::kCompatibility;
+  auto backend = RenderBackends().Create("llvmpipe", options);
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  EXPECT_EQ((*backend)->gl_profile(), GlProfile::kCompatibility);
+  EXPECT_THAT((*backend)->gl_version(), HasSubstr("Compatibility Profile"));
+  ASSERT_TRUE((*backend)->MakeCurrent().ok());
+  GLint profile = 0;
+  glGetIntegerv(GL_CONTEXT_PROFILE_MASK, &profile);
+  EXPECT_TRUE(profile & GL_CONTEXT_COMPATIBILITY_PROFILE_BIT);
+  EXPECT_EQ(glGetError(), static_cast<GLenum>(GL_NO_ERROR));
+  EXPECT_TRUE((*backend)->ReleaseCurrent().ok());
+}
+
 TEST(LlvmpipeBackendTest, TwoBackendsSwitchAndOutliveEachOther) {
   std::unique_ptr<RenderBackend> first = CreateLlvmpipe();
   std::unique_ptr<RenderBackend> second = CreateLlvmpipe();

@@ -22,13 +22,14 @@ constexpr char kHint[] =
     "does)";
 
 absl::StatusOr<std::unique_ptr<RenderBackend>> CreateSurfaceless(
-    const RenderBackendOptions& /*options*/) {
+    const RenderBackendOptions& options) {
   RL_ASSIGN_OR_RETURN(EGLDisplay display, egl::GetSurfacelessDisplay(kHint));
   RL_ASSIGN_OR_RETURN(egl::DisplayRef display_ref,
                       egl::DisplayRef::Acquire(display, kHint));
   RL_ASSIGN_OR_RETURN(
       std::unique_ptr<egl::EglBackend> backend,
-      egl::EglBackend::Create("surfaceless", std::move(display_ref), kHint));
+      egl::EglBackend::Create("surfaceless", std::move(display_ref), kHint,
+                              options.gl_profile));
   return std::unique_ptr<RenderBackend>(std::move(backend));
 }
 
