@@ -84,6 +84,14 @@ const std::map<std::string, Documented>& Table() {
        {20, Constant(Action::Discrete(0)), Constant(Action::Discrete(1))}},
       {"FrozenLake-v1", {100, Constant(Action::Discrete(3)), nullptr}},
       {"FrozenLake8x8-v1", {200, Constant(Action::Discrete(3)), nullptr}},
+      {"HalfCheetah-v5",
+       {1000, Constant(Action::Continuous(std::vector<float>(6, 0.0f))),
+        nullptr, false}},
+      // Random actions topple them; no policy here survives 1000 steps.
+      {"Hopper-v5", {1000, nullptr, nullptr}},
+      {"HumanoidDMC-v0", {1000, nullptr, nullptr}},
+      {"InvertedDoublePendulum-v5",
+       {1000, nullptr, Constant(Action::Continuous({1.0f}))}},
       {"InvertedPendulum-v5",
        {1000,
         // A hand-tuned PD law on the pole's angle and the cart's drift.
@@ -107,6 +115,8 @@ const std::map<std::string, Documented>& Table() {
       {"Pendulum-v1",
        {200, Constant(Action::Continuous({0.0f})), nullptr, false}},
       // Taxi never ends on its own if it never drops the passenger off.
+      {"Reacher-v5",
+       {1000, Constant(Action::Continuous({0.0f, 0.0f})), nullptr, false}},
       {"Taxi-v4", {200, Constant(Action::Discrete(1)), nullptr}},
   };
   return *table;

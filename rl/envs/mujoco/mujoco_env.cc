@@ -110,6 +110,21 @@ Space UnboundedBox(int n) {
                     std::numeric_limits<float>::infinity(), {n});
 }
 
+EnvSpec MujocoSpec(std::string id, const mjModel* model, int frame_skip,
+                   int observation_size) {
+  EnvSpec spec;
+  spec.id = std::move(id);
+  spec.max_episode_steps = 1000;
+  spec.observation_space = UnboundedBox(observation_size);
+  spec.action_space = MujocoActionSpace(model);
+  spec.render_width = 480;
+  spec.render_height = 480;
+  spec.render_fps =
+      std::max(1, static_cast<int>(std::lround(
+                      1.0 / (model->opt.timestep * std::max(frame_skip, 1)))));
+  return spec;
+}
+
 absl::StatusOr<int> FindBody(const mjModel* model, const char* name) {
   const int id = mj_name2id(model, mjOBJ_BODY, name);
   if (id < 0) {

@@ -167,6 +167,21 @@ Space MujocoActionSpace(const mjModel* model);
 // Box(n,) over (-inf, inf), Gymnasium's MuJoCo observation spaces.
 Space UnboundedBox(int n);
 
+// The spec every env of the family shares: Gymnasium's time limit (1000
+// steps), an unbounded Box(observation_size,) observation, the actuators'
+// Box action, 480x480 frames (Gymnasium's default) at 1 / dt frames a second.
+// Rewards are unbounded unless the env narrows them.
+EnvSpec MujocoSpec(std::string id, const mjModel* model, int frame_skip,
+                   int observation_size);
+
+// For registrations: T::Create() as a StatusOr<unique_ptr<Env>>.
+template <typename T>
+absl::StatusOr<std::unique_ptr<Env>> CreateMujocoEnv() {
+  auto env = T::Create();
+  if (!env.ok()) return env.status();
+  return std::unique_ptr<Env>(*std::move(env));
+}
+
 // Index of the body named `name`, or an InvalidArgument error naming the
 // model's file and the missing body (for models given by xml_file).
 absl::StatusOr<int> FindBody(const mjModel* model, const char* name);
