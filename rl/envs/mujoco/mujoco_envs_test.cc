@@ -252,6 +252,7 @@ TEST(HumanoidTest, ObservationLayoutFollowsHumanoidV5) {
   const int bodies = m->nbody - 1;
   EXPECT_EQ(env->observation_space().flat_size(),
             (m->nq - 2) + m->nv + 22 * bodies + (m->nv - 6));
+  EXPECT_EQ(env->observation_space().flat_size(), 426);  // README's table.
   const Observation o = env->Reset(0);
   EXPECT_FLOAT_EQ(o[0], env->data()->qpos[2]);  // The torso's height.
   EXPECT_NEAR(o[0], 1.5, 0.01);
