@@ -41,14 +41,14 @@ const char InvertedPendulum::kXml[] = R"(
 
 namespace {
 
-const bool kRegistered = Envs().Register(
-    "InvertedPendulum-v5",
-    "keep a pole upright on a sliding cart (Gymnasium mujoco, MuJoCo physics)",
-    []() -> absl::StatusOr<std::unique_ptr<Env>> {
-      auto env = InvertedPendulum::Create();
-      if (!env.ok()) return env.status();
-      return std::unique_ptr<Env>(*std::move(env));
-    });
+const bool kRegistered =
+    Envs().Register("InvertedPendulum-v5",
+                    "keep a pole upright on a sliding cart (Gymnasium mujoco)",
+                    []() -> absl::StatusOr<std::unique_ptr<Env>> {
+                      auto env = InvertedPendulum::Create();
+                      if (!env.ok()) return env.status();
+                      return std::unique_ptr<Env>(*std::move(env));
+                    });
 
 }  // namespace
 

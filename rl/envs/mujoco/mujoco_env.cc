@@ -16,6 +16,7 @@ namespace {
 constexpr int kErrorSize = 1024;
 constexpr Color kBackground{24, 28, 36, 255};
 constexpr Color kFloor{120, 140, 120, 255};
+constexpr Color kFloorTick{70, 90, 70, 255};
 constexpr Color kCaption{200, 200, 200, 255};
 
 bool AllFinite(const mjtNum* values, int n) {
@@ -249,6 +250,19 @@ void MujocoEnv::Draw(Canvas* canvas) const {
     if (floor_y > 0 && floor_y < height) {
       canvas->FillRect(0, static_cast<float>(floor_y), width,
                        static_cast<float>(height - floor_y), kFloor);
+      // Ticks every half metre, so motion along the floor shows while the
+      // view tracks the body.
+      const double left = centre_right - width / 2.0 / scale;
+      for (double x = std::ceil(left / 0.5) * 0.5;
+           x <= centre_right + width / 2.0 / scale; x += 0.5) {
+        const float px =
+            static_cast<float>(width / 2.0 + (x - centre_right) * scale);
+        if (px < 1 || px > width - 1) continue;
+        canvas->DrawLine(
+            {px, static_cast<float>(floor_y)},
+            {px, static_cast<float>(std::min<double>(floor_y + 10, height))}, 2,
+            kFloorTick);
+      }
     }
   }
   for (int g = 0; g < m->ngeom; ++g) {
@@ -284,9 +298,9 @@ void MujocoEnv::Draw(Canvas* canvas) const {
     }
   }
   canvas->DrawText({8, 8}, 14, kCaption,
-                   absl::StrCat(id(), "  t=", elapsed_steps(),
-                                "  (flat placeholder; the 3D view comes from "
-                                "the MuJoCo scene renderer)"));
+                   absl::StrCat(id(), "  step ", elapsed_steps()));
+  canvas->DrawText({8, 26}, 12, kCaption,
+                   "2D placeholder; 3D: the MuJoCo scene renderer");
 }
 
 }  // namespace rl
