@@ -88,6 +88,24 @@ const bool kRegistered = Envs().Register(
     "HalfCheetah-v5", "make a planar cheetah run forward (Gymnasium mujoco)",
     &CreateMujocoEnv<HalfCheetah>);
 
+// gym.make("HalfCheetah-v5", **kwargs) with Gymnasium's keyword names.
+const bool kConfigurable = ConfigurableEnvs().Register(
+    "HalfCheetah-v5", Envs().Description("HalfCheetah-v5"),
+    [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+      HalfCheetah::Options o;
+      EnvKwargsReader r("HalfCheetah-v5", kwargs);
+      r.String("xml_file", &o.xml_file);
+      r.Int("frame_skip", &o.frame_skip, 1);
+      r.Double("forward_reward_weight", &o.forward_reward_weight);
+      r.Double("ctrl_cost_weight", &o.ctrl_cost_weight);
+      r.NonNegative("reset_noise_scale", &o.reset_noise_scale);
+      r.Bool("exclude_current_positions_from_observation",
+             &o.exclude_current_positions_from_observation);
+      const absl::Status status = r.Finish();
+      if (!status.ok()) return status;
+      return AsEnv(HalfCheetah::Create(o));
+    });
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HalfCheetah>> HalfCheetah::Create(

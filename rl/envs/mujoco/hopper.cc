@@ -70,6 +70,29 @@ const bool kRegistered =
                     "mujoco)",
                     &CreateMujocoEnv<Hopper>);
 
+// gym.make("Hopper-v5", **kwargs) with Gymnasium's keyword names.
+const bool kConfigurable = ConfigurableEnvs().Register(
+    "Hopper-v5", Envs().Description("Hopper-v5"),
+    [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+      Hopper::Options o;
+      EnvKwargsReader r("Hopper-v5", kwargs);
+      r.String("xml_file", &o.xml_file);
+      r.Int("frame_skip", &o.frame_skip, 1);
+      r.Double("forward_reward_weight", &o.forward_reward_weight);
+      r.Double("ctrl_cost_weight", &o.ctrl_cost_weight);
+      r.Double("healthy_reward", &o.healthy_reward);
+      r.Bool("terminate_when_unhealthy", &o.terminate_when_unhealthy);
+      r.Range("healthy_state_range", &o.healthy_state_range);
+      r.Range("healthy_z_range", &o.healthy_z_range);
+      r.Range("healthy_angle_range", &o.healthy_angle_range);
+      r.NonNegative("reset_noise_scale", &o.reset_noise_scale);
+      r.Bool("exclude_current_positions_from_observation",
+             &o.exclude_current_positions_from_observation);
+      const absl::Status status = r.Finish();
+      if (!status.ok()) return status;
+      return AsEnv(Hopper::Create(o));
+    });
+
 bool Inside(double x, const std::pair<double, double>& range) {
   return range.first < x && x < range.second;
 }

@@ -1,6 +1,7 @@
 #include "rl/envs/mujoco/humanoid.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,30 @@ const bool kRegistered = Envs().Register(
     "Gymnasium's Humanoid-v5 task on the DeepMind Control humanoid that "
     "Debian's libmujoco-samples ships",
     &CreateMujocoEnv<Humanoid>);
+
+// gym.make("HumanoidDMC-v0", **kwargs) with Gymnasium's keyword names.
+const bool kConfigurable = ConfigurableEnvs().Register(
+    "HumanoidDMC-v0", Envs().Description("HumanoidDMC-v0"),
+    [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+      Humanoid::Options o;
+      EnvKwargsReader r("HumanoidDMC-v0", kwargs);
+      r.String("xml_file", &o.xml_file);
+      r.Int("frame_skip", &o.frame_skip, 1);
+      r.Double("forward_reward_weight", &o.forward_reward_weight);
+      r.Double("ctrl_cost_weight", &o.ctrl_cost_weight);
+      r.Double("contact_cost_weight", &o.contact_cost_weight);
+      std::pair<double, double> contact_cost_range{
+          -std::numeric_limits<double>::infinity(), o.contact_cost_max};
+      r.Range("contact_cost_range", &contact_cost_range);
+      o.contact_cost_max = contact_cost_range.second;
+      r.Double("healthy_reward", &o.healthy_reward);
+      r.Bool("terminate_when_unhealthy", &o.terminate_when_unhealthy);
+      r.Range("healthy_z_range", &o.healthy_z_range);
+      r.NonNegative("reset_noise_scale", &o.reset_noise_scale);
+      const absl::Status status = r.Finish();
+      if (!status.ok()) return status;
+      return AsEnv(Humanoid::Create(o));
+    });
 
 int ObservationSize(const mjModel* m) {
   const int bodies = m->nbody - 1;

@@ -52,6 +52,23 @@ const bool kRegistered = Envs().Register(
     "balance two stacked poles on a sliding cart (Gymnasium mujoco)",
     &CreateMujocoEnv<InvertedDoublePendulum>);
 
+// gym.make("InvertedDoublePendulum-v5", **kwargs) with Gymnasium's keyword
+// names.
+const bool kConfigurable = ConfigurableEnvs().Register(
+    "InvertedDoublePendulum-v5",
+    Envs().Description("InvertedDoublePendulum-v5"),
+    [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+      InvertedDoublePendulum::Options o;
+      EnvKwargsReader r("InvertedDoublePendulum-v5", kwargs);
+      r.String("xml_file", &o.xml_file);
+      r.Int("frame_skip", &o.frame_skip, 1);
+      r.Double("healthy_reward", &o.healthy_reward);
+      r.NonNegative("reset_noise_scale", &o.reset_noise_scale);
+      const absl::Status status = r.Finish();
+      if (!status.ok()) return status;
+      return AsEnv(InvertedDoublePendulum::Create(o));
+    });
+
 double Clip(double x) { return std::clamp(x, -10.0, 10.0); }
 
 }  // namespace

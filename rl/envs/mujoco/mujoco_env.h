@@ -52,6 +52,7 @@
 #include "mujoco/mujoco.h"
 #include "rl/canvas/canvas.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
 
 namespace rl {
 
@@ -174,12 +175,16 @@ Space UnboundedBox(int n);
 EnvSpec MujocoSpec(std::string id, const mjModel* model, int frame_skip,
                    int observation_size);
 
-// For registrations: T::Create() as a StatusOr<unique_ptr<Env>>.
+// For registrations: a created env as a StatusOr<unique_ptr<Env>>.
 template <typename T>
-absl::StatusOr<std::unique_ptr<Env>> CreateMujocoEnv() {
-  auto env = T::Create();
+absl::StatusOr<std::unique_ptr<Env>> AsEnv(
+    absl::StatusOr<std::unique_ptr<T>> env) {
   if (!env.ok()) return env.status();
   return std::unique_ptr<Env>(*std::move(env));
+}
+template <typename T>
+absl::StatusOr<std::unique_ptr<Env>> CreateMujocoEnv() {
+  return AsEnv(T::Create());
 }
 
 // Index of the body named `name`, or an InvalidArgument error naming the

@@ -70,6 +70,21 @@ const bool kRegistered =
                     "mujoco)",
                     &CreateMujocoEnv<Reacher>);
 
+// gym.make("Reacher-v5", **kwargs) with Gymnasium's keyword names.
+const bool kConfigurable = ConfigurableEnvs().Register(
+    "Reacher-v5", Envs().Description("Reacher-v5"),
+    [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+      Reacher::Options o;
+      EnvKwargsReader r("Reacher-v5", kwargs);
+      r.String("xml_file", &o.xml_file);
+      r.Int("frame_skip", &o.frame_skip, 1);
+      r.Double("reward_dist_weight", &o.reward_dist_weight);
+      r.Double("reward_control_weight", &o.reward_control_weight);
+      const absl::Status status = r.Finish();
+      if (!status.ok()) return status;
+      return AsEnv(Reacher::Create(o));
+    });
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Reacher>> Reacher::Create(
