@@ -52,6 +52,19 @@ TEST(CreateEnvTest, MujocoKwargsChangeTheEnv) {
   EXPECT_NEAR(result.reward, -1.5, 1e-12);
 }
 
+TEST(CreateEnvTest, EveryMujocoEnvTakesItsKeywords) {
+  for (const char* id :
+       {"InvertedPendulum-v5", "InvertedDoublePendulum-v5", "Reacher-v5",
+        "HalfCheetah-v5", "Hopper-v5", "HumanoidDMC-v0"}) {
+    EXPECT_TRUE(ConfigurableEnvs().Contains(id)) << id;
+    auto env = CreateEnv(id, {{"frame_skip", "1"}});
+    ASSERT_TRUE(env.ok()) << id << ": " << env.status();
+    auto* mujoco = dynamic_cast<MujocoEnv*>(env->get());
+    ASSERT_NE(mujoco, nullptr) << id;
+    EXPECT_EQ(mujoco->frame_skip(), 1) << id;
+  }
+}
+
 TEST(CreateEnvTest, RangesAndBooleans) {
   auto env =
       CreateEnv("Hopper-v5", *ParseEnvKwargs("healthy_angle_range=(-1,1),"

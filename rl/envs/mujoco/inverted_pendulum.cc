@@ -41,28 +41,23 @@ const char InvertedPendulum::kXml[] = R"(
 
 namespace {
 
-const bool kRegistered = Envs().Register(
-    "InvertedPendulum-v5",
-    "keep a pole upright on a sliding cart (Gymnasium mujoco)",
-    []() -> absl::StatusOr<std::unique_ptr<Env>> {
-      auto env = InvertedPendulum::Create();
+const bool kRegistered =
+    Envs().Register("InvertedPendulum-v5",
+                    "keep a pole upright on a sliding cart (Gymnasium mujoco)",
+                    &CreateMujocoEnv<InvertedPendulum>);
 
-      // gym.make("InvertedPendulum-v5", **kwargs) with Gymnasium's keyword
-      // names.
-      const bool kConfigurable = ConfigurableEnvs().Register(
-          "InvertedPendulum-v5", Envs().Description("InvertedPendulum-v5"),
-          [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
-            InvertedPendulum::Options o;
-            EnvKwargsReader r("InvertedPendulum-v5", kwargs);
-            r.String("xml_file", &o.xml_file);
-            r.Int("frame_skip", &o.frame_skip, 1);
-            r.NonNegative("reset_noise_scale", &o.reset_noise_scale);
-            const absl::Status status = r.Finish();
-            if (!status.ok()) return status;
-            return AsEnv(InvertedPendulum::Create(o));
-          });
-      if (!env.ok()) return env.status();
-      return std::unique_ptr<Env>(*std::move(env));
+// gym.make("InvertedPendulum-v5", **kwargs) with Gymnasium's keyword names.
+const bool kConfigurable = ConfigurableEnvs().Register(
+    "InvertedPendulum-v5", Envs().Description("InvertedPendulum-v5"),
+    [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+      InvertedPendulum::Options o;
+      EnvKwargsReader r("InvertedPendulum-v5", kwargs);
+      r.String("xml_file", &o.xml_file);
+      r.Int("frame_skip", &o.frame_skip, 1);
+      r.NonNegative("reset_noise_scale", &o.reset_noise_scale);
+      const absl::Status status = r.Finish();
+      if (!status.ok()) return status;
+      return AsEnv(InvertedPendulum::Create(o));
     });
 
 }  // namespace
