@@ -131,7 +131,7 @@ const std::map<std::string, Documented>& Table() {
        {200, Constant(Action::Continuous({0.0f})), nullptr, false}},
       // Taxi never ends on its own if it never drops the passenger off.
       {"Reacher-v5",
-       {1000, Constant(Action::Continuous({0.0f, 0.0f})), nullptr, false}},
+       {50, Constant(Action::Continuous({0.0f, 0.0f})), nullptr, false}},
       {"Taxi-v4", {200, Constant(Action::Discrete(1)), nullptr}},
   };
   return *table;

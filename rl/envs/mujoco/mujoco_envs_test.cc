@@ -108,6 +108,17 @@ TEST(ReacherTest, RewardIsDistanceAndControlBeforeTheStep) {
   EXPECT_FLOAT_EQ(result.observation[9], tip[1] - 0.1);
 }
 
+TEST(ReacherTest, TruncatedAtFiftySteps) {
+  auto env = Make<Reacher>();
+  EXPECT_EQ(env->spec().max_episode_steps, 50);
+  env->Reset(0);
+  StepResult result;
+  for (int i = 1; i <= 50; ++i) {
+    ASSERT_TRUE(env->Step(Action::Continuous({0.1f, -0.1f}), &result).ok());
+    ASSERT_EQ(result.truncated, i == 50);
+  }
+}
+
 TEST(ReacherTest, ResetDrawsTheTargetInsideTheDisc) {
   auto env = Make<Reacher>();
   for (int seed = 0; seed < 200; ++seed) {

@@ -101,6 +101,8 @@ absl::StatusOr<std::unique_ptr<Reacher>> Reacher::Create(
         "target's two slides), as Gymnasium's reacher.xml");
   }
   EnvSpec spec = MujocoSpec("Reacher-v5", model->get(), options.frame_skip, 10);
+  // Gymnasium registers Reacher with a 50-step limit, not the family's 1000.
+  spec.max_episode_steps = 50;
   return std::unique_ptr<Reacher>(new Reacher(
       std::move(spec), *std::move(model), options, *fingertip, *target));
 }

@@ -12,7 +12,8 @@
 // Reward: -reward_dist_weight (1) * |fingertip - target| -
 // reward_control_weight (1) * sum(action^2), as Gymnasium's v5 code computes
 // it: from the state before the physics step and the action as given.
-// Never terminates (unless the simulation diverges); truncated at 1000.
+// Never terminates (unless the simulation diverges); truncated at 50 steps
+// (Gymnasium's registered limit for Reacher, unlike the family's 1000).
 // Reset: arm angles + U(-0.1, 0.1); the target uniform in the disc of
 // radius 0.2 (rejection sampling in the square of side 0.4); arm velocities
 // U(-0.005, 0.005), the target's 0. These scales are fixed, as Gymnasium's.
