@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "rl/core/status_macros.h"
 
 namespace rl {
@@ -28,6 +29,27 @@ bool ParseDouble(absl::string_view text, double* out) {
   }
   *out = value;
   return true;
+}
+
+// "(a, b, ...)" -> {"a", "b", ...} (trimmed); false without the
+// parentheses or with an empty element.
+bool ParseTuple(absl::string_view text, std::vector<std::string>* out) {
+  absl::string_view inner = absl::StripAsciiWhitespace(text);
+  if (inner.size() < 2 || inner.front() != '(' || inner.back() != ')') {
+    return false;
+  }
+  inner = inner.substr(1, inner.size() - 2);
+  out->clear();
+  for (absl::string_view part : absl::StrSplit(inner, ',')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (part.size() >= 2 && (part.front() == '\'' || part.front() == '"') &&
+        part.back() == part.front()) {
+      part = part.substr(1, part.size() - 2);
+    }
+    if (part.empty()) return false;
+    out->emplace_back(part);
+  }
+  return !out->empty();
 }
 
 }  // namespace
@@ -152,6 +174,31 @@ void EnvKwargsReader::Range(const char* key, std::pair<double, double>* value) {
     return Fail(key, *text, what);
   }
   *value = parsed;
+}
+
+void EnvKwargsReader::Numbers(const char* key, std::vector<double>* value,
+                              int size) {
+  const std::string* text = Find(key);
+  if (text == nullptr) return;
+  std::vector<std::string> parts;
+  std::vector<double> numbers(size);
+  bool ok = ParseTuple(*text, &parts) && static_cast<int>(parts.size()) == size;
+  for (int i = 0; ok && i < size; ++i) ok = ParseDouble(parts[i], &numbers[i]);
+  if (!ok) {
+    return Fail(key, *text,
+                absl::StrCat("a tuple (...) of ", size, " numbers"));
+  }
+  *value = std::move(numbers);
+}
+
+void EnvKwargsReader::Texts(const char* key, std::vector<std::string>* value) {
+  const std::string* text = Find(key);
+  if (text == nullptr) return;
+  std::vector<std::string> parts;
+  if (!ParseTuple(*text, &parts)) {
+    return Fail(key, *text, "a tuple (...) of one or more texts");
+  }
+  *value = std::move(parts);
 }
 
 absl::Status EnvKwargsReader::Finish() const {

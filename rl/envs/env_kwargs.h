@@ -72,6 +72,11 @@ class EnvKwargsReader {
   void String(const char* key, std::string* value);
   // "(low,high)" with low <= high (Python's tuple of two numbers).
   void Range(const char* key, std::pair<double, double>* value);
+  // "(a,b,...)" of exactly `size` numbers (Python's tuple).
+  void Numbers(const char* key, std::vector<double>* value, int size);
+  // "(text,text,...)" of one or more texts, quotes optional
+  // ("('SFF','FHG')" or "(SFF,FHG)").
+  void Texts(const char* key, std::vector<std::string>* value);
 
   absl::Status Finish() const;
 

@@ -77,6 +77,45 @@ TEST(CreateEnvTest, RangesAndBooleans) {
   EXPECT_TRUE(hopper->IsHealthy());  // 0.5 rad is inside (-1, 1).
 }
 
+TEST(CreateEnvTest, ToyTextAndClassicControlKeywords) {
+  auto lake = CreateEnv("FrozenLake-v1",
+                        *ParseEnvKwargs("map_name=8x8,is_slippery=False"));
+  ASSERT_TRUE(lake.ok()) << lake.status();
+  EXPECT_EQ((*lake)->observation_space().n, 64);
+  // Not slippery: right from the start always lands one tile right.
+  (*lake)->Reset(0);
+  StepResult result;
+  ASSERT_TRUE((*lake)->Step(Action::Discrete(2), &result).ok());
+  EXPECT_EQ(result.observation[0], 1.0f);
+
+  auto custom =
+      CreateEnv("FrozenLake-v1",
+                *ParseEnvKwargs(
+                    "desc=('SG'),is_slippery=False,reward_schedule=(5,-1,0)"));
+  ASSERT_TRUE(custom.ok()) << custom.status();
+  (*custom)->Reset(0);
+  ASSERT_TRUE((*custom)->Step(Action::Discrete(2), &result).ok());
+  EXPECT_EQ(result.reward, 5.0);
+  EXPECT_TRUE(result.terminated);
+  EXPECT_THAT(
+      CreateEnv("FrozenLake-v1", {{"map_name", "5x5"}}).status().message(),
+      HasSubstr("unknown map_name '5x5'"));
+  EXPECT_THAT(CreateEnv("FrozenLake-v1", {{"reward_schedule", "(1,0)"}})
+                  .status()
+                  .message(),
+              HasSubstr("is not a tuple (...) of 3 numbers"));
+
+  auto cliff = CreateEnv("CliffWalking-v1", {{"is_slippery", "True"}});
+  ASSERT_TRUE(cliff.ok()) << cliff.status();
+  EXPECT_EQ((*cliff)->id(), "CliffWalkingSlippery-v1");
+
+  auto pendulum = CreateEnv("Pendulum-v1", {{"g", "9.81"}});
+  ASSERT_TRUE(pendulum.ok()) << pendulum.status();
+  EXPECT_THAT(
+      CreateEnv("Pendulum-v1", {{"gravity", "9.81"}}).status().message(),
+      HasSubstr("valid keys are g, max_episode_steps"));
+}
+
 TEST(CreateEnvTest, MaxEpisodeStepsWorksForEveryEnv) {
   auto env = CreateEnv("CartPole-v1", {{"max_episode_steps", "7"}});
   ASSERT_TRUE(env.ok()) << env.status();
