@@ -125,7 +125,11 @@ HalfCheetah::HalfCheetah(EnvSpec spec, MjModelPtr model, const Options& options)
                                /*track_body=*/1, /*track_vertical=*/false,
                                /*metres_across=*/4.0, /*up_centre=*/0.6,
                                /*floor=*/true}),
-      options_(options) {}
+      options_(options) {
+  // Gymnasium v5's DEFAULT_CAMERA_CONFIG (tracking the torso: Gymnasium's
+  // videos follow the runner).
+  set_camera_config(MujocoCameraConfig{/*track_body=*/1, /*distance=*/4.0});
+}
 
 void HalfCheetah::ResetState(std::mt19937_64& rng, Observation* observation) {
   ResetWithNoise(rng, options_.reset_noise_scale, VelocityNoise::kNormal);

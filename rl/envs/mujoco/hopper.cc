@@ -120,7 +120,12 @@ Hopper::Hopper(EnvSpec spec, MjModelPtr model, const Options& options)
                                /*track_body=*/1, /*track_vertical=*/false,
                                /*metres_across=*/3.0, /*up_centre=*/0.9,
                                /*floor=*/true}),
-      options_(options) {}
+      options_(options) {
+  // Gymnasium v5's DEFAULT_CAMERA_CONFIG.
+  set_camera_config(MujocoCameraConfig{/*track_body=*/2, /*distance=*/3.0,
+                                       /*elevation=*/-20.0, std::nullopt,
+                                       std::array<double, 3>{0.0, 0.0, 1.15}});
+}
 
 bool Hopper::IsHealthy() const {
   const mjData* d = data();

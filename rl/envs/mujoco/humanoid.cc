@@ -77,7 +77,12 @@ Humanoid::Humanoid(EnvSpec spec, MjModelPtr model, const Options& options)
                                /*track_body=*/1, /*track_vertical=*/false,
                                /*metres_across=*/3.0, /*up_centre=*/1.0,
                                /*floor=*/true}),
-      options_(options) {}
+      options_(options) {
+  // Gymnasium v5's DEFAULT_CAMERA_CONFIG.
+  set_camera_config(MujocoCameraConfig{/*track_body=*/1, /*distance=*/4.0,
+                                       /*elevation=*/-20.0, std::nullopt,
+                                       std::array<double, 3>{0.0, 0.0, 2.0}});
+}
 
 bool Humanoid::IsHealthy() const {
   const double z = data()->qpos[2];

@@ -97,7 +97,12 @@ InvertedDoublePendulum::InvertedDoublePendulum(EnvSpec spec, MjModelPtr model,
                                /*track_body=*/0, /*track_vertical=*/false,
                                /*metres_across=*/3.2, /*up_centre=*/0.6,
                                /*floor=*/false}),
-      options_(options) {}
+      options_(options) {
+  // Gymnasium v5's DEFAULT_CAMERA_CONFIG.
+  set_camera_config(MujocoCameraConfig{
+      /*track_body=*/0, /*distance=*/4.1225, std::nullopt, std::nullopt,
+      std::array<double, 3>{0.0, 0.0, 0.1225}});
+}
 
 void InvertedDoublePendulum::ResetState(std::mt19937_64& rng,
                                         Observation* observation) {

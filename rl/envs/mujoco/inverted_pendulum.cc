@@ -88,7 +88,10 @@ InvertedPendulum::InvertedPendulum(EnvSpec spec, MjModelPtr model,
                                /*track_body=*/0, /*track_vertical=*/false,
                                /*metres_across=*/3.0, /*up_centre=*/0.2,
                                /*floor=*/false}),
-      options_(options) {}
+      options_(options) {
+  // Gymnasium v5's DEFAULT_CAMERA_CONFIG.
+  set_camera_config(MujocoCameraConfig{/*track_body=*/0, /*distance=*/2.04});
+}
 
 void InvertedPendulum::ResetState(std::mt19937_64& rng,
                                   Observation* observation) {

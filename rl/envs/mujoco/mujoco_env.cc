@@ -225,6 +225,29 @@ void MujocoEnv::EndDivergedStep(StepResult* result) {
   WriteObservation(&result->observation);
 }
 
+mjvCamera MujocoEnv::DefaultCamera() const {
+  mjvCamera camera;
+  mjv_defaultFreeCamera(model_.get(), &camera);
+  const MujocoCameraConfig& config = camera_config_;
+  if (config.track_body > 0 && config.track_body < model_->nbody) {
+    camera.type = mjCAMERA_TRACKING;
+    camera.trackbodyid = config.track_body;
+  }
+  if (config.distance.has_value()) camera.distance = *config.distance;
+  if (config.elevation.has_value()) camera.elevation = *config.elevation;
+  if (config.azimuth.has_value()) camera.azimuth = *config.azimuth;
+  if (config.lookat.has_value()) {
+    for (int i = 0; i < 3; ++i) camera.lookat[i] = (*config.lookat)[i];
+  }
+  return camera;
+}
+
+void MujocoEnv::UpdateScene(const mjvOption* option, mjvCamera* camera,
+                            mjvScene* scene) const {
+  mjv_updateScene(model_.get(), data_.get(), option, /*pert=*/nullptr, camera,
+                  mjCAT_ALL, scene);
+}
+
 void MujocoEnv::Draw(Canvas* canvas) const {
   const int width = spec().render_width;
   const int height = spec().render_height;

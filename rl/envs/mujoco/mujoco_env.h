@@ -22,8 +22,10 @@
 //                  the episode keeps NaN out of agents and videos.
 //
 // model() and data() are read-only views for a scene renderer (the MuJoCo
-// renderer, mjv_updateScene + mjr_render, lives in rl/render on the render
-// branch of issue 13). Draw() here paints only a placeholder: a flat
+// renderer, mjr_render, lives in rl/render on the render branch of issue
+// 13). The env describes its 3D scene as data, without GL: DefaultCamera()
+// (Gymnasium v5's DEFAULT_CAMERA_CONFIG) and UpdateScene() (mjv_updateScene
+// into a caller's mjvScene). Draw() here paints only a placeholder: a flat
 // projection of the geoms (capsules as thick lines, other geoms as discs of
 // their bounding radius) onto two world axes, tracking one body, with a
 // caption saying it is a placeholder for the 3D scene renderer.
@@ -40,7 +42,9 @@
 #ifndef RL_ENVS_MUJOCO_MUJOCO_ENV_H_
 #define RL_ENVS_MUJOCO_MUJOCO_ENV_H_
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -93,6 +97,17 @@ struct MujocoDrawView {
   bool floor = true;       // Draw the z = 0 floor line.
 };
 
+// Gymnasium's DEFAULT_CAMERA_CONFIG for an env, as data (no GL): the body
+// the camera tracks (0: none, a free camera), and what differs from
+// mjv_defaultFreeCamera's framing of the whole model.
+struct MujocoCameraConfig {
+  int track_body = 0;
+  std::optional<double> distance;
+  std::optional<double> elevation;
+  std::optional<double> azimuth;
+  std::optional<std::array<double, 3>> lookat;
+};
+
 class MujocoEnv : public Env {
  public:
   // Read-only views for a scene renderer; valid for the env's lifetime.
@@ -112,6 +127,17 @@ class MujocoEnv : public Env {
   absl::Status SetState(absl::Span<const double> qpos,
                         absl::Span<const double> qvel);
 
+  // The env's default camera for a scene renderer: mjv_defaultFreeCamera,
+  // then the env's MujocoCameraConfig; mjCAMERA_TRACKING when it tracks a
+  // body.
+  mjvCamera DefaultCamera() const;
+  // Fills `scene` (made by mjv_makeScene for model()) from the current state
+  // with mjv_updateScene, every category, no perturbation: the 3D scene as
+  // data, no GL. Call it on the thread that steps the env. MuJoCo's API takes
+  // a mutable mjData; it writes only its warning counters there.
+  void UpdateScene(const mjvOption* option, mjvCamera* camera,
+                   mjvScene* scene) const;
+
   // Placeholder drawing (see the header comment).
   void Draw(Canvas* canvas) const override;
 
@@ -121,6 +147,9 @@ class MujocoEnv : public Env {
             MujocoDrawView view);
 
   mjData* mutable_data() { return data_.get(); }
+  void set_camera_config(const MujocoCameraConfig& config) {
+    camera_config_ = config;
+  }
 
   // Writes the observation of the current state.
   virtual void WriteObservation(Observation* observation) const = 0;
@@ -156,6 +185,7 @@ class MujocoEnv : public Env {
   MjDataPtr data_;
   int frame_skip_;
   MujocoDrawView view_;
+  MujocoCameraConfig camera_config_;
   bool diverged_ = false;
   std::vector<double> saved_qpos_;
   std::vector<double> saved_qvel_;

@@ -160,6 +160,64 @@ TEST(MujocoEnvTest, DrawIsAPlaceholderThatSaysSo) {
   EXPECT_GE(circles, 4);  // The cart's and the pole's capsule ends.
 }
 
+// The 3D scene as data: mjv_updateScene works with no GL context at all.
+TEST(MujocoEnvTest, EveryMujocoEnvFillsASceneWithoutGl) {
+  for (const char* id :
+       {"InvertedPendulum-v5", "InvertedDoublePendulum-v5", "Reacher-v5",
+        "HalfCheetah-v5", "Hopper-v5", "HumanoidDMC-v0"}) {
+    auto created = Envs().Create(id);
+    ASSERT_TRUE(created.ok()) << created.status();
+    const auto* env = dynamic_cast<const MujocoEnv*>(created->get());
+    ASSERT_NE(env, nullptr) << id;
+    (*created)->Reset(0);
+    mjvScene scene;
+    mjv_defaultScene(&scene);
+    mjv_makeScene(env->model(), &scene, 1000);
+    mjvOption option;
+    mjv_defaultOption(&option);
+    mjvCamera camera = env->DefaultCamera();
+    env->UpdateScene(&option, &camera, &scene);
+    EXPECT_GE(scene.ngeom, env->model()->ngeom - 1) << id;  // Maybe no floor.
+    mjv_freeScene(&scene);
+  }
+}
+
+TEST(MujocoEnvTest, DefaultCameraFollowsGymnasiumAndTracks) {
+  auto created = Envs().Create("HalfCheetah-v5");
+  ASSERT_TRUE(created.ok());
+  auto* env = dynamic_cast<MujocoEnv*>(created->get());
+  env->Reset(0);
+  mjvCamera camera = env->DefaultCamera();
+  EXPECT_EQ(camera.type, mjCAMERA_TRACKING);
+  EXPECT_EQ(camera.trackbodyid, 1);
+  EXPECT_EQ(camera.distance, 4.0);
+  std::vector<double> qpos(9, 0.0), qvel(9, 0.0);
+  qpos[0] = 5;  // The cheetah 5 m along x: the camera follows.
+  ASSERT_TRUE(env->SetState(qpos, qvel).ok());
+  mjvScene scene;
+  mjv_defaultScene(&scene);
+  mjv_makeScene(env->model(), &scene, 1000);
+  mjvOption option;
+  mjv_defaultOption(&option);
+  // MuJoCo's tracking camera glides towards the tracked body's subtree
+  // centre of mass a fraction per update.
+  double previous = camera.lookat[0];
+  for (int i = 0; i < 300; ++i) {
+    env->UpdateScene(&option, &camera, &scene);
+    ASSERT_GE(camera.lookat[0], previous);
+    previous = camera.lookat[0];
+  }
+  EXPECT_NEAR(camera.lookat[0], env->data()->subtree_com[3 * 1], 1e-3);
+  EXPECT_GT(camera.lookat[0], 4.0);
+  mjv_freeScene(&scene);
+
+  auto pendulum = InvertedPendulum::Create();
+  ASSERT_TRUE(pendulum.ok());
+  const mjvCamera fixed = (*pendulum)->DefaultCamera();
+  EXPECT_EQ(fixed.type, mjCAMERA_FREE);
+  EXPECT_EQ(fixed.distance, 2.04);
+}
+
 TEST(NormalTest, MomentsAndDeterminism) {
   std::mt19937_64 rng(3), again(3);
   constexpr int kN = 200000;

@@ -116,7 +116,10 @@ Reacher::Reacher(EnvSpec spec, MjModelPtr model, const Options& options,
                                /*floor=*/false}),
       options_(options),
       fingertip_(fingertip),
-      target_(target) {}
+      target_(target) {
+  // Gymnasium v5's DEFAULT_CAMERA_CONFIG.
+  set_camera_config(MujocoCameraConfig{/*track_body=*/0});
+}
 
 double Reacher::Distance() const {
   const double* f = data()->xpos + 3 * fingertip_;
