@@ -100,8 +100,9 @@ double Humanoid::MassCentreX() const {
 }
 
 void Humanoid::ResetState(std::mt19937_64& rng, Observation* observation) {
+  // As Gymnasium: mj_resetData and mj_forward only, so the first
+  // observation's cfrc_ext is zero (mj_rnePostConstraint runs after steps).
   ResetWithNoise(rng, options_.reset_noise_scale, VelocityNoise::kUniform);
-  mj_rnePostConstraint(model(), mutable_data());
   x_velocity_ = 0;
   WriteObservation(observation);
 }
