@@ -84,6 +84,60 @@ const std::map<std::string, Documented>& Table() {
        {20, Constant(Action::Discrete(0)), Constant(Action::Discrete(1))}},
       {"FrozenLake-v1", {100, Constant(Action::Discrete(3)), nullptr}},
       {"FrozenLake8x8-v1", {200, Constant(Action::Discrete(3)), nullptr}},
+      {"HalfCheetah-v5",
+       {1000, Constant(Action::Continuous(std::vector<float>(6, 0.0f))),
+        nullptr, false}},
+      {"Hopper-v5",
+       {1000,
+        // Linear feedback that keeps it standing (gains from a random
+        // search over seeds 1-4); random actions topple it.
+        [](const Observation& o, std::mt19937_64&) {
+          static constexpr double k[3][11] = {
+              {0.001, -0.291, -0.304, -0.017, 0.298, 0.624, 0.215, -0.299,
+               -0.424, -0.434, 0.783},
+              {-0.139, 0.072, 0.445, 0.247, 0.088, -0.153, -0.086, -0.041,
+               0.208, -0.390, 0.346},
+              {-0.386, -0.218, 0.024, 0.302, -0.365, 0.234, -0.052, -0.296,
+               -0.220, 0.320, -0.031}};
+          std::vector<float> action(3);
+          for (int j = 0; j < 3; ++j) {
+            double u = 0;
+            for (int m = 0; m < 11; ++m) {
+              u += k[j][m] * (o[m] - (m == 0 ? 1.25 : 0.0));
+            }
+            action[j] = static_cast<float>(std::clamp(u, -1.0, 1.0));
+          }
+          return Action::Continuous(std::move(action));
+        },
+        nullptr}},
+      // Random actions topple it; no policy here survives 1000 steps (the
+      // 3-step truncation check still runs).
+      {"HumanoidDMC-v0", {1000, nullptr, nullptr}},
+      {"InvertedDoublePendulum-v5",
+       {1000,
+        // Linear feedback on (x, both hinge angles, their velocities),
+        // gains found by a random search that kept seeds 1-6 up for 1000
+        // steps.
+        [](const Observation& o, std::mt19937_64&) {
+          const double k[6] = {-0.154, -1.131, -11.05, -0.268, -1.356, -1.406};
+          const double s[6] = {
+              o[0], std::atan2(o[1], o[3]), std::atan2(o[2], o[4]), o[5], o[6],
+              o[7]};
+          double u = 0;
+          for (int i = 0; i < 6; ++i) u += k[i] * s[i];
+          return Action::Continuous(
+              {static_cast<float>(std::clamp(u, -1.0, 1.0))});
+        },
+        Constant(Action::Continuous({1.0f}))}},
+      {"InvertedPendulum-v5",
+       {1000,
+        // A hand-tuned PD law on the pole's angle and the cart's drift.
+        [](const Observation& o, std::mt19937_64&) {
+          const float u =
+              10.0f * o[1] + 1.0f * o[3] + 0.2f * o[0] + 0.4f * o[2];
+          return Action::Continuous({std::clamp(u, -3.0f, 3.0f)});
+        },
+        Constant(Action::Continuous({3.0f}))}},
       {"MazeChase-v0", {3000, nullptr, nullptr}},
       {"MountainCar-v0",
        {200, Constant(Action::Discrete(1)),
@@ -98,6 +152,8 @@ const std::map<std::string, Documented>& Table() {
       {"Pendulum-v1",
        {200, Constant(Action::Continuous({0.0f})), nullptr, false}},
       // Taxi never ends on its own if it never drops the passenger off.
+      {"Reacher-v5",
+       {50, Constant(Action::Continuous({0.0f, 0.0f})), nullptr, false}},
       {"Taxi-v4", {200, Constant(Action::Discrete(1)), nullptr}},
   };
   return *table;
@@ -250,7 +306,10 @@ TEST_P(ConformanceTest, TerminationEndsTheEpisodeAndFurtherStepsFail) {
       << "Step() before Reset() must fail";
   env_->set_max_episode_steps(0);  // Let the episode run until it ends.
   Observation observation = env_->Reset(2);
-  constexpr int kCap = 200000;
+  // An env documented never to terminate is watched for 20,000 steps (the
+  // MuJoCo envs cost up to ~1 ms a step unoptimized); the others get up to
+  // 200,000 to end an episode.
+  const int kCap = documented_->terminates ? 200000 : 20000;
   int steps = 0;
   while (!env_->episode_over() && steps < kCap) {
     const Action action = documented_->finish

@@ -17,6 +17,14 @@ double UniformReal(std::mt19937_64& rng, double low, double high) {
   return low + (high - low) * unit;
 }
 
+double Normal(std::mt19937_64& rng, double mean, double stddev) {
+  // u1 in (0, 1] keeps the logarithm finite.
+  const double u1 = 1.0 - UniformReal(rng, 0.0, 1.0);
+  const double u2 = UniformReal(rng, 0.0, 1.0);
+  return mean +
+         stddev * std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+}
+
 int64_t UniformInt(std::mt19937_64& rng, int64_t n) {
   // Rejection sampling: draws above the largest multiple of n are redrawn,
   // so every residue is equally likely.

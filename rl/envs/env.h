@@ -159,6 +159,12 @@ EnvRegistry& Envs();
 // standard library's distributions are not).
 double UniformReal(std::mt19937_64& rng, double low, double high);
 
+// Normal (Gaussian) with the given mean and standard deviation, from two
+// UniformReal draws (Box-Muller, the cosine branch); identical on every
+// platform. Gymnasium's MuJoCo envs draw some reset noise from
+// np_random.standard_normal: same distribution, not NumPy's draws.
+double Normal(std::mt19937_64& rng, double mean, double stddev);
+
 // Uniform integer in [0, n), n >= 1, without modulo bias; identical on every
 // platform.
 int64_t UniformInt(std::mt19937_64& rng, int64_t n);

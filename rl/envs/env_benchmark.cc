@@ -19,10 +19,25 @@ namespace {
 constexpr int kActionTable = 4096;  // A power of two.
 
 const char* const kEnvIds[] = {
-    "CartPole-v1",      "MountainCar-v0",  "MountainCarContinuous-v0",
-    "Pendulum-v1",      "Acrobot-v1",      "FrozenLake-v1",
-    "FrozenLake8x8-v1", "CliffWalking-v1", "CliffWalkingSlippery-v1",
-    "Taxi-v4",          "MazeChase-v0",    "Corridor-v0",
+    "CartPole-v1",
+    "MountainCar-v0",
+    "MountainCarContinuous-v0",
+    "Pendulum-v1",
+    "Acrobot-v1",
+    "FrozenLake-v1",
+    "FrozenLake8x8-v1",
+    "CliffWalking-v1",
+    "CliffWalkingSlippery-v1",
+    "Taxi-v4",
+    "MazeChase-v0",
+    "Corridor-v0",
+    // MuJoCo physics (no rendering).
+    "InvertedPendulum-v5",
+    "InvertedDoublePendulum-v5",
+    "Reacher-v5",
+    "HalfCheetah-v5",
+    "Hopper-v5",
+    "HumanoidDMC-v0",
 };
 
 std::vector<Action> ActionTable(const Space& space, uint64_t seed) {

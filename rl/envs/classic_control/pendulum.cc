@@ -5,6 +5,8 @@
 #include <memory>
 #include <vector>
 
+#include "rl/envs/env_kwargs.h"
+
 namespace rl {
 namespace {
 
@@ -32,6 +34,18 @@ const bool kRegistered = Envs().Register(
     "Pendulum-v1", "swing a pendulum up (Gymnasium classic_control)",
     []() -> absl::StatusOr<std::unique_ptr<Env>> {
       return std::make_unique<Pendulum>();
+    });
+
+// gym.make("Pendulum-v1", g=...).
+const bool kConfigurable = ConfigurableEnvs().Register(
+    "Pendulum-v1", Envs().Description("Pendulum-v1"),
+    [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+      double g = Pendulum::kDefaultGravity;
+      EnvKwargsReader reader("Pendulum-v1", kwargs);
+      reader.Double("g", &g);
+      const absl::Status status = reader.Finish();
+      if (!status.ok()) return status;
+      return std::make_unique<Pendulum>(g);
     });
 
 // pygame.math.Vector2(x, y).rotate_rad(angle).

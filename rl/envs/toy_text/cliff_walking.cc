@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "rl/envs/env_kwargs.h"
 #include "rl/envs/toy_text/sprites.h"
 
 namespace rl {
@@ -35,6 +36,19 @@ const bool kRegistered =
                     []() -> absl::StatusOr<std::unique_ptr<Env>> {
                       return std::make_unique<CliffWalking>(true);
                     });
+
+// gym.make("CliffWalking-v1", is_slippery=...): the slippery variant is
+// our CliffWalkingSlippery-v1 (and says so in its id).
+const bool kConfigurable = ConfigurableEnvs().Register(
+    "CliffWalking-v1", Envs().Description("CliffWalking-v1"),
+    [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+      bool is_slippery = false;
+      EnvKwargsReader reader("CliffWalking-v1", kwargs);
+      reader.Bool("is_slippery", &is_slippery);
+      const absl::Status status = reader.Finish();
+      if (!status.ok()) return status;
+      return std::make_unique<CliffWalking>(is_slippery);
+    });
 
 // Gymnasium's POSITION_MAPPING: up, right, down, left as (drow, dcol).
 constexpr int kDelta[4][2] = {{-1, 0}, {0, 1}, {1, 0}, {0, -1}};

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "rl/envs/env_kwargs.h"
 #include "rl/envs/toy_text/sprites.h"
 
 namespace rl {
@@ -82,6 +83,42 @@ const bool kRegistered =
                       options.map_name = "8x8";
                       return std::make_unique<FrozenLake>(options);
                     });
+
+// gym.make("FrozenLake-v1", **kwargs) with Gymnasium 1.x's keyword names;
+// FrozenLake8x8-v1 differs only in its default map_name.
+absl::StatusOr<std::unique_ptr<Env>> FromKwargs(const std::string& id,
+                                                const EnvKwargs& kwargs) {
+  FrozenLake::Options options;
+  if (id == "FrozenLake8x8-v1") options.map_name = "8x8";
+  EnvKwargsReader reader(id, kwargs);
+  reader.String("map_name", &options.map_name);
+  reader.Texts("desc", &options.desc);
+  reader.Bool("is_slippery", &options.is_slippery);
+  reader.Double("success_rate", &options.success_rate);
+  std::vector<double> schedule = {options.reward_goal, options.reward_hole,
+                                  options.reward_frozen};
+  reader.Numbers("reward_schedule", &schedule, 3);
+  options.reward_goal = schedule[0];
+  options.reward_hole = schedule[1];
+  options.reward_frozen = schedule[2];
+  const absl::Status status = reader.Finish();
+  if (!status.ok()) return status;
+  auto env = FrozenLake::Create(options);
+  if (!env.ok()) return env.status();
+  return std::unique_ptr<Env>(*std::move(env));
+}
+
+const bool kConfigurable =
+    ConfigurableEnvs().Register("FrozenLake-v1",
+                                Envs().Description("FrozenLake-v1"),
+                                [](const EnvKwargs& kwargs) {
+                                  return FromKwargs("FrozenLake-v1", kwargs);
+                                }) &&
+    ConfigurableEnvs().Register("FrozenLake8x8-v1",
+                                Envs().Description("FrozenLake8x8-v1"),
+                                [](const EnvKwargs& kwargs) {
+                                  return FromKwargs("FrozenLake8x8-v1", kwargs);
+                                });
 
 }  // namespace
 
