@@ -15,13 +15,13 @@
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
+#include "rl/pipeline/env_picture.h"
 #include "rl/record/gallery.h"
 #include "rl/record/recorder.h"
 #include "rl/record/sidecar.h"
 #include "rl/record/trigger.h"
 #include "rl/render/overlay.h"
 #include "rl/render/render_backend.h"
-#include "rl/render/renderer.h"
 
 namespace rl {
 namespace {
@@ -57,8 +57,7 @@ VideoSession::VideoSession(const VideoSessionOptions& options,
       spec_(spec),
       trigger_(options.record),
       prefix_(NamePrefix(options.record, spec.id)),
-      log_(log),
-      canvas_(spec.render_width, spec.render_height) {}
+      log_(log) {}
 
 VideoSession::~VideoSession() {
   // A video cut short by an error keeps its "-recording" name: what was
@@ -108,22 +107,18 @@ absl::Status VideoSession::Prepare() {
 }
 
 absl::Status VideoSession::MakeRenderer() {
-  RenderBackendOptions backend_options;
-  backend_options.egl_device = options_.egl_device;
-  RL_ASSIGN_OR_RETURN(
-      std::unique_ptr<RenderBackend> backend,
-      RenderBackends().Create(options_.render_backend, backend_options));
-  gl_renderer_ = backend->gl_renderer();
-  backend_name_ = backend->name();
-  RendererOptions renderer_options;
+  PictureRendererOptions renderer_options;
+  renderer_options.render_backend = options_.render_backend;
+  renderer_options.egl_device = options_.egl_device;
   renderer_options.width = options_.width;
   renderer_options.height = options_.height;
   // The encoders' own format: the renderer converts during readback
   // (SIMD on the CPU, or a shader on a GPU) and the recorder passes the
   // planes straight through, as //benchmarks:report measures.
   renderer_options.format = PixelFormat::kYuv420p;
-  RL_ASSIGN_OR_RETURN(renderer_,
-                      Renderer::Create(std::move(backend), renderer_options));
+  renderer_options.scene = options_.scene;
+  RL_ASSIGN_OR_RETURN(
+      renderer_, PictureRenderer::Create(renderer_options, spec_.scene_3d));
   return absl::OkStatus();
 }
 
@@ -159,8 +154,9 @@ absl::Status VideoSession::Start(int64_t episode) {
   current_.first_step = steps_;
   current_.seed = options_.seed;
   current_.agent = options_.agent;
-  current_.render_backend = backend_name_;  // What auto chose, if asked.
-  current_.gl_renderer = gl_renderer_;
+  // What auto chose, if asked.
+  current_.render_backend = renderer_->backend_name();
+  current_.gl_renderer = renderer_->gl_renderer();
   current_.recorder = options_.recorder;
   current_.encoder = recorder_->info();
   current_.width = options_.width;
@@ -172,9 +168,9 @@ absl::Status VideoSession::Start(int64_t episode) {
 
 absl::Status VideoSession::Capture(const Env& env, double reward,
                                    bool is_step) {
-  env.Draw(&canvas_);
+  std::vector<OverlayInfo> overlays;
   if (options_.overlay || !options_.overlay_label.empty()) {
-    OverlayInfo info;
+    OverlayInfo& info = overlays.emplace_back();
     if (options_.overlay) {
       info.env_id = spec_.id;
       info.episode = static_cast<int>(episode_);
@@ -184,9 +180,11 @@ absl::Status VideoSession::Capture(const Env& env, double reward,
       info.show_return = false;
     }
     info.label = options_.overlay_label;
-    DrawOverlay(info, OverlayOptions(), &canvas_);
   }
-  RL_RETURN_IF_ERROR(renderer_->Render(canvas_, &frame_));
+  const Env* envs[] = {&env};
+  RL_RETURN_IF_ERROR(picture_.Take(envs, overlays, PictureOptions(),
+                                   /*snap_cameras=*/!is_step));
+  RL_RETURN_IF_ERROR(renderer_->Render(picture_, &frame_));
   RL_RETURN_IF_ERROR(recorder_->WriteFrame(frame_));
   ++current_.frames;
   current_.last_episode = episode_;

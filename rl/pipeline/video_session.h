@@ -35,12 +35,12 @@
 #include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/envs/env.h"
+#include "rl/pipeline/env_picture.h"
 #include "rl/pipeline/observer.h"
 #include "rl/record/gallery.h"
 #include "rl/record/recorder.h"
 #include "rl/record/sidecar.h"
 #include "rl/record/trigger.h"
-#include "rl/render/renderer.h"
 
 namespace rl {
 
@@ -57,6 +57,9 @@ struct VideoSessionOptions {
   int fps = 0;
   VideoSchedule record;
   RecorderOptions encoder;  // Path, size and fps are set per video.
+  // The look of 3D (MuJoCo) envs: shadows, reflections... (size and format
+  // are the video's).
+  MujocoRendererOptions scene;
   bool embed = false;
   std::string gallery_title = "Videos";
   int env_index = 0;  // Which of a loop's lockstep envs is recorded.
@@ -110,6 +113,8 @@ class VideoSession : public EpisodeObserver {
                std::ostream* log);
   absl::Status MakeRenderer();
   absl::Status Start(int64_t episode);
+  // Renders `env` now into the video; a reset's frame (!is_step) also
+  // centres a tracking camera on its body.
   absl::Status Capture(const Env& env, double reward, bool is_step);
   absl::Status Close(absl::string_view why);
 
@@ -118,11 +123,10 @@ class VideoSession : public EpisodeObserver {
   const VideoTrigger trigger_;
   const std::string prefix_;
   std::ostream* const log_;
-  std::unique_ptr<Renderer> renderer_;  // Made by Create() if recording.
-  std::string gl_renderer_;
-  std::string backend_name_;   // The backend auto chose, or the one named.
+  // Made by Create() if recording.
+  std::unique_ptr<PictureRenderer> renderer_;
   double episode_return_ = 0;  // For the overlay.
-  Canvas canvas_;
+  EnvPicture picture_;
   Frame frame_;
   std::unique_ptr<Recorder> recorder_;  // The video in progress, if any.
   VideoRecord current_;

@@ -13,7 +13,6 @@
 namespace rl {
 namespace {
 
-constexpr int kErrorSize = 1024;
 constexpr Color kBackground{24, 28, 36, 255};
 constexpr Color kFloor{120, 140, 120, 255};
 constexpr Color kFloorTick{70, 90, 70, 255};
@@ -40,52 +39,12 @@ Color GeomColor(const mjModel* model, int geom) {
   return Color{channel(rgba[0]), channel(rgba[1]), channel(rgba[2]), 255};
 }
 
+EnvSpec WithScene(EnvSpec spec) {
+  spec.scene_3d = true;
+  return spec;
+}
+
 }  // namespace
-
-absl::StatusOr<MjModelPtr> LoadMjcfString(absl::string_view xml,
-                                          absl::string_view name) {
-  // mjVFS holds its file table inline (megabytes): keep it off the stack.
-  auto vfs = std::make_unique<mjVFS>();
-  mj_defaultVFS(vfs.get());
-  const std::string file(name);
-  if (mj_makeEmptyFileVFS(vfs.get(), file.c_str(),
-                          static_cast<int>(xml.size())) != 0) {
-    mj_deleteVFS(vfs.get());
-    return absl::InternalError(
-        absl::StrCat("MuJoCo model '", file, "': could not make room for ",
-                     xml.size(), " bytes in MuJoCo's virtual file system"));
-  }
-  const int index = mj_findFileVFS(vfs.get(), file.c_str());
-  std::memcpy(vfs->filedata[index], xml.data(), xml.size());
-  char error[kErrorSize] = "";
-  mjModel* model = mj_loadXML(file.c_str(), vfs.get(), error, kErrorSize);
-  mj_deleteVFS(vfs.get());
-  if (model == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "MuJoCo model '", file, "' does not compile: ", error,
-        " (fix the MJCF; MuJoCo's XML reference: "
-        "https://mujoco.readthedocs.io/en/2.2.2/XMLreference.html)"));
-  }
-  return MjModelPtr(model);
-}
-
-absl::StatusOr<MjModelPtr> LoadMjcfFile(const std::string& path) {
-  std::error_code error_code;
-  if (!std::filesystem::is_regular_file(path, error_code)) {
-    return absl::NotFoundError(absl::StrCat(
-        "MuJoCo model file '", path,
-        "' does not exist or is not a file; give the path of an MJCF (.xml) "
-        "model"));
-  }
-  char error[kErrorSize] = "";
-  mjModel* model = mj_loadXML(path.c_str(), nullptr, error, kErrorSize);
-  if (model == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("MuJoCo model file '", path, "' does not compile: ", error,
-                     " (fix the MJCF or give another model)"));
-  }
-  return MjModelPtr(model);
-}
 
 absl::StatusOr<MjModelPtr> LoadMjcf(const std::string& xml_file,
                                     absl::string_view xml,
@@ -138,7 +97,7 @@ absl::StatusOr<int> FindBody(const mjModel* model, const char* name) {
 
 MujocoEnv::MujocoEnv(EnvSpec spec, MjModelPtr model, int frame_skip,
                      MujocoDrawView view)
-    : Env(std::move(spec)),
+    : Env(WithScene(std::move(spec))),
       model_(std::move(model)),
       data_(mj_makeData(model_.get())),
       frame_skip_(std::max(frame_skip, 1)),
@@ -194,7 +153,7 @@ void MujocoEnv::SetSimState(const double* qpos, const double* qvel) {
 
 bool MujocoEnv::DoSimulation(const std::vector<float>& action,
                              bool post_constraint) {
-  mjModel* m = model_.get();
+  const mjModel* m = model_.get();
   mjData* d = data_.get();
   std::copy(d->qpos, d->qpos + m->nq, saved_qpos_.begin());
   std::copy(d->qvel, d->qvel + m->nv, saved_qvel_.begin());

@@ -55,29 +55,12 @@
 #include "absl/types/span.h"
 #include "mujoco/mujoco.h"
 #include "rl/canvas/canvas.h"
+#include "rl/core/mujoco_model.h"
 #include "rl/envs/env.h"
 #include "rl/envs/env_kwargs.h"
 
 namespace rl {
 
-struct MjModelDeleter {
-  void operator()(mjModel* model) const { mj_deleteModel(model); }
-};
-struct MjDataDeleter {
-  void operator()(mjData* data) const { mj_deleteData(data); }
-};
-using MjModelPtr = std::unique_ptr<mjModel, MjModelDeleter>;
-using MjDataPtr = std::unique_ptr<mjData, MjDataDeleter>;
-
-// Compiles MJCF text. `name` is the file name MuJoCo's messages use (it
-// also resolves relative includes/assets, of which built-in models have
-// none). Errors: InvalidArgument with MuJoCo's own message for malformed or
-// uncompilable MJCF.
-absl::StatusOr<MjModelPtr> LoadMjcfString(absl::string_view xml,
-                                          absl::string_view name);
-// Compiles the MJCF file at `path`. Errors: NotFound if there is no file
-// there; InvalidArgument with MuJoCo's own message if it does not compile.
-absl::StatusOr<MjModelPtr> LoadMjcfFile(const std::string& path);
 // `xml_file` if not empty (a path), else the built-in `xml` named `name`.
 absl::StatusOr<MjModelPtr> LoadMjcf(const std::string& xml_file,
                                     absl::string_view xml,
@@ -112,6 +95,10 @@ class MujocoEnv : public Env {
  public:
   // Read-only views for a scene renderer; valid for the env's lifetime.
   const mjModel* model() const { return model_.get(); }
+  // The model, for holders that may outlive the env (the live feed's
+  // thread renders scenes of it after a run's envs are gone). Never
+  // changed after the env's construction.
+  std::shared_ptr<const mjModel> shared_model() const { return model_; }
   const mjData* data() const { return data_.get(); }
 
   int frame_skip() const { return frame_skip_; }
@@ -181,7 +168,7 @@ class MujocoEnv : public Env {
                       VelocityNoise velocity_noise);
 
  private:
-  MjModelPtr model_;
+  std::shared_ptr<const mjModel> model_;
   MjDataPtr data_;
   int frame_skip_;
   MujocoDrawView view_;

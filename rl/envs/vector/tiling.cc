@@ -26,6 +26,17 @@ std::pair<int, int> TiledSize(int n, int tile_width, int tile_height,
       static_cast<int>(std::ceil(rows * h + (rows + 1) * options.gap))};
 }
 
+TileCell GridCell(int index, int n, int tile_width, int tile_height,
+                  const TileOptions& options) {
+  const int columns = Columns(n, options);
+  TileCell cell;
+  cell.width = tile_width * options.scale;
+  cell.height = tile_height * options.scale;
+  cell.x = options.gap + (index % columns) * (cell.width + options.gap);
+  cell.y = options.gap + (index / columns) * (cell.height + options.gap);
+  return cell;
+}
+
 void TileCanvases(absl::Span<const Canvas> tiles, const TileOptions& options,
                   Canvas* out, absl::Span<const std::string> labels) {
   const int n = static_cast<int>(tiles.size());
@@ -33,13 +44,11 @@ void TileCanvases(absl::Span<const Canvas> tiles, const TileOptions& options,
   const int tile_height = n > 0 ? tiles[0].height() : 1;
   const auto [width, height] = TiledSize(n, tile_width, tile_height, options);
   out->Reset(width, height, options.gap_color);
-  const int columns = Columns(n, options);
-  const float cell_w = tile_width * options.scale;
-  const float cell_h = tile_height * options.scale;
   for (int i = 0; i < n; ++i) {
     const Canvas& tile = tiles[i];
-    const float x = options.gap + (i % columns) * (cell_w + options.gap);
-    const float y = options.gap + (i / columns) * (cell_h + options.gap);
+    const TileCell cell = GridCell(i, n, tile_width, tile_height, options);
+    const float x = cell.x, y = cell.y;
+    const float cell_w = cell.width, cell_h = cell.height;
     // A tile of another size is fitted into the cell, keeping its aspect.
     const float scale = std::min(cell_w / tile.width(), cell_h / tile.height());
     out->DrawCanvas(tile, {x, y}, scale);

@@ -39,6 +39,18 @@ struct TileOptions {
 std::pair<int, int> TiledSize(int n, int tile_width, int tile_height,
                               const TileOptions& options);
 
+// Cell `index` of a grid of `n` tiles of `tile_width` x `tile_height`: its
+// top left corner and size in the grid's logical pixels, left to right, top
+// to bottom. What TileCanvases draws into; 3D scenes are placed by it too.
+struct TileCell {
+  float x = 0;
+  float y = 0;
+  float width = 0;
+  float height = 0;
+};
+TileCell GridCell(int index, int n, int tile_width, int tile_height,
+                  const TileOptions& options);
+
 // Resets `out` to the grid size and draws every canvas into its cell, left
 // to right, top to bottom. `labels[i]` (if given) labels tile i; without
 // labels the tiles are numbered from 0. Empty cells stay gap-coloured.

@@ -81,7 +81,7 @@ std::vector<Case> Cases() {
 
 void Run(benchmark::State& state, const std::string& backend_name, int width,
          int height, MujocoRendererOptions options, Mode mode) {
-  absl::StatusOr<MjModelPtr> model = LoadMujocoModel(kHumanoid);
+  absl::StatusOr<MjModelPtr> model = LoadMjcfFile(kHumanoid);
   if (!model.ok()) {
     state.SkipWithError(std::string(model.status().message()).c_str());
     return;
@@ -189,7 +189,7 @@ void RegisterAll(const std::string& backend) {
 // the offscreen buffer, the shadow map, fonts) on a fresh llvmpipe context,
 // and dropping it: what a video or a live view pays once.
 void BM_CreateMujocoRenderer(benchmark::State& state) {
-  absl::StatusOr<MjModelPtr> model = LoadMujocoModel(kHumanoid);
+  absl::StatusOr<MjModelPtr> model = LoadMjcfFile(kHumanoid);
   if (!model.ok()) {
     state.SkipWithError(std::string(model.status().message()).c_str());
     return;

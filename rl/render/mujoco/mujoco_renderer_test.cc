@@ -73,7 +73,7 @@ class MujocoRendererTest : public ::testing::TestWithParam<std::string> {
                    << " is not built into this test (a --config=no_"
                    << GetParam() << " build)";
     }
-    absl::StatusOr<MjModelPtr> model = LoadMujocoModel(kHumanoid);
+    absl::StatusOr<MjModelPtr> model = LoadMjcfFile(kHumanoid);
     ASSERT_TRUE(model.ok()) << model.status();
     model_ = *std::move(model);
     absl::StatusOr<MjDataPtr> data = MakeMujocoData(model_.get());
@@ -207,7 +207,7 @@ TEST_P(MujocoRendererTest, OrientationTopRowFirst) {
     <geom type="sphere" size=".35" pos=".8 0 0" rgba="0 1 0 1"/>
   </worldbody>
 </mujoco>)xml";
-  absl::StatusOr<MjModelPtr> model = LoadMujocoModel(path);
+  absl::StatusOr<MjModelPtr> model = LoadMjcfFile(path);
   ASSERT_TRUE(model.ok()) << model.status();
   absl::StatusOr<MjDataPtr> data = MakeMujocoData(model->get());
   ASSERT_TRUE(data.ok()) << data.status();

@@ -13,37 +13,6 @@
 
 namespace rl {
 
-absl::StatusOr<MjModelPtr> LoadMujocoModel(const std::string& path) {
-  if (!std::ifstream(path).good()) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read MuJoCo model file '", path,
-                     "': check the path (relative paths start from the working "
-                     "directory)"));
-  }
-  char error[1024] = "";
-  MjModelPtr model(mj_loadXML(path.c_str(), nullptr, error, sizeof(error)));
-  if (model == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "MuJoCo could not load model '", path,
-        "': ", absl::StripTrailingAsciiWhitespace(error),
-        " (fix the MJCF file; MuJoCo's XML reference: "
-        "https://mujoco.readthedocs.io/en/2.2.2/XMLreference.html)"));
-  }
-  return model;
-}
-
-absl::StatusOr<MjDataPtr> MakeMujocoData(const mjModel* model) {
-  if (model == nullptr) {
-    return absl::InvalidArgumentError("MakeMujocoData needs a model, got null");
-  }
-  MjDataPtr data(mj_makeData(model));
-  if (data == nullptr) {
-    return absl::ResourceExhaustedError(
-        "mj_makeData could not allocate the model's simulation state");
-  }
-  return data;
-}
-
 absl::StatusOr<std::unique_ptr<MujocoScene>> MujocoScene::Create(
     const mjModel* model, const MujocoSceneOptions& options) {
   if (model == nullptr) {

@@ -1,4 +1,4 @@
-// A MuJoCo scene as data, with no OpenGL: loading a model, and the mjvScene
+// A MuJoCo scene as data, with no OpenGL: the mjvScene
 // an env fills each step (mjv_updateScene) for a scene renderer to draw
 // (mujoco_renderer.h). Envs depend on this target, never on the renderer.
 //
@@ -9,7 +9,7 @@
 // GL; any number of scenes may exist with no context anywhere.
 //
 // Example:
-//   RL_ASSIGN_OR_RETURN(MjModelPtr model, LoadMujocoModel(path));
+//   RL_ASSIGN_OR_RETURN(MjModelPtr model, LoadMjcfFile(path));
 //   RL_ASSIGN_OR_RETURN(MjDataPtr data, MakeMujocoData(model.get()));
 //   MujocoSceneOptions options;
 //   options.camera.track_body = 1;  // Follow the torso.
@@ -26,26 +26,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "rl/core/mujoco_model.h"
 
 namespace rl {
-
-// Owning pointers that free with MuJoCo's own functions.
-struct MjModelDeleter {
-  void operator()(mjModel* model) const { mj_deleteModel(model); }
-};
-struct MjDataDeleter {
-  void operator()(mjData* data) const { mj_deleteData(data); }
-};
-using MjModelPtr = std::unique_ptr<mjModel, MjModelDeleter>;
-using MjDataPtr = std::unique_ptr<mjData, MjDataDeleter>;
-
-// Loads an MJCF model file. NotFound when `path` cannot be read;
-// InvalidArgument carrying MuJoCo's own message (with its line number) when
-// MuJoCo rejects the file.
-absl::StatusOr<MjModelPtr> LoadMujocoModel(const std::string& path);
-
-// mj_makeData for `model`; ResourceExhausted if MuJoCo cannot allocate it.
-absl::StatusOr<MjDataPtr> MakeMujocoData(const mjModel* model);
 
 // Where the scene is seen from.
 struct MujocoCameraOptions {

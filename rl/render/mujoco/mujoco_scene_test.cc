@@ -1,12 +1,10 @@
-// Loading MuJoCo models (MuJoCo's own messages passed on) and MujocoScene,
-// with no OpenGL anywhere.
+// MujocoScene, with no OpenGL anywhere.
 #include "rl/render/mujoco/mujoco_scene.h"
 
 #include <mujoco/mujoco.h>
 
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include "absl/status/status.h"
@@ -20,50 +18,8 @@ using ::testing::HasSubstr;
 
 constexpr char kHumanoid[] = "/usr/share/mujoco/model/humanoid/humanoid.xml";
 
-std::string WriteTempFile(const std::string& name, const std::string& text) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  const std::string path = std::string(dir ? dir : "/tmp") + "/" + name;
-  std::ofstream(path) << text;
-  return path;
-}
-
-TEST(MujocoSceneTest, LoadsTheHumanoid) {
-  absl::StatusOr<MjModelPtr> model = LoadMujocoModel(kHumanoid);
-  ASSERT_TRUE(model.ok()) << model.status();
-  EXPECT_EQ((*model)->nu, 21);
-  absl::StatusOr<MjDataPtr> data = MakeMujocoData(model->get());
-  ASSERT_TRUE(data.ok()) << data.status();
-}
-
-TEST(MujocoSceneTest, MissingFileIsNotFound) {
-  absl::StatusOr<MjModelPtr> model = LoadMujocoModel("/no/such/model.xml");
-  ASSERT_FALSE(model.ok());
-  EXPECT_EQ(model.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(model.status().message(), HasSubstr("/no/such/model.xml"));
-}
-
-TEST(MujocoSceneTest, MalformedXmlCarriesMujocosMessage) {
-  const std::string path =
-      WriteTempFile("broken.xml", "<mujoco><worldbody><geom type=\"sphere\"");
-  absl::StatusOr<MjModelPtr> model = LoadMujocoModel(path);
-  ASSERT_FALSE(model.ok());
-  EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(model.status().message(), HasSubstr("XML"));
-  EXPECT_THAT(model.status().message(), HasSubstr(path));
-}
-
-TEST(MujocoSceneTest, UnknownElementCarriesMujocosMessage) {
-  const std::string path = WriteTempFile(
-      "unknown.xml", "<mujoco><worldbody><gizmo/></worldbody></mujoco>");
-  absl::StatusOr<MjModelPtr> model = LoadMujocoModel(path);
-  ASSERT_FALSE(model.ok());
-  EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
-  // MuJoCo names the offending element and the line.
-  EXPECT_THAT(model.status().message(), HasSubstr("gizmo"));
-}
-
 TEST(MujocoSceneTest, TrackingCameraFollowsTheBody) {
-  absl::StatusOr<MjModelPtr> model = LoadMujocoModel(kHumanoid);
+  absl::StatusOr<MjModelPtr> model = LoadMjcfFile(kHumanoid);
   ASSERT_TRUE(model.ok()) << model.status();
   absl::StatusOr<MjDataPtr> data = MakeMujocoData(model->get());
   ASSERT_TRUE(data.ok()) << data.status();
@@ -89,7 +45,7 @@ TEST(MujocoSceneTest, TrackingCameraFollowsTheBody) {
 }
 
 TEST(MujocoSceneTest, RefusesCamerasAndBodiesTheModelLacks) {
-  absl::StatusOr<MjModelPtr> model = LoadMujocoModel(kHumanoid);
+  absl::StatusOr<MjModelPtr> model = LoadMjcfFile(kHumanoid);
   ASSERT_TRUE(model.ok()) << model.status();
   MujocoSceneOptions options;
   options.camera.track_body = 1000;

@@ -1,0 +1,262 @@
+// EnvPicture + PictureRenderer on llvmpipe: a 2D env's picture is exactly
+// its canvas rendered; a MuJoCo env's picture is its 3D scene, with the
+// tracking camera on its body, overlays over it and N envs in a grid.
+#include "rl/pipeline/env_picture.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rl/core/frame.h"
+#include "rl/envs/env.h"
+#include "rl/envs/mujoco/mujoco_env.h"
+#include "rl/render/render_backend.h"
+#include "rl/render/renderer.h"
+
+namespace rl {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::unique_ptr<Env> MakeEnv(const std::string& id, uint64_t seed = 1) {
+  absl::StatusOr<std::unique_ptr<Env>> env = Envs().Create(id);
+  EXPECT_TRUE(env.ok()) << env.status();
+  if (!env.ok()) return nullptr;
+  (*env)->Reset(seed);
+  return std::move(*env);
+}
+
+std::unique_ptr<PictureRenderer> MakeRenderer(int width, int height,
+                                              bool scene_3d) {
+  PictureRendererOptions options;
+  options.width = width;
+  options.height = height;
+  options.format = PixelFormat::kRgb24;
+  absl::StatusOr<std::unique_ptr<PictureRenderer>> renderer =
+      PictureRenderer::Create(options, scene_3d);
+  EXPECT_TRUE(renderer.ok()) << renderer.status();
+  return renderer.ok() ? std::move(*renderer) : nullptr;
+}
+
+Frame RenderOf(PictureRenderer* renderer, const EnvPicture& picture) {
+  Frame frame;
+  const absl::Status status = renderer->Render(picture, &frame);
+  EXPECT_TRUE(status.ok()) << status;
+  return frame;
+}
+
+// Mean absolute difference per channel over a rectangle of two RGB frames.
+double MeanDifference(const Frame& a, const Frame& b, int x0, int y0, int x1,
+                      int y1) {
+  double sum = 0;
+  for (int y = y0; y < y1; ++y) {
+    for (int x = 3 * x0; x < 3 * x1; ++x) {
+      sum += std::abs(a.data()[y * a.stride() + x] -
+                      b.data()[y * b.stride() + x]);
+    }
+  }
+  return sum / (3.0 * (x1 - x0) * (y1 - y0));
+}
+
+const uint8_t* Pixel(const Frame& frame, int x, int y) {
+  return frame.data() + y * frame.stride() + 3 * x;
+}
+
+TEST(EnvPictureTest, TwoDimensionalPictureIsTheEnvsCanvas) {
+  std::unique_ptr<Env> env = MakeEnv("CartPole-v1");
+  ASSERT_NE(env, nullptr);
+  EnvPicture picture;
+  const Env* envs[] = {env.get()};
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), true).ok());
+  EXPECT_FALSE(picture.has_scenes());
+  EXPECT_EQ(picture.width(), 600);
+  auto renderer = MakeRenderer(300, 200, /*scene_3d=*/false);
+  ASSERT_NE(renderer, nullptr);
+  const Frame frame = RenderOf(renderer.get(), picture);
+
+  // The same canvas through the 2D Renderer directly: the same bytes.
+  Canvas canvas(1, 1);
+  env->Draw(&canvas);
+  auto backend = RenderBackends().Create("llvmpipe", RenderBackendOptions());
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  RendererOptions options;
+  options.width = 300;
+  options.height = 200;
+  options.format = PixelFormat::kRgb24;
+  auto direct = Renderer::Create(std::move(*backend), options);
+  ASSERT_TRUE(direct.ok()) << direct.status();
+  Frame expected;
+  ASSERT_TRUE((*direct)->Render(canvas, &expected).ok());
+  ASSERT_EQ(frame.size_bytes(), expected.size_bytes());
+  EXPECT_EQ(0, std::memcmp(frame.data(), expected.data(), frame.size_bytes()));
+}
+
+TEST(EnvPictureTest, MujocoPictureIsItsSceneAndRepeatsExactly) {
+  std::unique_ptr<Env> env = MakeEnv("InvertedPendulum-v5");
+  ASSERT_NE(env, nullptr);
+  ASSERT_TRUE(env->spec().scene_3d);
+  EnvPicture picture;
+  const Env* envs[] = {env.get()};
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), true).ok());
+  EXPECT_TRUE(picture.has_scenes());
+  auto renderer = MakeRenderer(160, 160, /*scene_3d=*/true);
+  ASSERT_NE(renderer, nullptr);
+  const Frame first = RenderOf(renderer.get(), picture);
+  // Not one colour: the scene is there (the centre holds the cart and
+  // pole, unlike the corners).
+  int distinct = 0;
+  for (int x = 0; x < 160; x += 4) {
+    const uint8_t* p = Pixel(first, x, 80);
+    const uint8_t* q = Pixel(first, 0, 0);
+    if (std::abs(p[0] - q[0]) + std::abs(p[1] - q[1]) + std::abs(p[2] - q[2]) >
+        30) {
+      ++distinct;
+    }
+  }
+  EXPECT_GT(distinct, 5) << "the middle row looks like the corner";
+  // The same state gives the same bytes; a later state another picture.
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), false).ok());
+  const Frame again = RenderOf(renderer.get(), picture);
+  EXPECT_EQ(0, std::memcmp(first.data(), again.data(), first.size_bytes()));
+  StepResult result;
+  for (int i = 0; i < 20 && !env->episode_over(); ++i) {
+    ASSERT_TRUE(env->Step(Action::Continuous({3.0f}), &result).ok());
+  }
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), false).ok());
+  const Frame later = RenderOf(renderer.get(), picture);
+  EXPECT_GT(MeanDifference(first, later, 0, 0, 160, 160), 0.5);
+}
+
+TEST(EnvPictureTest, TrackingCameraIsOnTheBodyAfterASnap) {
+  std::unique_ptr<Env> env = MakeEnv("HalfCheetah-v5");
+  ASSERT_NE(env, nullptr);
+  auto* cheetah = dynamic_cast<MujocoEnv*>(env.get());
+  ASSERT_NE(cheetah, nullptr);
+  const mjModel* model = cheetah->model();
+  std::vector<double> qpos(model->nq, 0.0), qvel(model->nv, 0.0);
+  auto renderer = MakeRenderer(160, 120, /*scene_3d=*/true);
+  ASSERT_NE(renderer, nullptr);
+  const Env* envs[] = {env.get()};
+
+  ASSERT_TRUE(cheetah->SetState(qpos, qvel).ok());
+  EnvPicture picture;
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), true).ok());
+  const Frame at_origin = RenderOf(renderer.get(), picture);
+
+  // Five metres on: without a snap the camera lags behind (MuJoCo's
+  // smoothing moves it part of the way), with one it is on the torso again
+  // and the picture is nearly the one at the origin (a plain floor).
+  qpos[0] = 5.0;
+  ASSERT_TRUE(cheetah->SetState(qpos, qvel).ok());
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), false).ok());
+  const Frame lagging = RenderOf(renderer.get(), picture);
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), true).ok());
+  const Frame snapped = RenderOf(renderer.get(), picture);
+  const double lag = MeanDifference(at_origin, lagging, 0, 0, 160, 120);
+  const double snap = MeanDifference(at_origin, snapped, 0, 0, 160, 120);
+  EXPECT_LT(snap * 3, lag) << "snapped " << snap << ", lagging " << lag;
+}
+
+TEST(EnvPictureTest, OverlayGoesOverTheScene) {
+  std::unique_ptr<Env> env = MakeEnv("InvertedPendulum-v5");
+  ASSERT_NE(env, nullptr);
+  auto renderer = MakeRenderer(240, 240, /*scene_3d=*/true);
+  ASSERT_NE(renderer, nullptr);
+  const Env* envs[] = {env.get()};
+  EnvPicture picture;
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), true).ok());
+  const Frame plain = RenderOf(renderer.get(), picture);
+  OverlayInfo info;
+  info.env_id = env->id();
+  info.episode = 3;
+  info.step = 17;
+  info.episode_return = 17;
+  const OverlayInfo overlays[] = {info};
+  ASSERT_TRUE(picture.Take(envs, overlays, PictureOptions(), false).ok());
+  const Frame with_overlay = RenderOf(renderer.get(), picture);
+  // The text is at the top; the bottom half is untouched.
+  EXPECT_GT(MeanDifference(plain, with_overlay, 0, 0, 240, 40), 1.0);
+  EXPECT_EQ(MeanDifference(plain, with_overlay, 0, 160, 240, 240), 0.0);
+}
+
+TEST(EnvPictureTest, SeveralMujocoEnvsShareOneFrameAsAGrid) {
+  std::vector<std::unique_ptr<Env>> owned;
+  std::vector<const Env*> envs;
+  for (int i = 0; i < 4; ++i) {
+    owned.push_back(MakeEnv("InvertedPendulum-v5", /*seed=*/i));
+    ASSERT_NE(owned.back(), nullptr);
+    envs.push_back(owned.back().get());
+  }
+  PictureOptions options;
+  options.tiles.columns = 2;
+  options.tiles.gap = 20;
+  options.tiles.labels = false;
+  options.tiles.gap_color = Color{200, 30, 30, 255};
+  EnvPicture picture;
+  ASSERT_TRUE(picture.Take(envs, {}, options, true).ok());
+  // 2x2 cells of 480x480 with 20-pixel gaps: 1020 x 1020 logical pixels.
+  ASSERT_EQ(picture.width(), 1020);
+  ASSERT_EQ(picture.height(), 1020);
+  auto renderer = MakeRenderer(510, 510, /*scene_3d=*/true);
+  ASSERT_NE(renderer, nullptr);
+  const Frame frame = RenderOf(renderer.get(), picture);
+  // The gaps (10 frame pixels) are the gap colour: the edges and the cross
+  // between the cells.
+  for (const auto& [x, y] :
+       std::vector<std::pair<int, int>>{{3, 3}, {255, 100}, {100, 255},
+                                        {255, 255}, {506, 400}}) {
+    const uint8_t* p = Pixel(frame, x, y);
+    EXPECT_NEAR(p[0], 200, 2) << x << "," << y;
+    EXPECT_NEAR(p[1], 30, 2) << x << "," << y;
+    EXPECT_NEAR(p[2], 30, 2) << x << "," << y;
+  }
+  // Each cell holds a scene: its centre is not the gap colour.
+  for (const auto& [x, y] : std::vector<std::pair<int, int>>{
+           {130, 130}, {380, 130}, {130, 380}, {380, 380}}) {
+    const uint8_t* p = Pixel(frame, x, y - 60);
+    EXPECT_FALSE(std::abs(p[0] - 200) < 3 && std::abs(p[1] - 30) < 3)
+        << x << "," << y;
+  }
+}
+
+TEST(EnvPictureTest, RendererOfTheOtherKindRefuses) {
+  std::unique_ptr<Env> env = MakeEnv("InvertedPendulum-v5");
+  ASSERT_NE(env, nullptr);
+  const Env* envs[] = {env.get()};
+  EnvPicture picture;
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), true).ok());
+  auto renderer = MakeRenderer(64, 64, /*scene_3d=*/false);
+  ASSERT_NE(renderer, nullptr);
+  Frame frame;
+  const absl::Status status = renderer->Render(picture, &frame);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("InvertedPendulum-v5"));
+}
+
+TEST(EnvPictureTest, MixedEnvsAndOverlayCountsAreRefused) {
+  std::unique_ptr<Env> a = MakeEnv("InvertedPendulum-v5");
+  std::unique_ptr<Env> b = MakeEnv("CartPole-v1");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EnvPicture picture;
+  const Env* mixed[] = {a.get(), b.get()};
+  EXPECT_EQ(picture.Take(mixed, {}, PictureOptions(), true).code(),
+            absl::StatusCode::kInvalidArgument);
+  const Env* one[] = {a.get()};
+  const OverlayInfo two[2];
+  EXPECT_EQ(picture.Take(one, two, PictureOptions(), true).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(picture.Take({}, {}, PictureOptions(), true).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace rl
