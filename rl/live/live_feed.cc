@@ -9,7 +9,6 @@
 #include "rl/core/status_macros.h"
 #include "rl/live/jpeg_encoder.h"
 #include "rl/render/render_backend.h"
-#include "rl/render/renderer.h"
 
 namespace rl {
 
@@ -48,9 +47,9 @@ LiveFeed::~LiveFeed() {
   if (thread_.joinable()) thread_.join();
 }
 
-void LiveFeed::Offer(Canvas canvas) {
+void LiveFeed::Offer(EnvPicture picture) {
   next_due_ns_.store(Now() + period_ns_, std::memory_order_relaxed);
-  auto taken = std::make_unique<Canvas>(std::move(canvas));
+  auto taken = std::make_unique<EnvPicture>(std::move(picture));
   absl::MutexLock lock(&mutex_);
   pending_ = std::move(taken);  // Replaces one not yet rendered.
 }
@@ -94,7 +93,7 @@ std::string LiveFeed::error() const {
 
 void LiveFeed::Work() {
   while (true) {
-    std::unique_ptr<Canvas> canvas;
+    std::unique_ptr<EnvPicture> env_picture;
     {
       absl::MutexLock lock(&mutex_);
       auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
@@ -102,13 +101,15 @@ void LiveFeed::Work() {
       };
       mutex_.Await(absl::Condition(&has_work));
       if (closed_) break;
-      canvas = std::move(pending_);
+      env_picture = std::move(pending_);
     }
-    // After a failure, canvases are dropped for a while rather than trying
+    // After a failure, pictures are dropped for a while rather than trying
     // (say, starting an X server) ten times a second.
     if (std::chrono::steady_clock::now() < retry_after_) continue;
     Picture picture;
-    absl::Status status = RenderAndEncode(*canvas, &picture);
+    absl::Status status = RenderAndEncode(*env_picture, &picture);
+    // Scenes hold their model: let go of it outside the lock.
+    env_picture.reset();
     absl::MutexLock lock(&mutex_);
     if (!status.ok()) {
       error_ = std::string(status.message());
@@ -124,42 +125,43 @@ void LiveFeed::Work() {
   encoder_.reset();
 }
 
-absl::Status LiveFeed::RenderAndEncode(const Canvas& canvas, Picture* picture) {
-  if (renderer_ == nullptr || canvas.width() != canvas_width_ ||
-      canvas.height() != canvas_height_) {
+absl::Status LiveFeed::RenderAndEncode(const EnvPicture& env_picture,
+                                       Picture* picture) {
+  if (renderer_ == nullptr || env_picture.width() != picture_width_ ||
+      env_picture.height() != picture_height_ ||
+      env_picture.has_scenes() != picture_3d_) {
     renderer_.reset();
     encoder_.reset();
-    const double scale =
-        std::min({1.0, static_cast<double>(options_.max_width) / canvas.width(),
-                  static_cast<double>(options_.max_height) / canvas.height()});
+    const double scale = std::min(
+        {1.0, static_cast<double>(options_.max_width) / env_picture.width(),
+         static_cast<double>(options_.max_height) / env_picture.height()});
     // Even sizes: JPEG's 4:2:0 chroma covers 2x2 blocks.
     const int width =
-        std::max(2, static_cast<int>(canvas.width() * scale) & ~1);
+        std::max(2, static_cast<int>(env_picture.width() * scale) & ~1);
     const int height =
-        std::max(2, static_cast<int>(canvas.height() * scale) & ~1);
-    RenderBackendOptions backend_options;
-    backend_options.egl_device = options_.egl_device;
+        std::max(2, static_cast<int>(env_picture.height() * scale) & ~1);
+    PictureRendererOptions renderer_options;
     // "auto" is resolved once: its choice (and its notice) stays for the
-    // renderers made when the canvas size changes.
-    RL_ASSIGN_OR_RETURN(std::unique_ptr<RenderBackend> backend,
-                        RenderBackends().Create(resolved_backend_.empty()
-                                                    ? options_.render_backend
-                                                    : resolved_backend_,
-                                                backend_options));
-    resolved_backend_ = backend->name();
-    RendererOptions renderer_options;
+    // renderers made when the picture changes.
+    renderer_options.render_backend =
+        resolved_backend_.empty() ? options_.render_backend : resolved_backend_;
+    renderer_options.egl_device = options_.egl_device;
     renderer_options.width = width;
     renderer_options.height = height;
     renderer_options.format = PixelFormat::kRgb24;
-    RL_ASSIGN_OR_RETURN(renderer_,
-                        Renderer::Create(std::move(backend), renderer_options));
+    renderer_options.scene = options_.scene;
+    RL_ASSIGN_OR_RETURN(
+        renderer_,
+        PictureRenderer::Create(renderer_options, env_picture.has_scenes()));
+    resolved_backend_ = renderer_->backend_name();
     RL_ASSIGN_OR_RETURN(
         encoder_, JpegEncoder::Create(width, height, options_.jpeg_quality));
-    canvas_width_ = canvas.width();
-    canvas_height_ = canvas.height();
+    picture_width_ = env_picture.width();
+    picture_height_ = env_picture.height();
+    picture_3d_ = env_picture.has_scenes();
   }
   Frame frame;
-  absl::Status status = renderer_->Render(canvas, &frame);
+  absl::Status status = renderer_->Render(env_picture, &frame);
   if (!status.ok()) {
     renderer_.reset();  // Made anew for the next picture.
     return status;

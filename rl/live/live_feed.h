@@ -1,8 +1,8 @@
 // LiveFeed: the live picture of a run, from the learner's thread to the
 // viewers' connections, without ever making the learner wait.
 //
-//   learner thread        if (feed.Wanted()) feed.Offer(canvas);
-//   feed's own thread     renders the latest canvas offered (its own GL
+//   learner thread        if (feed.Wanted()) feed.Offer(picture);
+//   feed's own thread     renders the latest picture offered (its own GL
 //                         context), encodes it as JPEG, publishes it
 //   viewer connections    WaitForPicture(): the newest picture, skipping any
 //                         they were too slow to take
@@ -10,15 +10,18 @@
 // Cost model: Wanted() is one relaxed atomic load while nobody watches, so
 // an unwatched run pays nothing (no renderer is even created). While someone
 // watches, it is true at most max_fps times a second; the learner then only
-// draws the env into a Canvas (a list of shapes, microseconds) and hands it
-// over. Rendering and encoding happen on the feed's thread; a canvas offered
-// while the previous one is still being rendered replaces the waiting one,
+// takes an EnvPicture (rl/pipeline/env_picture.h: a 2D env's canvas, a list
+// of shapes, or a MuJoCo env's scene, mjv_updateScene's geoms; tens of
+// microseconds) and hands it over. Rendering and encoding happen on the
+// feed's thread; a picture offered while the previous one is still being
+// rendered replaces the waiting one,
 // and a slow viewer gets the newest picture when it is ready for one. So
 // neither a busy renderer nor a stalled client ever blocks the learner.
 //
-// The renderer is made on the first picture and re-made when the canvas size
-// changes (e.g. from a grid of training envs to one evaluation env); the
-// picture is the canvas' size, scaled down to fit max_width x max_height.
+// The renderer is made on the first picture and re-made when the picture's
+// size or kind (2D or 3D) changes (e.g. from a grid of training envs to one
+// evaluation env); the JPEG is the picture's logical size, scaled down to
+// fit max_width x max_height.
 // A failure to render (say, the backend does not work here) is kept in
 // error() for the page to show, and pictures are not tried again for 5 s;
 // the run goes on.
@@ -40,16 +43,18 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "rl/canvas/canvas.h"
+#include "rl/pipeline/env_picture.h"
+#include "rl/render/mujoco/mujoco_renderer.h"
 
 namespace rl {
 
 class JpegEncoder;
-class Renderer;
 
 // The boundary between the parts of Picture::mjpeg_part.
 inline constexpr char kMjpegBoundary[] = "frame";
@@ -61,6 +66,8 @@ struct LiveFeedOptions {
   int max_width = 960;  // Pictures are scaled down to fit.
   int max_height = 720;
   int jpeg_quality = 4;  // FFmpeg qscale, 2..31 (jpeg_encoder.h).
+  // The look of 3D (MuJoCo) envs; size and format are the feed's.
+  MujocoRendererOptions scene;
 };
 
 class LiveFeed {
@@ -77,8 +84,9 @@ class LiveFeed {
     if (viewers_.load(std::memory_order_relaxed) == 0) return false;
     return Now() >= next_due_ns_.load(std::memory_order_relaxed);
   }
-  // Hands a drawn canvas to the feed's thread; returns at once.
-  void Offer(Canvas canvas);
+  // Hands a picture to the feed's thread; returns at once.
+  void Offer(EnvPicture picture);
+  void Offer(Canvas canvas) { Offer(EnvPicture(std::move(canvas))); }
 
   // Viewer side: counts as a viewer while it lives (pictures are made only
   // while there is one).
@@ -125,7 +133,7 @@ class LiveFeed {
         .count();
   }
   void Work();
-  absl::Status RenderAndEncode(const Canvas& canvas, Picture* picture);
+  absl::Status RenderAndEncode(const EnvPicture& env_picture, Picture* picture);
 
   const LiveFeedOptions options_;
   const int64_t period_ns_;
@@ -133,15 +141,16 @@ class LiveFeed {
   std::atomic<int64_t> next_due_ns_{0};
 
   mutable absl::Mutex mutex_;
-  std::unique_ptr<Canvas> pending_ ABSL_GUARDED_BY(mutex_);
+  std::unique_ptr<EnvPicture> pending_ ABSL_GUARDED_BY(mutex_);
   Picture latest_ ABSL_GUARDED_BY(mutex_);
   bool closed_ ABSL_GUARDED_BY(mutex_) = false;
   std::string error_ ABSL_GUARDED_BY(mutex_);
 
   // The feed thread's own.
-  std::unique_ptr<Renderer> renderer_;
+  std::unique_ptr<PictureRenderer> renderer_;
   std::unique_ptr<JpegEncoder> encoder_;
-  int canvas_width_ = 0, canvas_height_ = 0;
+  int picture_width_ = 0, picture_height_ = 0;
+  bool picture_3d_ = false;
   std::string resolved_backend_;  // What "auto" chose, once it has.
   std::chrono::steady_clock::time_point retry_after_;  // After a failure.
   std::thread thread_;

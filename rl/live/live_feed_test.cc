@@ -1,12 +1,16 @@
 #include "rl/live/live_feed.h"
 
+#include <cstdlib>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "rl/canvas/canvas.h"
+#include "rl/envs/env.h"
 #include "rl/live/test_util.h"
+#include "rl/pipeline/env_picture.h"
 
 namespace rl {
 namespace {
@@ -14,6 +18,41 @@ namespace {
 Canvas Colored(Color color) {
   Canvas canvas(200, 100, color);
   return canvas;
+}
+
+TEST(LiveFeedTest, RendersAMujocoScenesPictureThenA2dOne) {
+  auto feed = LiveFeed::Create(LiveFeedOptions());
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  auto env = Envs().Create("InvertedPendulum-v5");
+  ASSERT_TRUE(env.ok()) << env.status();
+  (*env)->Reset(3);
+  EnvPicture scene;
+  const Env* envs[] = {env->get()};
+  ASSERT_TRUE(scene.Take(envs, {}, PictureOptions(), true).ok());
+  (*feed)->Offer(std::move(scene));
+  // The env may go away: the picture keeps what it needs.
+  env->reset();
+  LiveFeed::Picture picture;
+  ASSERT_TRUE((*feed)->WaitForPicture(0, absl::Seconds(20), &picture))
+      << (*feed)->error();
+  EXPECT_EQ(picture.width, 480);
+  EXPECT_EQ(picture.height, 480);
+  auto frame = DecodeJpeg(*picture.jpeg);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  // A scene, not a blank: the centre (the pole) differs from the top
+  // corner (the background).
+  const Rgb centre = frame->at(240, 240), corner = frame->at(5, 5);
+  EXPECT_GT(std::abs(centre.r - corner.r) + std::abs(centre.g - corner.g) +
+                std::abs(centre.b - corner.b),
+            30);
+  // Then a 2D picture: the feed makes a renderer of that kind.
+  (*feed)->Offer(Colored(Color{200, 30, 30, 255}));
+  ASSERT_TRUE((*feed)->WaitForPicture(1, absl::Seconds(20), &picture))
+      << (*feed)->error();
+  EXPECT_EQ(picture.width, 200);
+  auto flat = DecodeJpeg(*picture.jpeg);
+  ASSERT_TRUE(flat.ok()) << flat.status();
+  EXPECT_NEAR(flat->at(100, 50).r, 200, 12);
 }
 
 TEST(LiveFeedTest, WantsNothingWhileNobodyWatches) {

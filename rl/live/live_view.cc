@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/vector/tiling.h"
+#include "rl/pipeline/env_picture.h"
 
 namespace rl {
 
@@ -103,7 +104,10 @@ LiveView::~LiveView() {
 void LiveView::Draw(const std::vector<const Env*>& envs,
                     const std::vector<OverlayInfo>& overlays) {
   if (envs.empty()) return;
-  feed_->Offer(DrawEnvGrid(envs, overlays));
+  absl::StatusOr<EnvPicture> picture = PictureOfEnvs(envs, overlays);
+  // Fails only for a caller's mistake (mixed envs, miscounted overlays):
+  // the live picture is not worth stopping a run for.
+  if (picture.ok()) feed_->Offer(std::move(*picture));
 }
 
 LiveEpisodes::LiveEpisodes(LiveView* live, std::string env_id,
@@ -157,47 +161,42 @@ void LiveEpisodes::AddVideos(const std::vector<VideoRecord>& videos) {
   }
 }
 
-Canvas DrawEnvGrid(const std::vector<const Env*>& envs,
-                   const std::vector<OverlayInfo>& overlays) {
+absl::StatusOr<EnvPicture> PictureOfEnvs(
+    const std::vector<const Env*>& envs,
+    const std::vector<OverlayInfo>& overlays) {
   const int n = static_cast<int>(envs.size());
-  const EnvSpec& spec = envs[0]->spec();
+  const EnvSpec& spec = envs.at(0)->spec();
   const int width = spec.render_width, height = spec.render_height;
   const int columns = static_cast<int>(std::ceil(std::sqrt(n)));
   const int rows = (n + columns - 1) / columns;
   // Overlay text about 10 pixels high in the picture the page shows (the
-  // feed scales the canvas down to its bounds), in whole multiples of the
+  // feed scales the picture down to its bounds), in whole multiples of the
   // built-in font's 10-pixel cell so it stays crisp: small enough to leave
   // the env (and its own score line) visible, big enough to read.
   const LiveFeedOptions bounds;
   const double scale =
       std::min({1.0, static_cast<double>(bounds.max_width) / (columns * width),
                 static_cast<double>(bounds.max_height) / (rows * height)});
-  OverlayOptions overlay_options;
-  overlay_options.text_height =
+  PictureOptions options;
+  options.overlay.text_height =
       10.0f * std::max(1.0f, std::round(static_cast<float>(1 / scale)));
-  if (n == 1) {
-    Canvas tile(width, height);
-    envs[0]->Draw(&tile);
-    if (!overlays.empty()) DrawOverlay(overlays[0], overlay_options, &tile);
-    return tile;
-  }
-  std::vector<Canvas> tiles(n, Canvas(width, height));
-  for (int i = 0; i < n; ++i) {
-    envs[i]->Draw(&tiles[i]);
-    if (i < static_cast<int>(overlays.size())) {
-      DrawOverlay(overlays[i], overlay_options, &tiles[i]);
-    }
-  }
   // Separators about two pixels wide once scaled down; the overlays say
   // which env is which.
-  TileOptions tile_options;
-  tile_options.columns = columns;
-  tile_options.gap = 2.0f * columns;
-  tile_options.gap_color = Color{40, 40, 40, 255};
-  tile_options.labels = false;
-  Canvas grid(1, 1);
-  TileCanvases(tiles, tile_options, &grid);
-  return grid;
+  options.tiles.columns = columns;
+  options.tiles.gap = 2.0f * columns;
+  options.tiles.gap_color = Color{40, 40, 40, 255};
+  options.tiles.labels = false;
+  std::vector<OverlayInfo> used(
+      overlays.begin(),
+      overlays.begin() + std::min<size_t>(overlays.size(), n));
+  // Envs beyond the overlays given get none (an overlay with nothing to
+  // show draws nothing).
+  OverlayInfo nothing;
+  nothing.show_return = false;
+  if (!used.empty()) used.resize(n, nothing);
+  EnvPicture picture;
+  RL_RETURN_IF_ERROR(picture.Take(envs, used, options, /*snap_cameras=*/true));
+  return picture;
 }
 
 }  // namespace rl

@@ -29,6 +29,7 @@
 #include "rl/live/live_board.h"
 #include "rl/live/live_feed.h"
 #include "rl/live/live_server.h"
+#include "rl/pipeline/env_picture.h"
 #include "rl/pipeline/observer.h"
 #include "rl/record/sidecar.h"
 #include "rl/render/overlay.h"
@@ -68,7 +69,7 @@ class LiveView {
 
   // If someone watches and a picture is due: draws `envs` (one, or a grid
   // of them in order, each with its overlay if `overlays` has one) and
-  // hands the canvas to the feed. Otherwise returns at once.
+  // hands the picture to the feed. Otherwise returns at once.
   void ShowEnvs(const std::vector<const Env*>& envs,
                 const std::vector<OverlayInfo>& overlays) {
     if (feed_->Wanted()) Draw(envs, overlays);
@@ -126,11 +127,14 @@ class LiveEpisodes : public EpisodeObserver {
   size_t videos_listed_ = 0;
 };
 
-// The canvas ShowEnvs() draws: one env at its preferred size, or a grid of
+// The picture ShowEnvs() takes: one env at its preferred size, or a grid of
 // ceil(sqrt(n)) columns of them with thin separators; overlay text is sized
 // to be about 10 pixels high once the feed has scaled the picture down.
-Canvas DrawEnvGrid(const std::vector<const Env*>& envs,
-                   const std::vector<OverlayInfo>& overlays);
+// Tracking cameras are centred on their bodies (a live picture has no
+// previous frame to follow from).
+absl::StatusOr<EnvPicture> PictureOfEnvs(
+    const std::vector<const Env*>& envs,
+    const std::vector<OverlayInfo>& overlays);
 
 }  // namespace rl
 

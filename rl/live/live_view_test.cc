@@ -52,7 +52,7 @@ TEST(IsLoopbackHostTest, KnowsLoopback) {
   EXPECT_FALSE(IsLoopbackHost("::"));
 }
 
-TEST(DrawEnvGridTest, TilesEnvsInARoughSquare) {
+TEST(PictureOfEnvsTest, TilesEnvsInARoughSquare) {
   std::vector<std::unique_ptr<Env>> envs;
   std::vector<const Env*> pointers;
   for (int i = 0; i < 5; ++i) {
@@ -63,14 +63,18 @@ TEST(DrawEnvGridTest, TilesEnvsInARoughSquare) {
     pointers.push_back(env->get());
     envs.push_back(std::move(*env));
   }
-  Canvas one = DrawEnvGrid({pointers[0]}, {});
-  EXPECT_EQ(one.width(), 600);
-  EXPECT_EQ(one.height(), 400);
-  Canvas grid = DrawEnvGrid(pointers, {});
+  absl::StatusOr<EnvPicture> one = PictureOfEnvs({pointers[0]}, {});
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->width(), 600);
+  EXPECT_EQ(one->height(), 400);
+  absl::StatusOr<EnvPicture> grid = PictureOfEnvs(pointers, {});
+  ASSERT_TRUE(grid.ok()) << grid.status();
   // 5 envs: 3 columns, 2 rows, 6-pixel separators between and around.
-  EXPECT_EQ(grid.width(), 3 * 600 + 4 * 6);
-  EXPECT_EQ(grid.height(), 2 * 400 + 3 * 6);
-  EXPECT_GT(grid.shapes().size(), 5 * one.shapes().size() / 2);
+  EXPECT_EQ(grid->width(), 3 * 600 + 4 * 6);
+  EXPECT_EQ(grid->height(), 2 * 400 + 3 * 6);
+  EXPECT_GT(grid->canvas().shapes().size(),
+            5 * one->canvas().shapes().size() / 2);
+  EXPECT_FALSE(grid->has_scenes());
 }
 
 TEST(LiveViewTest, ShowsEnvsOnlyWhileWatchedAndWarnsOffLoopback) {

@@ -38,6 +38,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -63,6 +64,8 @@ struct PictureOptions {
 class EnvPicture {
  public:
   EnvPicture() = default;
+  // A 2D picture of a canvas drawn elsewhere.
+  explicit EnvPicture(Canvas canvas) : canvas_(std::move(canvas)) {}
   EnvPicture(EnvPicture&&) = default;
   EnvPicture& operator=(EnvPicture&&) = default;
 
