@@ -28,6 +28,12 @@ ABSL_FLAG(bool, overlay, false,
 ABSL_FLAG(std::string, overlay_label, "",
           "A label of your own drawn into the video frames (printable ASCII).");
 
+ABSL_FLAG(std::string, scene_options, "",
+          "The look of 3D (MuJoCo) envs, key=value,...: shadows=true, "
+          "reflections=true (each several times the frame time on the CPU), "
+          "skybox=false, multisamples=4 (antialiasing), shadow_size=2048. "
+          "Default: no shadows, no reflections, skybox, no multisampling.");
+
 namespace rl {
 namespace {
 
@@ -98,6 +104,11 @@ absl::StatusOr<RenderFlags> RenderFlagsFromCommandLine() {
   flags.height = parsed->second;
   flags.overlay = absl::GetFlag(FLAGS_overlay);
   flags.overlay_label = absl::GetFlag(FLAGS_overlay_label);
+  const std::string scene = absl::GetFlag(FLAGS_scene_options);
+  if (absl::Status parsed = ParseSceneOptions(scene, &flags.scene);
+      !parsed.ok()) {
+    return FlagError("scene_options", scene, parsed);
+  }
   return flags;
 }
 

@@ -6,6 +6,8 @@
 //   --size=                frame size WIDTHxHEIGHT; empty: the env's own
 //   --overlay              draw env id, episode, step and return in frames
 //   --overlay_label=       a label of the user's drawn in frames
+//   --scene_options=       the look of 3D (MuJoCo) envs: shadows,
+//                          reflections, skybox, multisamples, shadow_size
 //
 // Library code below this layer never names a flag in its errors; this
 // layer adds the flag (RenderFlagsFromCommandLine, WithRenderFlagContext).
@@ -24,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "rl/render/mujoco/mujoco_renderer.h"
 
 namespace rl {
 
@@ -35,6 +38,9 @@ struct RenderFlags {
   int height = 0;
   bool overlay = false;
   std::string overlay_label;
+  // 3D envs' look, checked (rl/render/mujoco/mujoco_renderer.h; size and
+  // format are set by whoever renders).
+  MujocoRendererOptions scene;
 };
 
 // The flags' values, or InvalidArgument naming the flag and its value, e.g.

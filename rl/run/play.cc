@@ -148,6 +148,7 @@ rl::VideoSessionOptions VideoOptionsFromFlags(const rl::RenderFlags& render,
   video.height = render.height;
   video.overlay = render.overlay;
   video.overlay_label = render.overlay_label;
+  video.scene = render.scene;
   video.recorder = recording.recorder;
   video.fps = recording.fps;
   video.encoder = recording.encoder;

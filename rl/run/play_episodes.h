@@ -28,6 +28,7 @@
 #include "rl/record/recorder.h"
 #include "rl/record/sidecar.h"
 #include "rl/record/trigger.h"
+#include "rl/render/mujoco/mujoco_renderer.h"
 
 namespace rl {
 
@@ -43,6 +44,8 @@ struct RunOptions {
   // Draw the env id, episode, step and return into the frames.
   bool overlay = false;
   std::string overlay_label;  // Drawn into the frames too, when not empty.
+  // The look of 3D (MuJoCo) envs (size and format are the video's).
+  MujocoRendererOptions scene;
   std::string recorder = "mp4";
   int episodes = 3;  // >= 1.
   uint64_t seed = 0;

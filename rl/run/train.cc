@@ -172,6 +172,7 @@ rl::RunOptions EpisodeOptionsFromFlags(const rl::RenderFlags& render,
   options.egl_device = render.egl_device;
   options.overlay = render.overlay;
   options.overlay_label = render.overlay_label;
+  options.scene = render.scene;
   options.recorder = recording.recorder;
   options.video_dir =
       rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
@@ -254,6 +255,7 @@ absl::StatusOr<rl::TrainingRunOptions> TrainingOptionsFromFlags(
   training.video.egl_device = options.egl_device;
   training.video.overlay = options.overlay;
   training.video.overlay_label = options.overlay_label;
+  training.video.scene = options.scene;
   training.video.recorder = options.recorder;
   training.video.width = options.width;
   training.video.height = options.height;

@@ -282,7 +282,7 @@ void MujocoEnv::Draw(Canvas* canvas) const {
   canvas->DrawText({8, 8}, 14, kCaption,
                    absl::StrCat(id(), "  step ", elapsed_steps()));
   canvas->DrawText({8, 26}, 12, kCaption,
-                   "2D placeholder; 3D: the MuJoCo scene renderer");
+                   "2D schematic; videos and the live view show the 3D scene");
 }
 
 }  // namespace rl

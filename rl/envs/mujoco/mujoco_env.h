@@ -21,14 +21,15 @@
 //                  would go on with MuJoCo's reset state (or NaNs); ending
 //                  the episode keeps NaN out of agents and videos.
 //
-// model() and data() are read-only views for a scene renderer (the MuJoCo
-// renderer, mjr_render, lives in rl/render on the render branch of issue
-// 13). The env describes its 3D scene as data, without GL: DefaultCamera()
-// (Gymnasium v5's DEFAULT_CAMERA_CONFIG) and UpdateScene() (mjv_updateScene
-// into a caller's mjvScene). Draw() here paints only a placeholder: a flat
-// projection of the geoms (capsules as thick lines, other geoms as discs of
-// their bounding radius) onto two world axes, tracking one body, with a
-// caption saying it is a placeholder for the 3D scene renderer.
+// model() and data() are read-only views for a scene renderer. The env
+// describes its 3D scene as data, without GL: DefaultCamera() (Gymnasium
+// v5's DEFAULT_CAMERA_CONFIG) and UpdateScene() (mjv_updateScene into a
+// caller's mjvScene); the spec says so (EnvSpec::scene_3d), and videos and
+// the live view render that scene with MuJoCo's renderer
+// (rl/pipeline/env_picture.h, rl/render/mujoco). Draw() paints only a 2D
+// schematic, for callers that want a canvas: a flat projection of the geoms
+// (capsules as thick lines, other geoms as discs of their bounding radius)
+// onto two world axes, tracking one body, with a caption saying so.
 //
 // MuJoCo's own warnings (e.g. the bad-qacc one) go through its default
 // handler, which prints them and appends them to MUJOCO_LOG.TXT in the
@@ -125,7 +126,7 @@ class MujocoEnv : public Env {
   void UpdateScene(const mjvOption* option, mjvCamera* camera,
                    mjvScene* scene) const;
 
-  // Placeholder drawing (see the header comment).
+  // The 2D schematic (see the header comment).
   void Draw(Canvas* canvas) const override;
 
  protected:

@@ -1,5 +1,5 @@
 // The MuJoCo base: a model path that is not there, the divergence guard, the
-// placeholder drawing; and Normal(), which the family's reset noise uses.
+// 2D schematic; and Normal(), which the family's reset noise uses.
 #include "rl/envs/mujoco/mujoco_env.h"
 
 #include <cmath>
@@ -108,7 +108,7 @@ TEST(MujocoEnvTest, SetStateChecksSizes) {
   EXPECT_EQ((*env)->data()->qpos[0], 0.5);
 }
 
-TEST(MujocoEnvTest, DrawIsAPlaceholderThatSaysSo) {
+TEST(MujocoEnvTest, DrawIsASchematicThatSaysSo) {
   auto env = InvertedPendulum::Create();
   ASSERT_TRUE(env.ok());
   (*env)->Reset(0);
@@ -119,7 +119,7 @@ TEST(MujocoEnvTest, DrawIsAPlaceholderThatSaysSo) {
   int circles = 0;
   for (const Shape& shape : canvas.shapes()) {
     if (const auto* text = std::get_if<TextShape>(&shape)) {
-      has_caption = text->text.find("placeholder") != std::string::npos;
+      has_caption = text->text.find("schematic") != std::string::npos;
     }
     if (std::holds_alternative<CircleShape>(shape)) ++circles;
   }

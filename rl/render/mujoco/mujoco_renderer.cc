@@ -20,6 +20,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
@@ -413,6 +416,54 @@ std::string MujocoRenderer::Describe() const {
       options_.multisamples > 0
           ? absl::StrCat(", ", options_.multisamples, "x MSAA")
           : "");
+}
+
+absl::Status ParseSceneOptions(absl::string_view text,
+                               MujocoRendererOptions* options) {
+  constexpr char kValid[] =
+      "valid keys: shadows, reflections, skybox (true/false), multisamples "
+      "(0..16), shadow_size (0 = the model's, or 64..8192)";
+  for (absl::string_view item :
+       absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    const std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(item, absl::MaxSplits('=', 1));
+    const absl::string_view key = absl::StripAsciiWhitespace(kv.first);
+    const absl::string_view value = absl::StripAsciiWhitespace(kv.second);
+    bool* flag = key == "shadows"       ? &options->shadows
+                 : key == "reflections" ? &options->reflections
+                 : key == "skybox"      ? &options->skybox
+                                        : nullptr;
+    if (flag != nullptr) {
+      if (!absl::SimpleAtob(value, flag)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "scene option ", key, "='", value, "' is not true or false"));
+      }
+      continue;
+    }
+    int* number = key == "multisamples"  ? &options->multisamples
+                  : key == "shadow_size" ? &options->shadow_size
+                                         : nullptr;
+    if (number == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown scene option '", key, "'; ", kValid));
+    }
+    const bool samples = number == &options->multisamples;
+    if (!absl::SimpleAtoi(value, number) ||
+        (samples ? (*number < 0 || *number > 16)
+                 : (*number != 0 && (*number < 64 || *number > 8192)))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "scene option ", key, "='", value, "' is out of range; ", kValid));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string FormatSceneOptions(const MujocoRendererOptions& options) {
+  return absl::StrCat("shadows=", options.shadows ? "true" : "false",
+                      ",reflections=", options.reflections ? "true" : "false",
+                      ",skybox=", options.skybox ? "true" : "false",
+                      ",multisamples=", options.multisamples,
+                      ",shadow_size=", options.shadow_size);
 }
 
 }  // namespace rl

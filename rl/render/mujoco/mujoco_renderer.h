@@ -64,6 +64,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
@@ -90,6 +91,15 @@ struct MujocoRendererOptions {
   // (visual/quality/shadowsize, 4096 for the humanoid).
   int shadow_size = 1024;
 };
+
+// Sets the look options (shadows, reflections, skybox, multisamples,
+// shadow_size) of `options` from "key=value,..." text, e.g.
+// "shadows=true,multisamples=4"; booleans as true/false/1/0; "" changes
+// nothing. InvalidArgument naming the key and listing the valid ones.
+absl::Status ParseSceneOptions(absl::string_view text,
+                               MujocoRendererOptions* options);
+// The look part of `options` in the same form, every key, for logs.
+std::string FormatSceneOptions(const MujocoRendererOptions& options);
 
 // One scene's place in a tiled frame: a rectangle in frame pixels, (0, 0)
 // the top left corner, inside the frame.

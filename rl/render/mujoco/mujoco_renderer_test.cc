@@ -507,3 +507,34 @@ TEST(MujocoRendererEglTest, RefusesWithoutAGpu) {
 
 }  // namespace
 }  // namespace rl
+
+namespace rl {
+namespace {
+
+TEST(SceneOptionsTest, ParsesTheLookAndRefusesWhatItDoesNotKnow) {
+  MujocoRendererOptions options;
+  ASSERT_TRUE(ParseSceneOptions("", &options).ok());
+  EXPECT_EQ(FormatSceneOptions(options),
+            "shadows=false,reflections=false,skybox=true,multisamples=0,"
+            "shadow_size=1024");
+  ASSERT_TRUE(ParseSceneOptions(
+                  "shadows=true, reflections=1,skybox=false,multisamples=4,"
+                  "shadow_size=0",
+                  &options)
+                  .ok());
+  EXPECT_TRUE(options.shadows);
+  EXPECT_TRUE(options.reflections);
+  EXPECT_FALSE(options.skybox);
+  EXPECT_EQ(options.multisamples, 4);
+  EXPECT_EQ(options.shadow_size, 0);
+  const absl::Status unknown = ParseSceneOptions("fog=true", &options);
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(unknown.message(), HasSubstr("'fog'"));
+  EXPECT_THAT(unknown.message(), HasSubstr("multisamples"));
+  EXPECT_FALSE(ParseSceneOptions("shadows=maybe", &options).ok());
+  EXPECT_FALSE(ParseSceneOptions("multisamples=17", &options).ok());
+  EXPECT_FALSE(ParseSceneOptions("shadow_size=10", &options).ok());
+}
+
+}  // namespace
+}  // namespace rl
