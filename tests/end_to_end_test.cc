@@ -17,6 +17,8 @@
 #include "gtest/gtest.h"
 #include "rl/agents/agent.h"
 #include "rl/core/frame.h"
+#include "rl/envs/env.h"
+#include "rl/pipeline/env_picture.h"
 #include "rl/pipeline/video_session.h"
 #include "rl/record/video_decoder.h"
 #include "rl/run/play_episodes.h"
@@ -93,6 +95,67 @@ TEST(EndToEndTest, RecordsEveryEpisodeAsAPlayableMp4WithAGallery) {
     EXPECT_TRUE(Near(first.at(580, 299), {0, 0, 0}, 40));
     EXPECT_TRUE(Near(first.at(20, 320), {255, 255, 255}, 8));
   }
+}
+
+// A MuJoCo env's video is its 3D scene: Reacher-v5 (50 steps), played by
+// the random agent, decodes to 51 frames whose first is, up to the codec's
+// loss, the scene of the reset state rendered on its own.
+TEST(EndToEndTest, MujocoEnvRecordsItsThreeDimensionalScene) {
+  RunOptions options;
+  options.env = "Reacher-v5";
+  options.episodes = 1;
+  options.seed = 9;
+  options.width = 160;
+  options.height = 160;
+  options.video_dir = TempDir("reacher");
+  std::ostringstream log;
+  auto episodes = RunEpisodes(options, log);
+  ASSERT_TRUE(episodes.ok()) << episodes.status();
+  ASSERT_EQ(episodes->size(), 1u);
+  const EpisodeSummary& episode = episodes->front();
+  EXPECT_TRUE(episode.truncated);
+  EXPECT_EQ(episode.steps, 50);
+  auto video = DecodeVideo(episode.video_path);
+  ASSERT_TRUE(video.ok()) << video.status();
+  EXPECT_EQ(video->codec_name, "h264");
+  EXPECT_EQ(video->width, 160);
+  ASSERT_EQ(video->frames.size(), 51u);
+  EXPECT_EQ(video->avg_frame_rate_num, 50);  // Reacher's 1 / dt.
+
+  // The reset state (the run's first reset is seeded) on its own.
+  auto env = Envs().Create("Reacher-v5");
+  ASSERT_TRUE(env.ok()) << env.status();
+  (*env)->Reset(options.seed);
+  EnvPicture picture;
+  const Env* envs[] = {env->get()};
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), true).ok());
+  PictureRendererOptions renderer_options;
+  renderer_options.width = 160;
+  renderer_options.height = 160;
+  renderer_options.format = PixelFormat::kRgb24;
+  auto renderer = PictureRenderer::Create(renderer_options, true);
+  ASSERT_TRUE(renderer.ok()) << renderer.status();
+  Frame expected;
+  ASSERT_TRUE((*renderer)->Render(picture, &expected).ok());
+  const Frame& first = video->frames.front();
+  double difference = 0;
+  for (int y = 0; y < 160; ++y) {
+    for (int x = 0; x < 160; ++x) {
+      const Rgb a = first.at(x, y), b = expected.at(x, y);
+      difference += std::abs(a.r - b.r) + std::abs(a.g - b.g) +
+                    std::abs(a.b - b.b);
+    }
+  }
+  EXPECT_LT(difference / (3 * 160 * 160), 4.0);
+  // And the arm moves: the last frame is another picture.
+  const Frame& last = video->frames.back();
+  double moved = 0;
+  for (int y = 0; y < 160; ++y) {
+    for (int x = 0; x < 160; ++x) {
+      moved += std::abs(first.at(x, y).r - last.at(x, y).r);
+    }
+  }
+  EXPECT_GT(moved / (160 * 160), 0.2);
 }
 
 std::vector<int> StepsPerEpisode(const RunOptions& options) {
