@@ -80,7 +80,8 @@ absl::Status EnvPicture::TakeScenes(absl::Span<const Env* const> envs,
           " says it has a 3D scene but is not a MuJoCo env (rl/envs/mujoco)"));
     }
     Scene& scene = scenes_[i];
-    bool snap = snap_cameras;
+    // A freshly reset env has no motion for its camera to follow.
+    bool snap = snap_cameras || env->elapsed_steps() == 0;
     if (scene.scene == nullptr || scene.model.get() != env->model()) {
       scene.model = env->shared_model();
       MujocoSceneOptions scene_options;

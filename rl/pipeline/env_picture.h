@@ -21,8 +21,9 @@
 // Cameras: a picture keeps each env's scene between Take() calls, so a
 // tracking camera (Gymnasium's default for the walkers) follows its body
 // with MuJoCo's smoothing from one frame to the next, as in Gymnasium's
-// videos; `snap_cameras` centres it on the body at once (after a reset, or
-// for a picture taken afresh, as the live feed's are).
+// videos; `snap_cameras` centres it on the body at once (for a picture
+// taken afresh, as the live feed's are), and so does an env's reset (an env
+// at step 0).
 //
 // Example (a video of one env):
 //   EnvPicture picture;

@@ -162,6 +162,10 @@ TEST(EnvPictureTest, TrackingCameraIsOnTheBodyAfterASnap) {
   auto renderer = MakeRenderer(160, 120, /*scene_3d=*/true);
   ASSERT_NE(renderer, nullptr);
   const Env* envs[] = {env.get()};
+  // One step in: an env at step 0 (just reset) has its camera snapped.
+  StepResult result;
+  ASSERT_TRUE(
+      env->Step(Action::Continuous(std::vector<float>(6, 0.0f)), &result).ok());
 
   ASSERT_TRUE(cheetah->SetState(qpos, qvel).ok());
   EnvPicture picture;

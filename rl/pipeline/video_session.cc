@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
+#include "rl/envs/vector/tiling.h"
 #include "rl/pipeline/env_picture.h"
 #include "rl/record/gallery.h"
 #include "rl/record/recorder.h"
@@ -57,7 +59,8 @@ VideoSession::VideoSession(const VideoSessionOptions& options,
       spec_(spec),
       trigger_(options.record),
       prefix_(NamePrefix(options.record, spec.id)),
-      log_(log) {}
+      log_(log),
+      tiles_(options.tiled_envs > 1 ? options.tiled_envs : 0) {}
 
 VideoSession::~VideoSession() {
   // A video cut short by an error keeps its "-recording" name: what was
@@ -69,6 +72,10 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
     const VideoSessionOptions& options, const EnvSpec& spec,
     std::ostream* log) {
   RL_RETURN_IF_ERROR(ValidateSchedule(options.record));
+  if (options.tiled_envs < 1 || options.tiled_envs > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "envs in one video must be 1..64, got ", options.tiled_envs));
+  }
   RL_RETURN_IF_ERROR(Recorders().CheckName(options.recorder));
   RL_RETURN_IF_ERROR(RenderBackends().CheckName(options.render_backend));
   VideoSessionOptions resolved = options;
@@ -79,6 +86,16 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
   if (resolved.width == 0) {
     resolved.width = spec.render_width;
     resolved.height = spec.render_height;
+    if (options.tiled_envs > 1) {
+      // The grid at the envs' own size, scaled down to fit 1280x960.
+      const auto [grid_width, grid_height] =
+          TiledSize(options.tiled_envs, spec.render_width, spec.render_height,
+                    TileOptions());
+      const double scale =
+          std::min({1.0, 1280.0 / grid_width, 960.0 / grid_height});
+      resolved.width = std::max(2, static_cast<int>(grid_width * scale) & ~1);
+      resolved.height = std::max(2, static_cast<int>(grid_height * scale) & ~1);
+    }
   }
   if (resolved.fps == 0) resolved.fps = spec.render_fps;
   RecorderOptions encoder = resolved.encoder;
@@ -168,22 +185,37 @@ absl::Status VideoSession::Start(int64_t episode) {
 
 absl::Status VideoSession::Capture(const Env& env, double reward,
                                    bool is_step) {
+  // The recorded env alone, or every tile (each with its own overlay).
+  std::vector<const Env*> envs;
   std::vector<OverlayInfo> overlays;
-  if (options_.overlay || !options_.overlay_label.empty()) {
+  const bool draw_overlay = options_.overlay || !options_.overlay_label.empty();
+  auto add = [&](const Env& shown, int64_t episode, double episode_return) {
+    envs.push_back(&shown);
+    if (!draw_overlay) return;
     OverlayInfo& info = overlays.emplace_back();
     if (options_.overlay) {
-      info.env_id = spec_.id;
-      info.episode = static_cast<int>(episode_);
-      info.step = env.elapsed_steps();
-      info.episode_return = episode_return_;
+      if (tiles_.empty()) info.env_id = spec_.id;  // Tiles are numbered.
+      info.episode = static_cast<int>(episode);
+      info.step = shown.elapsed_steps();
+      info.episode_return = episode_return;
     } else {
       info.show_return = false;
     }
     info.label = options_.overlay_label;
+  };
+  if (tiles_.empty()) {
+    add(env, episode_, episode_return_);
+  } else {
+    for (const Tile& tile : tiles_) {
+      add(*tile.env, tile.episode, tile.episode_return);
+    }
   }
-  const Env* envs[] = {&env};
   RL_RETURN_IF_ERROR(picture_.Take(envs, overlays, PictureOptions(),
                                    /*snap_cameras=*/!is_step));
+  return RenderAndWrite(reward, is_step);
+}
+
+absl::Status VideoSession::RenderAndWrite(double reward, bool is_step) {
   RL_RETURN_IF_ERROR(renderer_->Render(picture_, &frame_));
   RL_RETURN_IF_ERROR(recorder_->WriteFrame(frame_));
   ++current_.frames;
@@ -241,36 +273,91 @@ absl::Status VideoSession::Close(absl::string_view why) {
   return absl::OkStatus();
 }
 
+bool VideoSession::SeeTile(int env_index, const Env& env) {
+  const int tile = env_index - options_.env_index;
+  if (tile < 0 || tile >= static_cast<int>(tiles_.size())) return false;
+  tiles_[tile].env = &env;
+  return true;
+}
+
 absl::Status VideoSession::OnReset(int env_index, int64_t episode,
                                    const Env& env) {
-  if (env_index != options_.env_index) return absl::OkStatus();
-  episode_ = episode;
-  episode_return_ = 0;
-  if (recording() && trigger_.EndsWithEpisode()) {
-    RL_RETURN_IF_ERROR(Close("episode ended"));
+  if (SeeTile(env_index, env)) {
+    Tile& tile = tiles_[env_index - options_.env_index];
+    tile.episode = episode;
+    tile.episode_return = 0;
   }
-  if (trigger_.StartsAtEpisode(episode)) RL_RETURN_IF_ERROR(Start(episode));
-  if (!recording()) return absl::OkStatus();
-  RL_RETURN_IF_ERROR(Capture(env, 0, /*is_step=*/false));
-  if (trigger_.IsFull(current_.frames)) return Close("video_length");
+  if (env_index == options_.env_index) {
+    episode_ = episode;
+    episode_return_ = 0;
+    if (recording() && trigger_.EndsWithEpisode()) {
+      RL_RETURN_IF_ERROR(Close("episode ended"));
+    }
+    if (trigger_.StartsAtEpisode(episode)) RL_RETURN_IF_ERROR(Start(episode));
+    if (!recording()) return absl::OkStatus();
+    return Emit(&env, 0, /*is_step=*/false, nullptr);
+  }
+  // A reset frame waits for the tiles not yet reset at the run's start.
+  if (pending_.waiting && !pending_.is_step) {
+    return Emit(nullptr, 0, false, nullptr);
+  }
   return absl::OkStatus();
 }
 
 absl::Status VideoSession::OnStep(int env_index, const Env& env,
                                   const StepResult& result) {
-  if (env_index != options_.env_index) return absl::OkStatus();
-  if (episode_ < 0) {  // The rest of an episode begun before a resume.
-    ++steps_;
+  if (SeeTile(env_index, env)) {
+    tiles_[env_index - options_.env_index].episode_return += result.reward;
+  }
+  if (env_index == options_.env_index) {
+    if (episode_ < 0) {  // The rest of an episode begun before a resume.
+      ++steps_;
+      return absl::OkStatus();
+    }
+    const int64_t step_id = steps_++;  // Gymnasium's step_id: 0-based.
+    episode_return_ += result.reward;
+    if (trigger_.StartsAtStep(step_id)) RL_RETURN_IF_ERROR(Start(episode_));
+    if (!recording()) return absl::OkStatus();
+    return Emit(&env, result.reward, /*is_step=*/true, &result);
+  }
+  // The last tile's step completes the lockstep step the frame shows.
+  if (pending_.waiting && pending_.is_step &&
+      env_index == options_.env_index + options_.tiled_envs - 1) {
+    return Emit(nullptr, pending_.reward, true, &pending_.result);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status VideoSession::Emit(const Env* env, double reward, bool is_step,
+                                const StepResult* result) {
+  if (tiles_.empty()) return EmitNow(*env, reward, is_step, result);
+  const Env* primary = tiles_[0].env;
+  bool ready = true;
+  for (const Tile& tile : tiles_) ready = ready && tile.env != nullptr;
+  // A step frame waits for the last tile's step; a reset frame for every
+  // tile to have been reset once.
+  const bool last_stepped =
+      pending_.waiting && pending_.is_step && result == &pending_.result;
+  if (!ready || (is_step && !last_stepped)) {
+    pending_.waiting = true;
+    pending_.reward = reward;
+    pending_.is_step = is_step;
+    pending_.has_result = result != nullptr;
+    if (result != nullptr) pending_.result = *result;
     return absl::OkStatus();
   }
-  const int64_t step_id = steps_++;  // Gymnasium's step_id: 0-based.
-  episode_return_ += result.reward;
-  if (trigger_.StartsAtStep(step_id)) RL_RETURN_IF_ERROR(Start(episode_));
-  if (!recording()) return absl::OkStatus();
-  RL_RETURN_IF_ERROR(Capture(env, result.reward, /*is_step=*/true));
+  pending_.waiting = false;
+  return EmitNow(*primary, reward, is_step,
+                 pending_.has_result && is_step ? &pending_.result : result);
+}
+
+absl::Status VideoSession::EmitNow(const Env& env, double reward, bool is_step,
+                                   const StepResult* result) {
+  RL_RETURN_IF_ERROR(Capture(env, reward, is_step));
   if (trigger_.IsFull(current_.frames)) return Close("video_length");
-  if (trigger_.EndsWithEpisode() && (result.terminated || result.truncated)) {
-    return Close(result.terminated ? "terminated" : "truncated");
+  if (result != nullptr && trigger_.EndsWithEpisode() &&
+      (result->terminated || result->truncated)) {
+    return Close(result->terminated ? "terminated" : "truncated");
   }
   return absl::OkStatus();
 }

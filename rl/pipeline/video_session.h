@@ -63,6 +63,11 @@ struct VideoSessionOptions {
   bool embed = false;
   std::string gallery_title = "Videos";
   int env_index = 0;  // Which of a loop's lockstep envs is recorded.
+  // > 1: envs env_index .. env_index + tiled_envs - 1 of the loop in one
+  // video, as a grid (labelled 0, 1, ...; each with its own overlay). The
+  // schedule, names and sidecars follow env env_index; every frame shows
+  // all of them after the same lockstep step. The loop must run that many.
+  int tiled_envs = 1;
   // For the sidecars and the gallery.
   std::string agent;
   uint64_t seed = 0;
@@ -116,6 +121,19 @@ class VideoSession : public EpisodeObserver {
   // Renders `env` now into the video; a reset's frame (!is_step) also
   // centres a tracking camera on its body.
   absl::Status Capture(const Env& env, double reward, bool is_step);
+  // Tiled: remembers env `env_index`'s place in the grid; false for envs
+  // outside it.
+  bool SeeTile(int env_index, const Env& env);
+  // After the recorded env's reset or step: captures now (one env) or once
+  // every tile has reached the same step (tiled), then closes the video if
+  // it is full or (`result`) the episode ended.
+  // `env` is the recorded env (null when a tile's call completes a frame).
+  absl::Status Emit(const Env* env, double reward, bool is_step,
+                    const StepResult* result);
+  // Renders picture_ and writes it to the video in progress.
+  absl::Status RenderAndWrite(double reward, bool is_step);
+  absl::Status EmitNow(const Env& env, double reward, bool is_step,
+                       const StepResult* result);
   absl::Status Close(absl::string_view why);
 
   const VideoSessionOptions options_;
@@ -127,6 +145,22 @@ class VideoSession : public EpisodeObserver {
   std::unique_ptr<PictureRenderer> renderer_;
   double episode_return_ = 0;  // For the overlay.
   EnvPicture picture_;
+  // Tiled recording: each tile's env (null until seen), its episode and
+  // return, and the recorded env's frame waiting for the others' step.
+  struct Tile {
+    const Env* env = nullptr;
+    int64_t episode = 0;
+    double episode_return = 0;
+  };
+  std::vector<Tile> tiles_;
+  struct PendingFrame {
+    bool waiting = false;
+    double reward = 0;
+    bool is_step = false;
+    bool has_result = false;
+    StepResult result;
+  };
+  PendingFrame pending_;
   Frame frame_;
   std::unique_ptr<Recorder> recorder_;  // The video in progress, if any.
   VideoRecord current_;

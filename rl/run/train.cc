@@ -80,6 +80,10 @@ ABSL_FLAG(int64_t, eval_every, 0,
 ABSL_FLAG(int, eval_episodes, 5, "Training: episodes per evaluation.");
 ABSL_FLAG(bool, record_eval, true,
           "Training: record the first episode of every evaluation.");
+ABSL_FLAG(int, video_envs, 1,
+          "Training: show this many of the agent's lockstep envs in each "
+          "training video, as a grid (PPO runs n_envs of them); the schedule "
+          "follows env 0.");
 ABSL_FLAG(bool, quiet, false, "Training: print errors only.");
 ABSL_FLAG(double, progress_interval, 10,
           "Training: seconds between progress lines when stdout is not a "
@@ -265,6 +269,7 @@ absl::StatusOr<rl::TrainingRunOptions> TrainingOptionsFromFlags(
   training.video.embed = options.embed;
   training.overwrite = absl::GetFlag(FLAGS_overwrite);
   training.record_eval = absl::GetFlag(FLAGS_record_eval);
+  training.video.tiled_envs = absl::GetFlag(FLAGS_video_envs);
   training.eval_every = absl::GetFlag(FLAGS_eval_every);
   training.eval_episodes = absl::GetFlag(FLAGS_eval_episodes);
   training.quiet = absl::GetFlag(FLAGS_quiet);

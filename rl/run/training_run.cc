@@ -293,6 +293,11 @@ absl::Status Run::CreateVideoSessions() {
   video.seed = trainer_->options().seed;
   video.gallery_title = absl::StrCat(env_id_, " ", agent_, " training");
   std::ostream* log = options_.quiet ? nullptr : &session_log_;
+  if (video.tiled_envs > trainer_->num_envs()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot show ", video.tiled_envs, " envs in one video: ", agent_,
+        " runs ", trainer_->num_envs(), " lockstep env(s) here (n_envs)"));
+  }
   RL_ASSIGN_OR_RETURN(train_videos_,
                       VideoSession::Create(video, env0.spec(), log));
   // Env 0's steps so far (a resumed run's earlier part included): the video
@@ -305,6 +310,7 @@ absl::Status Run::CreateVideoSessions() {
   if (options_.record_eval && video.record.mode != RecordMode::kNone) {
     VideoSessionOptions eval = video;
     eval.video_dir = options_.run_dir + "/videos/eval";
+    eval.tiled_envs = 1;  // Evaluations run one env.
     eval.record = VideoSchedule();
     eval.record.mode = RecordMode::kEveryEpisodes;
     eval.record.every = 1;
