@@ -119,7 +119,12 @@ void BM_TrainWatched(benchmark::State& state) {
         envs.back()->Reset(i, &observation);
         pointers.push_back(envs.back().get());
       }
-      live->feed().Offer(DrawEnvGrid(pointers, {}));
+      absl::StatusOr<EnvPicture> grid = PictureOfEnvs(pointers, {});
+      if (!grid.ok()) {
+        state.SkipWithError(std::string(grid.status().message()).c_str());
+        return;
+      }
+      live->feed().Offer(std::move(*grid));
       LiveFeed::Picture picture;
       if (!live->feed().WaitForPicture(0, absl::Seconds(30), &picture)) {
         state.SkipWithError(live->feed().error().c_str());
