@@ -159,6 +159,7 @@ absl::Status VideoSession::Start(int64_t episode) {
   current_.first_step = steps_;
   current_.seed = options_.seed;
   current_.agent = options_.agent;
+  current_.env_kwargs = options_.env_kwargs;
   current_.render_backend = backend_name_;  // What auto chose, if asked.
   current_.gl_renderer = gl_renderer_;
   current_.recorder = options_.recorder;
