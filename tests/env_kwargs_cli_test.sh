@@ -57,6 +57,12 @@ sidecars=("$run"/videos/*.json "$run"/videos/eval/*.json)
 for sidecar in "${sidecars[@]}"; do
   grep -q "\"env_kwargs\": \"$kwargs\"" "$sidecar" || fail "$sidecar lacks the kwargs"
 done
+# The evaluation env is the 8x8 lake too: the untrained greedy policy (all
+# Q-values 0: always left) stays put until the 8x8 lake's time limit, 200
+# steps (the 4x4 lake's is 100).
+first_eval="$run/videos/eval/FrozenLake-v1-eval-episode-0-steps-0-200.json"
+grep -q '"steps": 200,' "$first_eval" && grep -q '"ended": "truncated"' "$first_eval" ||
+  fail "the evaluation did not run on the 8x8 lake: $(ls "$run/videos/eval")"
 
 # 3. play takes the run's kwargs from its config.json ...
 expect 0 "env kwargs $kwargs (from $run/config.json)" "$play" \
