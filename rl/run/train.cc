@@ -190,8 +190,9 @@ rl::RunOptions EpisodeOptionsFromFlags(const rl::RenderFlags& render,
 std::string RunDirFromFlags(const std::string& resume,
                             const rl::RunOptions& options) {
   std::string run_dir = absl::GetFlag(FLAGS_run_dir);
-  if (run_dir.empty() && !resume.empty())
+  if (run_dir.empty() && !resume.empty()) {
     run_dir = rl::RunDirOfCheckpoint(resume);
+  }
   if (run_dir.empty()) {
     run_dir = absl::StrCat(
         "runs/",
