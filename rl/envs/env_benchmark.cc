@@ -58,10 +58,10 @@ const char* const kEnvIds[] = {
 
 // Envs configured by keyword arguments, where they change the cost of a
 // step: MuJoCo's frame_skip (physics steps per env step), a bigger lake.
-const std::pair<const char*, const char*> kConfiguredEnvs[] = {
-    {"HalfCheetah-v5", "frame_skip=1"},
-    {"FrozenLake-v1", "is_slippery=False,map_name=8x8"},
-};
+std::vector<std::pair<std::string, EnvKwargs>> ConfiguredEnvs() {
+  return {{"HalfCheetah-v5", {{"frame_skip", "1"}}},
+          {"FrozenLake-v1", {{"is_slippery", "False"}, {"map_name", "8x8"}}}};
+}
 
 std::vector<Action> ActionTable(const Space& space, uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -173,8 +173,8 @@ int main(int argc, char** argv) {
     rl::Register(env, kwargs->kwargs);
   } else {
     for (const char* id : rl::kEnvIds) rl::Register(id, {});
-    for (const auto& [id, text] : rl::kConfiguredEnvs) {
-      rl::Register(id, *rl::ParseEnvKwargs(text));
+    for (const auto& [id, kwargs] : rl::ConfiguredEnvs()) {
+      rl::Register(id, kwargs);
     }
   }
   benchmark::RunSpecifiedBenchmarks();
