@@ -1,17 +1,33 @@
 // Steps per second of every env, alone and as a vector env (items_per_second
 // counts env steps). Run optimized:
 //   bazel run -c opt //rl/envs:env_benchmark
+// or one env configured by keyword arguments (gym.make(id, **kwargs), as
+// train's --env_kwargs), with Google Benchmark's flags as usual:
+//   bazel run -c opt //rl/envs:env_benchmark -- --env=HalfCheetah-v5
+//       --env_kwargs=frame_skip=1 --benchmark_filter=BM_Step
 // Actions cycle through a fixed random table so drawing them costs nothing;
 // finished episodes are reset inside the timed loop, as in training.
 #include <cstdint>
+#include <iostream>
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
+#include "rl/envs/env_kwargs_flag.h"
 #include "rl/envs/vector/vector_env.h"
+
+ABSL_FLAG(std::string, env, "",
+          "Benchmark only this env (made with --env_kwargs); empty: every "
+          "env of the table.");
 
 namespace rl {
 namespace {
@@ -40,6 +56,13 @@ const char* const kEnvIds[] = {
     "HumanoidDMC-v0",
 };
 
+// Envs configured by keyword arguments, where they change the cost of a
+// step: MuJoCo's frame_skip (physics steps per env step), a bigger lake.
+std::vector<std::pair<std::string, EnvKwargs>> ConfiguredEnvs() {
+  return {{"HalfCheetah-v5", {{"frame_skip", "1"}}},
+          {"FrozenLake-v1", {{"is_slippery", "False"}, {"map_name", "8x8"}}}};
+}
+
 std::vector<Action> ActionTable(const Space& space, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<Action> actions;
@@ -58,8 +81,8 @@ std::vector<Action> ActionTable(const Space& space, uint64_t seed) {
   return actions;
 }
 
-void BM_Step(benchmark::State& state, std::string id) {
-  auto env = Envs().Create(id);
+void BM_Step(benchmark::State& state, std::string id, EnvKwargs kwargs) {
+  auto env = CreateEnv(id, kwargs);
   if (!env.ok()) {
     state.SkipWithError(env.status().ToString().c_str());
     return;
@@ -81,11 +104,11 @@ void BM_Step(benchmark::State& state, std::string id) {
 
 // Vector steps of `num_envs` copies on `threads` threads; each iteration is
 // num_envs env steps.
-void BM_VectorStep(benchmark::State& state, std::string id) {
+void BM_VectorStep(benchmark::State& state, std::string id, EnvKwargs kwargs) {
   const int num_envs = static_cast<int>(state.range(0));
   VectorEnvOptions options;
   options.num_threads = static_cast<int>(state.range(1));
-  auto envs = VectorEnv::Create(id, num_envs, options);
+  auto envs = VectorEnv::Create(id, kwargs, num_envs, options);
   if (!envs.ok()) {
     state.SkipWithError(envs.status().ToString().c_str());
     return;
@@ -105,21 +128,56 @@ void BM_VectorStep(benchmark::State& state, std::string id) {
   state.SetItemsProcessed(state.iterations() * num_envs);
 }
 
-const bool kRegistered = [] {
-  for (const char* id : kEnvIds) {
-    benchmark::RegisterBenchmark((std::string("BM_Step/") + id).c_str(),
-                                 BM_Step, std::string(id));
-    benchmark::RegisterBenchmark((std::string("BM_VectorStep/") + id).c_str(),
-                                 BM_VectorStep, std::string(id))
-        ->ArgNames({"envs", "threads"})
-        ->Args({16, 1})
-        ->Args({16, 2})
-        ->Args({256, 1})
-        ->Args({256, 2})
-        ->UseRealTime();
-  }
-  return true;
-}();
+// BM_Step/NAME and BM_VectorStep/NAME of env `id` made with `kwargs`; NAME
+// is the id, followed by the kwargs in parentheses if there are any.
+void Register(const std::string& id, const EnvKwargs& kwargs) {
+  const std::string name =
+      kwargs.empty() ? id : absl::StrCat(id, "(", FormatEnvKwargs(kwargs), ")");
+  benchmark::RegisterBenchmark(("BM_Step/" + name).c_str(), BM_Step, id,
+                               kwargs);
+  benchmark::RegisterBenchmark(("BM_VectorStep/" + name).c_str(), BM_VectorStep,
+                               id, kwargs)
+      ->ArgNames({"envs", "threads"})
+      ->Args({16, 1})
+      ->Args({16, 2})
+      ->Args({256, 1})
+      ->Args({256, 2})
+      ->UseRealTime();
+}
 
 }  // namespace
 }  // namespace rl
+
+// Google Benchmark's flags first (it takes them out of argv), then ours.
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  absl::ParseCommandLine(argc, argv);
+  const std::string env = absl::GetFlag(FLAGS_env);
+  absl::StatusOr<rl::EnvKwargsFlag> kwargs = rl::EnvKwargsFlagFromCommandLine();
+  if (kwargs.ok() && !kwargs->kwargs.empty() && env.empty()) {
+    kwargs = absl::InvalidArgumentError(
+        absl::StrCat("--env_kwargs=", kwargs->text,
+                     ": give the env they configure too (--env=ID)"));
+  }
+  if (kwargs.ok() && !env.empty()) {
+    if (absl::Status checked = rl::CheckEnvKwargsFlag(env, *kwargs);
+        !checked.ok()) {
+      kwargs = checked;
+    }
+  }
+  if (!kwargs.ok()) {
+    std::cerr << "error: " << kwargs.status().message() << "\n";
+    return 2;
+  }
+  if (!env.empty()) {
+    rl::Register(env, kwargs->kwargs);
+  } else {
+    for (const char* id : rl::kEnvIds) rl::Register(id, {});
+    for (const auto& [id, kwargs] : rl::ConfiguredEnvs()) {
+      rl::Register(id, kwargs);
+    }
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -60,7 +60,7 @@ absl::Status Trainer::Init(const TrainerOptions& options) {
   RL_RETURN_IF_ERROR(Envs().CheckName(options.env_id));
   RL_RETURN_IF_ERROR(Agents().CheckName(options.agent));
   RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> first,
-                      Envs().Create(options.env_id));
+                      CreateEnv(options.env_id, options.env_kwargs));
   context_.observation_space = first->observation_space();
   context_.action_space = first->action_space();
   context_.seed = options.seed;
@@ -79,7 +79,7 @@ absl::Status Trainer::Init(const TrainerOptions& options) {
   envs.push_back(std::move(first));
   for (int e = 1; e < n; ++e) {
     RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env,
-                        Envs().Create(options.env_id));
+                        CreateEnv(options.env_id, options.env_kwargs));
     envs.push_back(std::move(env));
   }
   EpisodeLoopOptions loop;
@@ -266,7 +266,7 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
 }
 
 absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
-    const std::string& checkpoint_path) {
+    const std::string& checkpoint_path, const EnvKwargs& env_kwargs) {
   RL_ASSIGN_OR_RETURN(Checkpoint checkpoint, ReadCheckpoint(checkpoint_path));
   const CheckpointHeader& header = checkpoint.header;
   if (checkpoint.trainer_state.empty()) {
@@ -277,6 +277,7 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
   }
   TrainerOptions options;
   options.env_id = header.env_id;
+  options.env_kwargs = env_kwargs;
   options.agent = header.agent;
   options.seed = header.seed;
   options.hyperparams = header.hyperparams;
@@ -312,12 +313,14 @@ EpisodeLoopOptions GreedyLoopOptions(uint64_t seed, int64_t max_episode_steps,
 absl::StatusOr<EvaluationResult> Evaluate(Agent& agent,
                                           absl::string_view env_id,
                                           int episodes, uint64_t seed,
-                                          int64_t max_episode_steps) {
+                                          int64_t max_episode_steps,
+                                          const EnvKwargs& env_kwargs) {
   if (episodes < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("Evaluate: episodes=", episodes, ", want at least 1"));
   }
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(env_id));
+  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env,
+                      CreateEnv(std::string(env_id), env_kwargs));
   std::vector<std::unique_ptr<Env>> envs;
   envs.push_back(std::move(env));
   EpisodeLoop loop(&agent, std::move(envs),

@@ -36,6 +36,8 @@
 //   RL_RETURN_IF_ERROR(trainer->Run(150000));
 //   RL_ASSIGN_OR_RETURN(EvaluationResult eval,
 //                       Evaluate(trainer->agent(), "CartPole-v1", 20, 1000));
+//   // gym.make(id, **kwargs): options.env_kwargs = {{"is_slippery",
+//   // "False"}}; evaluate with the same (Evaluate's last argument).
 //   RL_RETURN_IF_ERROR(trainer->SaveCheckpoint("/tmp/ppo.ckpt"));
 #ifndef RL_PIPELINE_TRAINER_H_
 #define RL_PIPELINE_TRAINER_H_
@@ -53,6 +55,7 @@
 #include "rl/agents/checkpoint.h"
 #include "rl/agents/serialize.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
 #include "rl/pipeline/episode_loop.h"
 #include "rl/pipeline/observer.h"
 
@@ -60,6 +63,9 @@ namespace rl {
 
 struct TrainerOptions {
   std::string env_id = "CartPole-v1";
+  // gym.make(env_id, **env_kwargs) for every env (CreateEnv); a checkpoint
+  // does not hold them, so Resume() is given them again.
+  EnvKwargs env_kwargs;
   std::string agent = "ppo";
   uint64_t seed = 0;
   // Overrides of the agent's defaults (rl/agents/defaults.cc).
@@ -72,9 +78,11 @@ class Trainer {
   // agent (seeded with options.seed) and its envs.
   static absl::StatusOr<std::unique_ptr<Trainer>> Create(
       const TrainerOptions& options);
-  // Continues a run saved by SaveCheckpoint() (see the guarantee above).
+  // Continues a run saved by SaveCheckpoint() (see the guarantee above),
+  // its envs made with `env_kwargs`: those the run was trained with (a run
+  // directory's config.json has them; the checkpoint has its env id only).
   static absl::StatusOr<std::unique_ptr<Trainer>> Resume(
-      const std::string& checkpoint_path);
+      const std::string& checkpoint_path, const EnvKwargs& env_kwargs = {});
 
   // Not owned; told of every reset, step and finished episode of training.
   void AddObserver(EpisodeObserver* observer) { loop_->AddObserver(observer); }
@@ -145,11 +153,14 @@ struct EvaluationResult {
 // their returns and lengths. Episode i starts from Reset(EpisodeSeed(seed,
 // -1, i)) (a stream training never uses). The agent's learning state is
 // untouched, so evaluations can be interleaved with training. Episodes of an
-// env without a time limit stop after `max_episode_steps` steps.
+// env without a time limit stop after `max_episode_steps` steps. The env is
+// CreateEnv(env_id, env_kwargs): give the training envs' kwargs
+// (trainer.options().env_kwargs), or the policy is judged on another env.
 absl::StatusOr<EvaluationResult> Evaluate(Agent& agent,
                                           absl::string_view env_id,
                                           int episodes, uint64_t seed,
-                                          int64_t max_episode_steps = 100000);
+                                          int64_t max_episode_steps = 100000,
+                                          const EnvKwargs& env_kwargs = {});
 
 }  // namespace rl
 

@@ -131,6 +131,66 @@ TEST(TrainerTest, EvaluateIsDeterministic) {
   EXPECT_FALSE(Evaluate((*trainer)->agent(), "Nope-v0", 1, 7).ok());
 }
 
+// gym.make(id, **kwargs) for every lockstep env, and for evaluations given
+// the same kwargs.
+TEST(TrainerTest, EnvKwargsMakeEveryEnv) {
+  TrainerOptions options =
+      Options("CartPole-v1", "ppo", 0,
+              {{"n_envs", "3"}, {"n_steps", "16"}, {"batch_size", "48"}});
+  options.env_kwargs = {{"max_episode_steps", "7"}};
+  auto trainer = Trainer::Create(options);
+  ASSERT_TRUE(trainer.ok()) << trainer.status();
+  ASSERT_EQ((*trainer)->num_envs(), 3);
+  for (int e = 0; e < 3; ++e) {
+    EXPECT_EQ((*trainer)->env(e).spec().max_episode_steps, 7) << "env " << e;
+  }
+  EXPECT_EQ((*trainer)->options().env_kwargs, options.env_kwargs);
+  ASSERT_TRUE((*trainer)->Run(300).ok());
+  for (const EpisodeRecord& r : (*trainer)->episodes()) {
+    EXPECT_LE(r.length, 7) << "episode " << r.episode;
+  }
+  auto eval = Evaluate((*trainer)->agent(), "CartPole-v1", 3, 0, 100000,
+                       options.env_kwargs);
+  ASSERT_TRUE(eval.ok()) << eval.status();
+  for (int64_t length : eval->lengths) EXPECT_LE(length, 7);
+
+  TrainerOptions bad = options;
+  bad.env_kwargs = {{"gravity", "1"}};
+  const absl::Status refused = Trainer::Create(bad).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("takes only max_episode_steps"),
+            std::string::npos)
+      << refused;
+  EXPECT_EQ(
+      Evaluate((*trainer)->agent(), "CartPole-v1", 1, 0, 100, {{"x", "1"}})
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
+// A resume re-creates the envs with the kwargs it is given: the run's own
+// continue; without them the spaces differ and the checkpoint is refused.
+TEST(TrainerResumeTest, TakesTheRunsEnvKwargs) {
+  TrainerOptions options = Options("FrozenLake-v1", "q_learning", 3);
+  options.env_kwargs = {{"map_name", "8x8"}, {"is_slippery", "False"}};
+  auto first = Trainer::Create(options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ((*first)->env(0).observation_space().n, 64);
+  ASSERT_TRUE((*first)->Run(500).ok());
+  const std::string path = TempPath("frozen-8x8.ckpt");
+  ASSERT_TRUE((*first)->SaveCheckpoint(path).ok());
+  auto resumed = Trainer::Resume(path, options.env_kwargs);
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_EQ((*resumed)->options().env_kwargs, options.env_kwargs);
+  EXPECT_EQ((*resumed)->env(0).observation_space().n, 64);
+  ASSERT_TRUE((*resumed)->Run(1000).ok());
+  ASSERT_TRUE((*first)->Run(1000).ok());
+  EXPECT_EQ((*resumed)->episodes().size(), (*first)->episodes().size());
+  const absl::Status without = Trainer::Resume(path).status();
+  EXPECT_FALSE(without.ok());
+  EXPECT_NE(without.message().find(path), std::string::npos) << without;
+}
+
 struct ResumeCase {
   std::string env;
   std::string agent;

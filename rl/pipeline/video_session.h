@@ -71,6 +71,7 @@ struct VideoSessionOptions {
   // For the sidecars and the gallery.
   std::string agent;
   uint64_t seed = 0;
+  std::string env_kwargs;  // FormatEnvKwargs() of the env's; "" for none.
 };
 
 class VideoSession : public EpisodeObserver {

@@ -29,10 +29,12 @@ std::string ShortestNumber(double value) {
 }
 
 std::string SidecarJson(const VideoRecord& r) {
-  // Keys in a fixed order, as readers of earlier sidecars saw them.
+  // Keys in a fixed order, as readers of earlier sidecars saw them
+  // (env_kwargs, added later, goes with the env id).
   nlohmann::ordered_json json = {
       {"file", r.file},
       {"env_id", r.env_id},
+      {"env_kwargs", r.env_kwargs},
       {"episode", r.episode},
       {"last_episode", r.last_episode},
       {"first_step", r.first_step},
@@ -97,6 +99,10 @@ GalleryVideo ToGalleryVideo(const VideoRecord& r,
                     ", ", absl::StrJoin(settings, ", "))},
       {"trigger", r.trigger},
   };
+  // Only when the env was configured: the page title names the env.
+  if (!r.env_kwargs.empty()) {
+    video.facts.insert(video.facts.begin(), {"env kwargs", r.env_kwargs});
+  }
   video.details_file = std::string(sidecar_file);
   return video;
 }

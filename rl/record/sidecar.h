@@ -1,13 +1,13 @@
 // Sidecar: the JSON file written beside each video with what it shows and
-// how it was made (env id, episode, steps, return, seed, render backend,
-// codec and settings), and the same facts for the gallery page.
+// how it was made (env id and kwargs, episode, steps, return, seed, render
+// backend, codec and settings), and the same facts for the gallery page.
 //
 // Example (videos/CartPole-v1-episode-0-steps-0-23.json):
 //   {"file": "CartPole-v1-episode-0-steps-0-23.mp4", "env_id": "CartPole-v1",
-//    "episode": 0, "last_episode": 0, "first_step": 0, "last_step": 23,
-//    "frames": 24, "steps": 23, "return": 23, "ended": "terminated",
-//    "seed": 0, "agent": "random", "render_backend": "llvmpipe", ...,
-//    "recorder": "mp4", "codec": "h264", "settings": {"crf": "23", ...}}
+//    "env_kwargs": "", "episode": 0, "last_episode": 0, "first_step": 0,
+//    "last_step": 23, "frames": 24, "steps": 23, "return": 23, "ended":
+//    "terminated", "seed": 0, "agent": "random", "render_backend": "llvmpipe",
+//    ..., "recorder": "mp4", "codec": "h264", "settings": {"crf": "23", ...}}
 //
 //   RL_RETURN_IF_ERROR(WriteSidecar("videos/x.json", record));
 //   gallery.push_back(ToGalleryVideo(record, "x.json"));
@@ -27,6 +27,10 @@ namespace rl {
 struct VideoRecord {
   std::string file;  // The video's file name, in the sidecar's directory.
   std::string env_id;
+  // The env's keyword arguments, gym.make(env_id, **kwargs), in canonical
+  // form (FormatEnvKwargs: "key=value,...", keys sorted); "" for none.
+  // Always written, so readers need no default.
+  std::string env_kwargs;
   int64_t episode = 0;       // Episode of the first frame (0-based).
   int64_t last_episode = 0;  // Episode of the last frame.
   // Env steps of the run the first and last frames show (0: the state

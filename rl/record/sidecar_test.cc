@@ -53,6 +53,7 @@ TEST(SidecarTest, JsonHasEveryFact) {
             R"json({
   "file": "CartPole-v1-episode-8-steps-180-203.mp4",
   "env_id": "CartPole-v1",
+  "env_kwargs": "",
   "episode": 8,
   "last_episode": 8,
   "first_step": 180,
@@ -146,6 +147,19 @@ TEST(SidecarTest, GalleryEntryShowsTheFactsAndLinksTheSidecar) {
       Contains(Pair("recorder", "mp4: h264 High, crf 23, preset medium")));
   record.last_episode = 9;
   EXPECT_EQ(ToGalleryVideo(record, "x.json").title, "Episodes 8-9");
+  // The env's kwargs are a fact only when there are some.
+  for (const auto& [key, value] : video.facts) EXPECT_NE(key, "env kwargs");
+  record.env_kwargs = "is_slippery=False,map_name=8x8";
+  EXPECT_THAT(ToGalleryVideo(record, "x.json").facts,
+              Contains(Pair("env kwargs", "is_slippery=False,map_name=8x8")));
+}
+
+TEST(SidecarTest, EnvKwargsAreWrittenAsGiven) {
+  VideoRecord record = Example();
+  record.env_id = "FrozenLake-v1";
+  record.env_kwargs = "is_slippery=False,map_name=8x8";
+  const nlohmann::json parsed = nlohmann::json::parse(SidecarJson(record));
+  EXPECT_EQ(parsed["env_kwargs"], "is_slippery=False,map_name=8x8");
 }
 
 }  // namespace

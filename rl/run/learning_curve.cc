@@ -4,6 +4,7 @@
 //
 //   bazel run //rl/run:learning_curve -- --env=CartPole-v1 --agent=ppo
 //       --steps=150000 --eval_every=10000 --seed=1 --hparams=learning_rate=3e-4
+// --env_kwargs configures the training and the evaluation envs alike.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "rl/agents/defaults.h"
 #include "rl/agents/hyperparams.h"
+#include "rl/envs/env_kwargs_flag.h"
 #include "rl/pipeline/trainer.h"
 
 ABSL_FLAG(std::string, env, "CartPole-v1", "Gymnasium id of the env.");
@@ -33,8 +35,20 @@ int main(int argc, char** argv) {
     std::cerr << overrides.status() << "\n";
     return 2;
   }
+  auto env_kwargs = rl::EnvKwargsFlagFromCommandLine();
+  if (!env_kwargs.ok()) {
+    std::cerr << env_kwargs.status() << "\n";
+    return 2;
+  }
   rl::TrainerOptions options;
   options.env_id = absl::GetFlag(FLAGS_env);
+  options.env_kwargs = env_kwargs->kwargs;
+  if (absl::Status checked =
+          rl::CheckEnvKwargsFlag(options.env_id, *env_kwargs);
+      !checked.ok()) {
+    std::cerr << checked << "\n";
+    return 2;
+  }
   options.agent = absl::GetFlag(FLAGS_agent);
   options.seed = absl::GetFlag(FLAGS_seed);
   options.hyperparams = *overrides;
@@ -65,7 +79,8 @@ int main(int argc, char** argv) {
       recent += episodes[i].episode_return;
     shown = episodes.size();
     auto eval = rl::Evaluate((*trainer)->agent(), options.env_id,
-                             absl::GetFlag(FLAGS_eval_episodes), 12345);
+                             absl::GetFlag(FLAGS_eval_episodes), 12345,
+                             /*max_episode_steps=*/100000, options.env_kwargs);
     if (!eval.ok()) {
       std::cerr << eval.status() << "\n";
       return 1;

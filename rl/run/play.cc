@@ -10,6 +10,12 @@
 // --crf, --encoder_options, ...), except that without --record every
 // episode is recorded, and without --name_prefix files start ENV-play.
 //
+// The env is made as the run made it: without --env_kwargs, with the
+// kwargs of the run's config.json (RUN_DIR/config.json beside
+// RUN_DIR/checkpoints/), since a checkpoint holds only the env id; an
+// explicit --env_kwargs (also "--env_kwargs=", none) plays in that env
+// instead, e.g. a policy trained on a non-slippery lake on a slippery one.
+//
 // Exit codes: 0 done; 2 bad flags; 3 the checkpoint cannot be used (missing,
 // not a checkpoint, corrupt, or made for another env); 1 anything else
 // (e.g. the video directory cannot be written); 130 stopped by a signal.
@@ -27,9 +33,12 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "rl/agents/agent.h"
 #include "rl/agents/checkpoint.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
+#include "rl/envs/env_kwargs_flag.h"
 #include "rl/live/live_flags.h"
 #include "rl/pipeline/episode_loop.h"
 #include "rl/pipeline/observer.h"
@@ -39,6 +48,7 @@
 #include "rl/record/trigger.h"
 #include "rl/render/render_flags.h"
 #include "rl/run/cli.h"
+#include "rl/run/run_files.h"
 
 ABSL_FLAG(std::string, checkpoint, "",
           "The checkpoint to play (RUN_DIR/checkpoints/best.ckpt or "
@@ -98,13 +108,51 @@ std::string CheckPlayFlags() {
 struct Player {
   rl::Checkpoint checkpoint;
   std::string env_id;
+  rl::EnvKwargs env_kwargs;
   std::unique_ptr<rl::Env> env;
   std::unique_ptr<rl::Agent> agent;
 };
 
+// The env's kwargs: --env_kwargs if given, else those of the checkpoint's
+// run (its config.json, when it is for this env), else none. 0, or the exit
+// code (2: a bad --env_kwargs; 3: the run's config.json says nonsense).
+int ResolveEnvKwargs(const std::string& path, const rl::EnvKwargsFlag& flag,
+                     Player* player) {
+  if (flag.given) {
+    if (absl::Status checked = rl::CheckEnvKwargsFlag(player->env_id, flag);
+        !checked.ok()) {
+      return Fail(2, checked.message());
+    }
+    player->env_kwargs = flag.kwargs;
+    return 0;
+  }
+  const std::string config_path = rl::RunDirOfCheckpoint(path) + "/config.json";
+  const nlohmann::json config = rl::ReadConfig(config_path);
+  if (!config.is_object() || !config.contains("run") ||
+      !config["run"].is_object() ||
+      config["run"].value("env", "") != player->env_id) {
+    return 0;  // No run of this env beside the checkpoint.
+  }
+  absl::StatusOr<rl::EnvKwargs> kwargs =
+      rl::ConfigEnvKwargs(config, config_path);
+  if (!kwargs.ok()) {
+    return Fail(
+        3, absl::StrCat("cannot use checkpoint: ", kwargs.status().message(),
+                        "; or pass --env_kwargs"));
+  }
+  player->env_kwargs = *std::move(kwargs);
+  if (!player->env_kwargs.empty()) {
+    std::cout << "env kwargs " << rl::FormatEnvKwargs(player->env_kwargs)
+              << " (from " << config_path << ")\n";
+  }
+  return 0;
+}
+
 // Reads and checks the checkpoint before anything is created; 0, or the
-// exit code (3: the checkpoint cannot be used; 2: a bad --env).
-int LoadPlayer(const std::string& path, Player* player) {
+// exit code (3: the checkpoint cannot be used; 2: a bad --env or
+// --env_kwargs).
+int LoadPlayer(const std::string& path, const rl::EnvKwargsFlag& env_kwargs,
+               Player* player) {
   auto checkpoint = rl::ReadCheckpoint(path);
   if (!checkpoint.ok()) {
     return Fail(3, absl::StrCat("cannot use checkpoint: ",
@@ -118,14 +166,26 @@ int LoadPlayer(const std::string& path, Player* player) {
     return Fail(2, absl::StrCat("the checkpoint ", path,
                                 " does not name its env; pass --env"));
   }
-  auto env = rl::Envs().Create(player->env_id);
-  if (!env.ok()) return Fail(2, env.status().message());
+  if (int code = ResolveEnvKwargs(path, env_kwargs, player); code != 0) {
+    return code;
+  }
+  auto env = rl::CreateEnv(player->env_id, player->env_kwargs);
+  if (!env.ok()) {
+    // Kwargs of the run's config.json that the env no longer takes.
+    return Fail(env_kwargs.given || player->env_kwargs.empty() ? 2 : 3,
+                env.status().message());
+  }
   player->env = std::move(*env);
   absl::Status matches = rl::CheckCheckpointMatches(
       header, header.agent, player->env_id, player->env->observation_space(),
       player->env->action_space());
   if (!matches.ok()) {
-    return Fail(3, absl::StrCat("cannot use checkpoint: ", matches.message()));
+    return Fail(
+        3, absl::StrCat("cannot use checkpoint: ", matches.message(),
+                        env_kwargs.given ? absl::StrCat(" (the env made with "
+                                                        "--env_kwargs=",
+                                                        env_kwargs.text, ")")
+                                         : ""));
   }
   auto agent = rl::RestoreAgent(player->checkpoint, path);
   if (!agent.ok()) {
@@ -166,8 +226,11 @@ rl::VideoSessionOptions VideoOptionsFromFlags(const rl::RenderFlags& render,
   const rl::CheckpointHeader& header = player.checkpoint.header;
   video.agent = header.agent;
   video.seed = static_cast<uint64_t>(absl::GetFlag(FLAGS_seed));
-  video.gallery_title = absl::StrCat(player.env_id, " ", header.agent,
-                                     " after ", header.steps, " steps");
+  video.env_kwargs = rl::FormatEnvKwargs(player.env_kwargs);
+  video.gallery_title = absl::StrCat(
+      player.env_id,
+      video.env_kwargs.empty() ? "" : absl::StrCat(" (", video.env_kwargs, ")"),
+      " ", header.agent, " after ", header.steps, " steps");
   return video;
 }
 
@@ -229,10 +292,15 @@ int main(int argc, char** argv) {
   // The recording flags (the same as train's), checked together.
   absl::StatusOr<rl::RecordFlags> recording = rl::RecordFlagsFromCommandLine();
   if (!recording.ok()) return Fail(2, recording.status().message());
+  absl::StatusOr<rl::EnvKwargsFlag> env_kwargs =
+      rl::EnvKwargsFlagFromCommandLine();
+  if (!env_kwargs.ok()) return Fail(2, env_kwargs.status().message());
   const std::string path =
       rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_checkpoint));
   Player player;
-  if (int code = LoadPlayer(path, &player); code != 0) return code;
+  if (int code = LoadPlayer(path, *env_kwargs, &player); code != 0) {
+    return code;
+  }
 
   const rl::VideoSessionOptions video =
       VideoOptionsFromFlags(*render, *recording, player);

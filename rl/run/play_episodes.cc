@@ -10,6 +10,7 @@
 #include "rl/agents/agent.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
 #include "rl/pipeline/episode_loop.h"
 #include "rl/pipeline/observer.h"
 #include "rl/pipeline/video_session.h"
@@ -76,6 +77,7 @@ VideoSessionOptions VideoOptions(const RunOptions& options,
       absl::StrCat(spec.id, ": ", options.agent, " agent");
   video_options.agent = options.agent;
   video_options.seed = options.seed;
+  video_options.env_kwargs = FormatEnvKwargs(options.env_kwargs);
   return video_options;
 }
 
@@ -102,7 +104,8 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
     return absl::InvalidArgumentError(
         absl::StrCat("episodes must be >= 1, got ", options.episodes));
   }
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(options.env));
+  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env,
+                      CreateEnv(options.env, options.env_kwargs));
   RL_RETURN_IF_ERROR(Agents().CheckName(options.agent));
   const EnvSpec& spec = env->spec();
   const VideoSessionOptions video_options = VideoOptions(options, spec);

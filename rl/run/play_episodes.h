@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "rl/envs/env_kwargs.h"
 #include "rl/live/live_view.h"
 #include "rl/record/recorder.h"
 #include "rl/record/sidecar.h"
@@ -34,6 +35,8 @@ namespace rl {
 
 struct RunOptions {
   std::string env = "CartPole-v1";
+  // gym.make(env, **env_kwargs) (CreateEnv): checked with the names.
+  EnvKwargs env_kwargs;
   std::string agent = "random";
   // auto, egl, llvmpipe or glx (rl/render/render_backend.h); the binary
   // must link that backend (//rl/render:backends links all). The train

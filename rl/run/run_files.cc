@@ -2,7 +2,9 @@
 
 #include <fstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "rl/core/status_macros.h"
 
@@ -75,6 +77,39 @@ std::optional<int64_t> ConfigInt(const nlohmann::json& config,
     return std::nullopt;
   }
   return value;
+}
+
+absl::StatusOr<EnvKwargs> ConfigEnvKwargs(const nlohmann::json& config,
+                                          const std::string& source) {
+  if (!config.is_object() || !config.contains("run") ||
+      !config["run"].is_object() || !config["run"].contains("env_kwargs")) {
+    return EnvKwargs();
+  }
+  const nlohmann::json& value = config["run"]["env_kwargs"];
+  if (!value.is_string()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source,
+        ": run.env_kwargs is not a string (\"key=value,...\"); fix "
+        "or remove it"));
+  }
+  absl::StatusOr<EnvKwargs> kwargs = ParseEnvKwargs(value.get<std::string>());
+  if (!kwargs.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": run.env_kwargs: ", kwargs.status().message()));
+  }
+  return kwargs;
+}
+
+std::string RunDirOfCheckpoint(const std::string& checkpoint) {
+  const size_t slash = checkpoint.find_last_of('/');
+  std::string dir =
+      checkpoint.substr(0, slash == std::string::npos ? 0 : slash);
+  if (absl::EndsWith(dir, "/checkpoints")) {
+    dir.resize(dir.size() - 12);
+  } else if (dir == "checkpoints") {
+    dir.clear();
+  }
+  return dir.empty() ? "." : dir;
 }
 
 int64_t LastStepInVideoName(const std::string& file) {

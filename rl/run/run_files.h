@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 #include "rl/core/file_util.h"
+#include "rl/envs/env_kwargs.h"
 
 namespace rl {
 
@@ -39,6 +40,17 @@ nlohmann::json ReadConfig(const std::string& path);
 
 // A value of config.json's "run" section as an integer, if there.
 std::optional<int64_t> ConfigInt(const nlohmann::json& config, const char* key);
+
+// config.json's "run"."env_kwargs" (FormatEnvKwargs' text), parsed. A
+// config.json without the key (written before env kwargs existed) has none.
+// InvalidArgument, naming `source`, for a value that is not a string or
+// does not parse.
+absl::StatusOr<EnvKwargs> ConfigEnvKwargs(const nlohmann::json& config,
+                                          const std::string& source);
+
+// The run directory of a checkpoint: RUN_DIR for RUN_DIR/checkpoints/X.ckpt,
+// else the checkpoint's directory ("." for a bare file name).
+std::string RunDirOfCheckpoint(const std::string& checkpoint);
 
 // The last step number in a video file name "...-steps-A-B.ext", or -1.
 int64_t LastStepInVideoName(const std::string& file);

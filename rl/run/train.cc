@@ -35,13 +35,13 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rl/agents/agent.h"
 #include "rl/agents/defaults.h"
 #include "rl/agents/hyperparams.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs_flag.h"
 #include "rl/live/live_flags.h"
 #include "rl/pipeline/video_session.h"
 #include "rl/record/record_flags.h"
@@ -51,6 +51,7 @@
 #include "rl/render/render_flags.h"
 #include "rl/run/cli.h"
 #include "rl/run/play_episodes.h"
+#include "rl/run/run_files.h"
 #include "rl/run/training_run.h"
 
 ABSL_FLAG(std::string, env, "CartPole-v1", "Gymnasium id of the env.");
@@ -195,10 +196,7 @@ std::string RunDirFromFlags(const std::string& resume,
                             const rl::RunOptions& options) {
   std::string run_dir = absl::GetFlag(FLAGS_run_dir);
   if (run_dir.empty() && !resume.empty()) {
-    const size_t slash = resume.find_last_of('/');
-    std::string dir = resume.substr(0, slash == std::string::npos ? 0 : slash);
-    if (absl::EndsWith(dir, "/checkpoints")) dir.resize(dir.size() - 12);
-    run_dir = dir.empty() ? "." : dir;
+    run_dir = rl::RunDirOfCheckpoint(resume);
   }
   if (run_dir.empty()) {
     run_dir = absl::StrCat(
@@ -212,6 +210,7 @@ std::string RunDirFromFlags(const std::string& resume,
 // its checkpoint) and every run flag's value (for config.json).
 void NoteGivenFlags(rl::TrainingRunOptions* training) {
   training->given.env = Given("env");
+  training->given.env_kwargs = Given("env_kwargs");
   training->given.agent = Given("agent");
   training->given.seed = Given("seed");
   training->given.hparams = Given("hparams");
@@ -219,9 +218,9 @@ void NoteGivenFlags(rl::TrainingRunOptions* training) {
   training->given.eval_episodes = Given("eval_episodes");
   training->given.record_eval = Given("record_eval");
   for (const char* name :
-       {"env", "agent", "seed", "steps", "hparams", "resume", "eval_every",
-        "eval_episodes", "record", "record_every", "recorder", "render_backend",
-        "size", "fps", "overlay"}) {
+       {"env", "env_kwargs", "agent", "seed", "steps", "hparams", "resume",
+        "eval_every", "eval_episodes", "record", "record_every", "recorder",
+        "render_backend", "size", "fps", "overlay"}) {
     if (const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name)) {
       training->flags[std::string(flag->Name())] = flag->CurrentValue();
     }
@@ -233,6 +232,7 @@ absl::StatusOr<rl::TrainingRunOptions> TrainingOptionsFromFlags(
     const rl::RunOptions& options, const std::atomic<bool>& stop_requested) {
   rl::TrainingRunOptions training;
   training.trainer.env_id = options.env;
+  training.trainer.env_kwargs = options.env_kwargs;
   training.trainer.agent = options.agent;
   training.trainer.seed = options.seed;
   auto hparams = rl::ParseHyperParams(absl::GetFlag(FLAGS_hparams));
@@ -384,13 +384,23 @@ int main(int argc, char** argv) {
   // --render_backend, --egl_device, --size, --overlay, --overlay_label.
   absl::StatusOr<rl::RenderFlags> render = rl::RenderFlagsFromCommandLine();
   if (!render.ok()) return Fail(2, render.status().message());
-  const rl::RunOptions options = EpisodeOptionsFromFlags(*render, *recording);
+  // --env_kwargs: its syntax now, its keys and values against the env below
+  // (a resumed run checks them against its config.json).
+  absl::StatusOr<rl::EnvKwargsFlag> env_kwargs =
+      rl::EnvKwargsFlagFromCommandLine();
+  if (!env_kwargs.ok()) return Fail(2, env_kwargs.status().message());
+  rl::RunOptions options = EpisodeOptionsFromFlags(*render, *recording);
+  options.env_kwargs = env_kwargs->kwargs;
 
   const bool resume = !absl::GetFlag(FLAGS_resume).empty();
   if (!resume) {
     if (std::string error = CheckNames(options.env, options.agent);
         !error.empty()) {
       return Fail(2, error);
+    }
+    if (absl::Status checked = rl::CheckEnvKwargsFlag(options.env, *env_kwargs);
+        !checked.ok()) {
+      return Fail(2, checked.message());
     }
   }
   const std::atomic<bool>& stop_requested = rl::StopOnSignals();

@@ -1,6 +1,7 @@
 // Training speed (wall clock): env steps per second of each agent learning on
 // CartPole-v1 (and PPO on Pendulum-v1 for continuous actions, Q-learning on
-// FrozenLake-v1), with its tuned defaults, no rendering and no recording.
+// FrozenLake-v1, also as the 8x8 lake by env kwargs), with its tuned
+// defaults, no rendering and no recording.
 // Each iteration trains 256 more env steps on one trainer that was warmed up
 // past the agent's first update, so the numbers include learning.
 //
@@ -20,6 +21,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "rl/envs/env_kwargs.h"
 #include "rl/pipeline/trainer.h"
 #include "rl/pipeline/video_session.h"
 #include "rl/render/render_backend.h"
@@ -45,10 +47,18 @@ int64_t TimeTraining(benchmark::State& state, Trainer& trainer) {
   return steps;
 }
 
-void BM_Train(benchmark::State& state, const std::string& agent,
-              const std::string& env, int64_t warmup) {
+// `env` made with `env_kwargs` ("key=value,...", gym.make's kwargs).
+void BM_TrainEnv(benchmark::State& state, const std::string& agent,
+                 const std::string& env, const std::string& env_kwargs,
+                 int64_t warmup) {
   TrainerOptions options;
   options.env_id = env;
+  absl::StatusOr<EnvKwargs> kwargs = ParseEnvKwargs(env_kwargs);
+  if (!kwargs.ok()) {
+    state.SkipWithError(std::string(kwargs.status().message()).c_str());
+    return;
+  }
+  options.env_kwargs = *std::move(kwargs);
   options.agent = agent;
   options.seed = 1;
   auto trainer = Trainer::Create(options);
@@ -66,6 +76,11 @@ void BM_Train(benchmark::State& state, const std::string& agent,
   state.SetItemsProcessed(steps);
   state.counters["steps_per_s"] = benchmark::Counter(
       static_cast<double>(steps), benchmark::Counter::kIsRate);
+}
+
+void BM_Train(benchmark::State& state, const std::string& agent,
+              const std::string& env, int64_t warmup) {
+  BM_TrainEnv(state, agent, env, "", warmup);
 }
 
 void BM_TrainRecorded(benchmark::State& state, const std::string& agent,
@@ -157,6 +172,12 @@ BENCHMARK_CAPTURE(BM_Train, ppo_Pendulum, "ppo", "Pendulum-v1", 4096)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Train, q_learning_FrozenLake, "q_learning",
                   "FrozenLake-v1", 0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+// An env configured by keyword arguments (--env_kwargs in train).
+BENCHMARK_CAPTURE(BM_TrainEnv, q_learning_FrozenLake_8x8_not_slippery,
+                  "q_learning", "FrozenLake-v1",
+                  "is_slippery=False,map_name=8x8", 0)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

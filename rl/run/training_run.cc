@@ -17,6 +17,7 @@
 #include <system_error>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -28,6 +29,7 @@
 #include "rl/core/file_util.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
 #include "rl/record/file_util.h"
 #include "rl/record/gallery.h"
 #include "rl/run/run_directory.h"
@@ -59,6 +61,14 @@ bool SameValue(const std::string& a, const std::string& b) {
          (absl::SimpleAtod(a, &x) && absl::SimpleAtod(b, &y) && x == y);
 }
 
+// Two env kwarg values agree if they are the same text, number ("0.05" and
+// "5e-2") or Python boolean ("False" and "false").
+bool SameKwargValue(const std::string& a, const std::string& b) {
+  if (SameValue(a, b)) return true;
+  const std::string x = absl::AsciiStrToLower(a), y = absl::AsciiStrToLower(b);
+  return x == y && (x == "true" || x == "false");
+}
+
 // The run observes its trainer's loop: metrics, the curve, the live view's
 // overlays and the videos the training session finished.
 class Run : public EpisodeObserver {
@@ -83,6 +93,7 @@ class Run : public EpisodeObserver {
   // Setup() checks everything first (Check*, Resolve*, the video sessions'
   // trial encoder and renderer), then writes (WriteRunFiles).
   absl::Status Setup();
+  absl::StatusOr<EnvKwargs> ResumedEnvKwargs() const;
   absl::Status CheckResumeAgrees();
   absl::Status ResolveSettings();
   absl::Status CreateVideoSessions();
@@ -100,6 +111,8 @@ class Run : public EpisodeObserver {
   absl::Status SaveCheckpoint(const std::string& path);
   absl::Status WritePage(bool running);
   std::string PageHtml(bool running) const;
+  // "ENV (KWARGS) / AGENT / seed N", the page's and the live view's title.
+  std::string RunTitle() const;
   void StartLive();
   void ShowTraining();
   void SetLiveState(const std::string& state) {
@@ -119,6 +132,7 @@ class Run : public EpisodeObserver {
   std::ostringstream session_log_;
   std::unique_ptr<Trainer> trainer_;
   std::string env_id_, agent_;
+  EnvKwargs env_kwargs_;  // Every env of the run, evaluations' too.
   std::unique_ptr<VideoSession> train_videos_, eval_videos_;
   size_t train_seen_ = 0, eval_seen_ = 0;
   std::vector<std::string> stat_keys_;
@@ -171,18 +185,20 @@ absl::Status Run::Setup() {
   // Checks: nothing is written until all of them pass.
   RL_RETURN_IF_ERROR(CheckNoSymlinksBelow(options_.run_dir));
   if (!options_.resume.empty()) {
-    RL_ASSIGN_OR_RETURN(trainer_, Trainer::Resume(options_.resume));
+    // The envs are made as the run made them: its kwargs are in
+    // config.json, not in the checkpoint.
+    previous_config_ = ReadConfig(options_.run_dir + "/config.json");
+    RL_ASSIGN_OR_RETURN(const EnvKwargs env_kwargs, ResumedEnvKwargs());
+    RL_ASSIGN_OR_RETURN(trainer_, Trainer::Resume(options_.resume, env_kwargs));
   } else {
     RL_ASSIGN_OR_RETURN(trainer_, Trainer::Create(options_.trainer));
   }
   env_id_ = trainer_->options().env_id;
+  env_kwargs_ = trainer_->options().env_kwargs;
   agent_ = trainer_->options().agent;
   start_step_ = trainer_->steps();
   summary_.run_dir = options_.run_dir;
-  if (!options_.resume.empty()) {
-    previous_config_ = ReadConfig(options_.run_dir + "/config.json");
-    RL_RETURN_IF_ERROR(CheckResumeAgrees());
-  }
+  if (!options_.resume.empty()) RL_RETURN_IF_ERROR(CheckResumeAgrees());
   RL_RETURN_IF_ERROR(ResolveSettings());
   RL_RETURN_IF_ERROR(
       run_dir_.Check(!options_.resume.empty(), options_.overwrite));
@@ -194,6 +210,31 @@ absl::Status Run::Setup() {
     RL_RETURN_IF_ERROR(run_dir_.MoveAside());
   }
   return WriteRunFiles();
+}
+
+absl::StatusOr<EnvKwargs> Run::ResumedEnvKwargs() const {
+  const EnvKwargs& asked = options_.trainer.env_kwargs;
+  // No config.json to go by: the kwargs given (none unless given).
+  if (previous_config_.is_null()) return asked;
+  const std::string config = options_.run_dir + "/config.json";
+  RL_ASSIGN_OR_RETURN(EnvKwargs saved,
+                      ConfigEnvKwargs(previous_config_, config));
+  bool agree = asked.size() == saved.size();
+  for (const auto& [key, value] : asked) {
+    auto it = saved.find(key);
+    agree = agree && it != saved.end() && SameKwargValue(value, it->second);
+  }
+  if (options_.given.env_kwargs && !agree) {
+    auto shown = [](const EnvKwargs& kwargs) {
+      return kwargs.empty() ? std::string("none") : FormatEnvKwargs(kwargs);
+    };
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--env_kwargs=", FormatEnvKwargs(asked), asked.empty() ? " (none)" : "",
+        " contradicts the run's ", config, " (env_kwargs ", shown(saved),
+        "); a resumed run continues with its own env: drop --env_kwargs, or "
+        "start a new run without --resume"));
+  }
+  return saved;
 }
 
 absl::Status Run::CheckResumeAgrees() {
@@ -291,6 +332,7 @@ absl::Status Run::CreateVideoSessions() {
   video.video_dir = options_.run_dir + "/videos";
   video.agent = agent_;
   video.seed = trainer_->options().seed;
+  video.env_kwargs = FormatEnvKwargs(env_kwargs_);
   video.gallery_title = absl::StrCat(env_id_, " ", agent_, " training");
   std::ostream* log = options_.quiet ? nullptr : &session_log_;
   if (video.tiled_envs > trainer_->num_envs()) {
@@ -411,6 +453,7 @@ absl::Status Run::LoadEarlierRows() {
 // for each resume where and with which command line it continued.
 absl::Status Run::WriteConfig() {
   nlohmann::json run = {{"env", env_id_},
+                        {"env_kwargs", FormatEnvKwargs(env_kwargs_)},
                         {"agent", agent_},
                         {"seed", absl::StrCat(trainer_->options().seed)},
                         {"steps", absl::StrCat(options_.steps)},
@@ -452,9 +495,7 @@ void Run::StartLive() {
   live_returns_.assign(trainer_->num_envs(), 0);
   live_steps_.assign(trainer_->num_envs(), 0);
   LiveBoard& board = options_.live->board();
-  board.SetRun(absl::StrCat(env_id_, " / ", agent_, " / seed ",
-                            trainer_->options().seed),
-               options_.steps);
+  board.SetRun(RunTitle(), options_.steps);
   // A resumed run shows its whole curve.
   for (const CurvePoint& point : curve_) {
     board.AddEpisode(point.step, point.episode_return);
@@ -623,7 +664,9 @@ class EvaluationObserver : public EpisodeObserver {
 };
 
 absl::Status Run::Evaluate(int64_t milestone) {
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, Envs().Create(env_id_));
+  // As the training envs are made: the same kwargs.
+  RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env,
+                      CreateEnv(env_id_, env_kwargs_));
   std::vector<std::unique_ptr<Env>> envs;
   envs.push_back(std::move(env));
   EpisodeLoop loop(
@@ -722,10 +765,18 @@ std::string Run::PageHtml(bool running) const {
     absl::StrAppend(&status, "; best evaluation ",
                     FormatNumber(summary_.best_eval));
   }
-  return RunPageHtml(absl::StrCat(env_id_, " / ", agent_, " / seed ",
-                                  trainer_->options().seed),
-                     curve_, summary_.evals, summary_.videos, options_.steps,
-                     running ? options_.page_refresh_s : 0, status);
+  return RunPageHtml(RunTitle(), curve_, summary_.evals, summary_.videos,
+                     options_.steps, running ? options_.page_refresh_s : 0,
+                     status);
+}
+
+std::string Run::RunTitle() const {
+  return absl::StrCat(
+      env_id_,
+      env_kwargs_.empty()
+          ? ""
+          : absl::StrCat(" (", FormatEnvKwargs(env_kwargs_), ")"),
+      " / ", agent_, " / seed ", trainer_->options().seed);
 }
 
 absl::Status Run::OnReset(int index, int64_t env_episode, const Env& env) {

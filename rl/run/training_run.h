@@ -4,7 +4,7 @@
 // evaluation milestone, the greedy policy plays --eval_episodes episodes of
 // which the first is recorded too. Everything goes into one run directory:
 //
-//   RUN_DIR/config.json          flags and resolved hyper-parameters
+//   RUN_DIR/config.json          flags, env kwargs, resolved hyper-parameters
 //   RUN_DIR/metrics.csv          one row per training episode
 //   RUN_DIR/evals.csv            one row per evaluation milestone
 //   RUN_DIR/videos/              training videos (+ .json sidecars, gallery)
@@ -48,11 +48,14 @@ namespace rl {
 
 // Which settings the caller chose explicitly (the command line), as opposed
 // to defaults. A resumed run takes its env, agent, seed and hyper-parameters
-// from the checkpoint and its evaluation settings and step budget from the
-// run's config.json; an explicit choice that contradicts them is refused by
-// name, not ignored.
+// from the checkpoint and its env kwargs, evaluation settings and step
+// budget from the run's config.json (a config.json without env kwargs, from
+// before they existed, means none; a run without a readable config.json
+// takes trainer.env_kwargs); an explicit choice that contradicts them is
+// refused by name, not ignored.
 struct ExplicitSettings {
   bool env = false;
+  bool env_kwargs = false;
   bool agent = false;
   bool seed = false;
   bool hparams = false;

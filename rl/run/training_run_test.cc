@@ -253,5 +253,73 @@ TEST(RunTraining, ResumeRefusesWhatContradictsTheCheckpoint) {
   EXPECT_EQ(EvalSteps(options.run_dir), (std::vector<int64_t>{0, 100, 200}));
 }
 
+// gym.make(id, **kwargs): config.json and the page say the kwargs, a resume
+// takes them from config.json (the checkpoint has only the env id), and an
+// explicit contradiction is refused by name.
+TEST(RunTraining, EnvKwargsAreTheRunsOwn) {
+  TrainingRunOptions options = SwitchRun("kwargs");
+  options.trainer.env_id = "FrozenLake-v1";
+  options.trainer.env_kwargs = {{"map_name", "8x8"}, {"is_slippery", "False"}};
+  options.trainer.agent = "q_learning";
+  options.trainer.hyperparams = {};
+  options.steps = 200;
+  std::ostringstream out;
+  auto summary = RunTraining(options, out);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  const std::string config_path = options.run_dir + "/config.json";
+  EXPECT_NE(Read(config_path)
+                .find(R"("env_kwargs": "is_slippery=False,map_name=8x8")"),
+            std::string::npos)
+      << Read(config_path);
+  EXPECT_NE(Read(options.run_dir + "/index.html")
+                .find("FrozenLake-v1 (is_slippery=False,map_name=8x8) / "
+                      "q_learning / seed 0"),
+            std::string::npos);
+
+  auto resume = [&](int64_t steps, auto change) {
+    TrainingRunOptions resumed = SwitchRun("kwargs");
+    resumed.resume = options.run_dir + "/checkpoints/latest.ckpt";
+    resumed.steps = steps;
+    change(resumed);
+    return RunTraining(resumed, out).status();
+  };
+  const absl::Status contradiction = resume(300, [](TrainingRunOptions& o) {
+    o.trainer.env_kwargs = {{"map_name", "8x8"}};
+    o.given.env_kwargs = true;
+  });
+  EXPECT_EQ(contradiction.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(contradiction.message().find(
+                "--env_kwargs=map_name=8x8 contradicts the run's"),
+            std::string::npos)
+      << contradiction;
+  EXPECT_NE(contradiction.message().find("is_slippery=False,map_name=8x8"),
+            std::string::npos)
+      << contradiction;
+  // The same kwargs written otherwise agree; none given: the run's own (an
+  // 8x8 lake, or the checkpoint's 64 states would not fit).
+  EXPECT_TRUE(
+      resume(300, [](TrainingRunOptions& o) {
+        o.trainer.env_kwargs = {{"map_name", "8x8"}, {"is_slippery", "false"}};
+        o.given.env_kwargs = true;
+      }).ok());
+  EXPECT_TRUE(resume(400, [](TrainingRunOptions&) {}).ok());
+  EXPECT_EQ(EvalSteps(options.run_dir),
+            (std::vector<int64_t>{0, 100, 200, 300, 400}));
+  EXPECT_NE(Read(config_path)
+                .find(R"("env_kwargs": "is_slippery=False,map_name=8x8")"),
+            std::string::npos);
+
+  // A config.json from before env kwargs (no key) means none: this run's
+  // checkpoint then no longer fits the default 4x4 lake.
+  std::string config = Read(config_path);
+  const size_t at = config.find(R"(    "env_kwargs")");
+  ASSERT_NE(at, std::string::npos);
+  config.erase(at, config.find('\n', at) + 1 - at);
+  std::ofstream(config_path) << config;
+  const absl::Status none = resume(500, [](TrainingRunOptions&) {});
+  EXPECT_FALSE(none.ok());
+  EXPECT_NE(none.message().find("Discrete(16)"), std::string::npos) << none;
+}
+
 }  // namespace
 }  // namespace rl

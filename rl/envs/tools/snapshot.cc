@@ -4,6 +4,8 @@
 //
 //   bazel run //rl/envs/tools:snapshot -- --env=MazeChase-v0 --steps=30
 //     --out=/tmp/maze.ppm
+//   bazel run //rl/envs/tools:snapshot -- --env=FrozenLake-v1
+//     --env_kwargs=map_name=8x8 --out=/tmp/lake.ppm
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -17,6 +19,7 @@
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs_flag.h"
 #include "rl/envs/vector/vector_env.h"
 #include "rl/render/image_io.h"
 #include "rl/render/render_backend.h"
@@ -51,8 +54,12 @@ Action RandomAction(const Space& space, std::mt19937_64& rng) {
 
 absl::Status Run() {
   const int num_envs = absl::GetFlag(FLAGS_num_envs);
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<VectorEnv> envs,
-                      VectorEnv::Create(absl::GetFlag(FLAGS_env), num_envs));
+  RL_ASSIGN_OR_RETURN(const EnvKwargsFlag kwargs,
+                      EnvKwargsFlagFromCommandLine());
+  RL_RETURN_IF_ERROR(CheckEnvKwargsFlag(absl::GetFlag(FLAGS_env), kwargs));
+  RL_ASSIGN_OR_RETURN(
+      std::unique_ptr<VectorEnv> envs,
+      VectorEnv::Create(absl::GetFlag(FLAGS_env), kwargs.kwargs, num_envs));
   std::mt19937_64 rng(absl::GetFlag(FLAGS_seed));
   VectorStepResult batch;
   envs->Reset(absl::GetFlag(FLAGS_seed), &batch);

@@ -12,13 +12,20 @@ namespace rl {
 
 absl::StatusOr<std::unique_ptr<VectorEnv>> VectorEnv::Create(
     absl::string_view id, int num_envs, const VectorEnvOptions& options) {
+  return Create(id, EnvKwargs(), num_envs, options);
+}
+
+absl::StatusOr<std::unique_ptr<VectorEnv>> VectorEnv::Create(
+    absl::string_view id, const EnvKwargs& kwargs, int num_envs,
+    const VectorEnvOptions& options) {
   if (num_envs < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("a vector env needs at least 1 env, got ", num_envs));
   }
   std::vector<std::unique_ptr<Env>> envs;
   for (int i = 0; i < num_envs; ++i) {
-    absl::StatusOr<std::unique_ptr<Env>> env = Envs().Create(id);
+    absl::StatusOr<std::unique_ptr<Env>> env =
+        CreateEnv(std::string(id), kwargs);
     if (!env.ok()) return env.status();
     envs.push_back(*std::move(env));
   }

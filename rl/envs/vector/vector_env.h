@@ -43,6 +43,7 @@
 #include "absl/types/span.h"
 #include "rl/canvas/canvas.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
 #include "rl/envs/vector/thread_pool.h"
 #include "rl/envs/vector/tiling.h"
 
@@ -88,6 +89,11 @@ class VectorEnv {
   // `num_envs` (>= 1) copies of registered env `id`.
   static absl::StatusOr<std::unique_ptr<VectorEnv>> Create(
       absl::string_view id, int num_envs, const VectorEnvOptions& options = {});
+  // The same, every copy made by CreateEnv(id, kwargs) (gym.make_vec's
+  // kwargs): a bad key or value is CreateEnv's error, before any copy.
+  static absl::StatusOr<std::unique_ptr<VectorEnv>> Create(
+      absl::string_view id, const EnvKwargs& kwargs, int num_envs,
+      const VectorEnvOptions& options = {});
   // Given envs, which must share observation and action spaces.
   static absl::StatusOr<std::unique_ptr<VectorEnv>> Create(
       std::vector<std::unique_ptr<Env>> envs,

@@ -12,6 +12,7 @@
 #include "rl/canvas/canvas.h"
 #include "rl/envs/classic_control/cartpole.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
 #include "rl/envs/vector/thread_pool.h"
 #include "rl/envs/vector/tiling.h"
 
@@ -203,6 +204,29 @@ TEST(VectorEnvTest, ErrorsSayWhatIsWrong) {
   const std::vector<Action> torques = {Action::Continuous({1.0f}),
                                        Action::Continuous({-1.0f})};
   EXPECT_TRUE((*pendulums)->Step(torques, &batch).ok());
+}
+
+// gym.make_vec(id, num_envs, **kwargs): every copy gets the kwargs.
+TEST(VectorEnvTest, KwargsConfigureEveryCopy) {
+  auto envs = VectorEnv::Create(
+      "CartPole-v1", EnvKwargs{{"max_episode_steps", "3"}}, /*num_envs=*/3);
+  ASSERT_TRUE(envs.ok()) << envs.status();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ((*envs)->env(i).spec().max_episode_steps, 3) << "env " << i;
+  }
+  VectorStepResult batch;
+  (*envs)->Reset(0, &batch);
+  for (int t = 0; t < 3; ++t) {
+    ASSERT_TRUE((*envs)->Step(std::vector<int64_t>{0, 1, 0}, &batch).ok());
+  }
+  // Truncated by the kwarg's limit (unless an env terminated first).
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(batch.truncated[i] || batch.terminated[i]) << "env " << i;
+  }
+  const absl::Status bad =
+      VectorEnv::Create("CartPole-v1", EnvKwargs{{"gravity", "1"}}, 2).status();
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.message(), HasSubstr("takes only max_episode_steps"));
 }
 
 TEST(VectorEnvTest, DrawsEveryEnvAsALabelledTile) {
