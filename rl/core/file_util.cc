@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -245,6 +246,12 @@ absl::Status AppendFile::Append(absl::string_view text) {
   }
   if (!WriteAll(fd_, text)) return ErrnoError(errno, "cannot write", path_);
   return absl::OkStatus();
+}
+
+std::string ResolveAgainstWorkingDirectory(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+  return cwd == nullptr ? path : absl::StrCat(cwd, "/", path);
 }
 
 }  // namespace rl

@@ -24,6 +24,12 @@
 
 namespace rl {
 
+// `path` as the user meant it: `bazel run` starts a binary in its runfiles,
+// so a relative path is taken from the directory `bazel run` was started
+// in (BUILD_WORKING_DIRECTORY) when there is one. Absolute and empty paths
+// are returned as they are.
+std::string ResolveAgainstWorkingDirectory(const std::string& path);
+
 // Writes `contents` to `path` through a new temporary file beside it and a
 // rename, so a reader never sees half a file and a failed write leaves the
 // previous file intact. `sync` also fsyncs the data before the rename (for

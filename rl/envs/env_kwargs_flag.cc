@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/internal/parse.h"
 #include "absl/strings/str_cat.h"
+#include "rl/core/file_util.h"
 #include "rl/envs/env.h"
 
 ABSL_FLAG(std::string, env_kwargs, "",
@@ -27,6 +28,14 @@ absl::StatusOr<EnvKwargsFlag> EnvKwargsFlagFromCommandLine() {
   absl::StatusOr<EnvKwargs> kwargs = ParseEnvKwargs(flag.text);
   if (!kwargs.ok()) return WithEnvKwargsFlagContext(kwargs.status(), flag);
   flag.kwargs = *std::move(kwargs);
+  // A model path as the user meant it under `bazel run` (which starts the
+  // binary in its runfiles), and as config.json keeps it for a resume from
+  // elsewhere. A quoted path is taken as written.
+  if (auto xml = flag.kwargs.find("xml_file");
+      xml != flag.kwargs.end() && !xml->second.empty() &&
+      xml->second[0] != '"' && xml->second[0] != '\'') {
+    xml->second = ResolveAgainstWorkingDirectory(xml->second);
+  }
   return flag;
 }
 

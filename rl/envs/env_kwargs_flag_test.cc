@@ -1,6 +1,7 @@
 // --env_kwargs: parsed, checked against the env, errors naming the flag.
 #include "rl/envs/env_kwargs_flag.h"
 
+#include <cstdlib>
 #include <string>
 
 #include "absl/flags/parse.h"
@@ -36,6 +37,20 @@ class EnvKwargsFlagTest : public ::testing::Test {
  private:
   absl::FlagSaver saver_;  // Puts the flag back after the test.
 };
+
+TEST_F(EnvKwargsFlagTest, RelativeModelPathIsTakenFromWhereBazelRunStarted) {
+  setenv("BUILD_WORKING_DIRECTORY", "/home/me/project", 1);
+  Set("xml_file=models/cheetah.xml,frame_skip=2");
+  absl::StatusOr<EnvKwargsFlag> flag = EnvKwargsFlagFromCommandLine();
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_EQ(flag->kwargs.at("xml_file"), "/home/me/project/models/cheetah.xml");
+  EXPECT_EQ(flag->kwargs.at("frame_skip"), "2");
+  Set("xml_file=/abs/model.xml");
+  flag = EnvKwargsFlagFromCommandLine();
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_EQ(flag->kwargs.at("xml_file"), "/abs/model.xml");
+  unsetenv("BUILD_WORKING_DIRECTORY");
+}
 
 TEST_F(EnvKwargsFlagTest, DefaultIsNone) {
   absl::StatusOr<EnvKwargsFlag> flag = EnvKwargsFlagFromCommandLine();

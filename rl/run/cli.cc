@@ -28,10 +28,4 @@ const std::atomic<bool>& StopOnSignals() {
   return flag;
 }
 
-std::string ResolveAgainstWorkingDirectory(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  return cwd == nullptr ? path : absl::StrCat(cwd, "/", path);
-}
-
 }  // namespace rl
