@@ -1,8 +1,12 @@
-// report: runs the pipeline benchmarks and prints one table: the pipeline's
-// frames/s against the seed's method and the encoder alone, measured in the
-// same run on the same frames and settings, with the machine on top. The
-// full results go to a JSON file (Google Benchmark's format) for comparing
-// two runs.
+// report: runs the pipeline benchmarks and prints two tables, with the
+// machine on top: CartPole's pipeline frames/s against the seed's method and
+// the encoder alone, and the MuJoCo envs' (480x480) against MuJoCo's own way
+// (mjr_readPixels into an ffmpeg pipe; Debian's mujoco-record too), in
+// frames/s and CPU ms per frame, all measured in the same run on the same
+// frames and encoder settings; then each pipeline's peak memory for a short
+// and a 10x longer video. The full results go to a JSON file (Google
+// Benchmark's format) for comparing two runs. Speed never fails the run;
+// an error does (exit status 1).
 //
 //   bazel run -c opt //benchmarks:report
 //   bazel run -c opt //benchmarks:report -- --json=before.json
@@ -207,11 +211,13 @@ void PrintMujocoTable(const std::map<std::string, double>& fps,
     const std::string project_key =
         key.substr(0, key.size() - std::string("/mujoco_look").size());
     std::cout << absl::StrFormat(
-        "defaults against defaults, %s: pipeline (project look) %s fps, "
-        "MuJoCo's way (its look) %s fps: x%s\n",
+        "defaults against defaults, %s: pipeline (project look) %s fps %s "
+        "ms, MuJoCo's way (its look) %s fps %s ms: x%s fps, x%s cpu\n",
         project_key, Value(fps, "Pipeline/" + project_key),
-        Value(fps, "SeedMethod/" + key),
-        Ratio(fps, "Pipeline/" + project_key, "SeedMethod/" + key));
+        Value(cpu, "Pipeline/" + project_key, 1),
+        Value(fps, "SeedMethod/" + key), Value(cpu, "SeedMethod/" + key, 1),
+        Ratio(fps, "Pipeline/" + project_key, "SeedMethod/" + key),
+        Ratio(cpu, "SeedMethod/" + key, "Pipeline/" + project_key));
   }
 }
 
