@@ -11,8 +11,8 @@
 //   bazel run -c opt //benchmarks:report
 //   bazel run -c opt //benchmarks:report -- --json=before.json
 //   bazel run -c opt //benchmarks:report -- --benchmark_filter=600x400
-//   bazel run -c opt //benchmarks:report -- --benchmark_filter=HumanoidDMC \
-//       --memory=false   # no peak memory runs
+//   bazel run -c opt //benchmarks:report -- --memory=false  # no memory runs
+//   bazel run -c opt //benchmarks:report -- --benchmark_filter=HumanoidDMC
 #include <unistd.h>
 
 #include <algorithm>
