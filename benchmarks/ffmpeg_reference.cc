@@ -13,19 +13,6 @@
 namespace rl {
 namespace {
 
-// Quotes `arg` for /bin/sh.
-std::string ShellQuote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
-
 std::string Command(const std::string& ffmpeg, const FfmpegEncode& encode,
                     const std::string& input, const std::string& output) {
   std::vector<std::string> args = {
@@ -57,6 +44,18 @@ absl::Status ExitStatus(int status, const std::string& command) {
 }
 
 }  // namespace
+
+std::string ShellQuote(const std::string& arg) {
+  std::string quoted = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
 
 absl::StatusOr<std::string> FindFfmpeg() {
   const char* configured = std::getenv("RL_FFMPEG");

@@ -36,6 +36,9 @@ struct FfmpegEncode {
   std::vector<std::string> codec_args;
 };
 
+// `arg` quoted for /bin/sh.
+std::string ShellQuote(const std::string& arg);
+
 // The `ffmpeg` binary to run: $RL_FFMPEG, else "ffmpeg" from $PATH. Fails
 // with a hint to install Debian's ffmpeg package when it cannot be run.
 absl::StatusOr<std::string> FindFfmpeg();

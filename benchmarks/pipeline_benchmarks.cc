@@ -5,11 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,20 +19,16 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/ffmpeg_reference.h"
-#include "rl/agents/agent.h"
-#include "rl/canvas/canvas.h"
+#include "benchmarks/frame_source.h"
+#include "benchmarks/mujoco_record.h"
 #include "rl/core/file_util.h"
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
-#include "rl/envs/env.h"
 #include "rl/record/recorder.h"
 #include "rl/render/render_backend.h"
-#include "rl/render/renderer.h"
 
 namespace rl {
 namespace {
-
-constexpr int kFps = 50;  // CartPole's.
 
 struct Codec {
   std::string name;
@@ -46,8 +41,10 @@ struct Codec {
   std::vector<std::string> ffmpeg_args;
 };
 
-std::vector<Codec> Codecs() {
-  const std::string gop = absl::StrCat(kFps);
+// `fps`: the video's rate; the keyframe interval is one second, as the
+// recorders' default.
+std::vector<Codec> Codecs(int fps) {
+  const std::string gop = absl::StrCat(fps);
   auto x264 = [&](const std::string& preset) {
     return Codec{"x264_" + preset,
                  "mp4",
@@ -88,15 +85,37 @@ std::vector<Codec> Codecs() {
                  "-lag-in-frames", "0", "-pix_fmt", "yuv420p"}}};
 }
 
-struct Size {
-  int width;
-  int height;
-  // Per measured video: enough (several seconds of video) that ffmpeg's own
-  // start-up, which the references pay once per video, weighs little.
-  int frames;
-};
+// Per measured video: enough frames (several seconds of video) that
+// ffmpeg's own start-up, which the references pay once per video, weighs
+// little. CartPole at its 50 frames/s; the MuJoCo envs at 480x480
+// (Gymnasium's size) and 30 frames/s, as mujoco-record's users encode.
+std::vector<Workload> Workloads2d() {
+  return {{"CartPole-v1", 600, 400, 1000, 50},
+          {"CartPole-v1", 84, 84, 3000, 50}};
+}
+// MuJoCo's look (shadows, reflections, 4x MSAA) renders at a few frames/s
+// on llvmpipe: shorter videos. `short_videos`: 30 frames each (a smoke
+// run).
+std::vector<Workload> WorkloadsMujoco(bool short_videos) {
+  const int frames = short_videos ? 30 : 300;
+  Workload mujoco_look{"HumanoidDMC-v0", 480, 480, frames / 3, 30};
+  mujoco_look.look = Workload::Look::kMujoco;
+  return {{"HalfCheetah-v5", 480, 480, frames, 30},
+          {"HumanoidDMC-v0", 480, 480, frames, 30},
+          mujoco_look};
+}
+const char* const kMujocoCodecs[] = {"x264_medium", "vp9_speed8"};
 
-const Size kSizes[] = {{600, 400, 1000}, {84, 84, 3000}};
+// "llvmpipe/x264_medium/600x400" (CartPole),
+// "llvmpipe/x264_medium/HumanoidDMC-v0/480x480[/mujoco_look]" (MuJoCo).
+std::string Key(const std::string& backend, const Codec& codec,
+                const Workload& workload) {
+  const bool cartpole = workload.env_id == "CartPole-v1";
+  return absl::StrCat(
+      backend, "/", codec.name, "/", cartpole ? "" : workload.env_id + "/",
+      workload.width, "x", workload.height,
+      workload.look == Workload::Look::kMujoco ? "/mujoco_look" : "");
+}
 
 std::string TempDir() {
   const char* tmp = std::getenv("TEST_TMPDIR");
@@ -113,52 +132,43 @@ int64_t FileSize(const std::string& path) {
   return stat(path.c_str(), &info) == 0 ? info.st_size : 0;
 }
 
-// CartPole played by the random agent (seed 0), reset when an episode ends:
-// the same sequence of canvases for every measurement.
-class FrameSource {
+// CPU time of this process and of its children once waited for (the
+// references' ffmpeg): what the frames cost in all, on every core. On a
+// shared machine whose cores are busy, frames/s follows it more than the
+// wall clock does.
+class CpuMeter {
  public:
-  static absl::StatusOr<FrameSource> Create() {
-    FrameSource source;
-    RL_ASSIGN_OR_RETURN(source.env_, Envs().Create("CartPole-v1"));
-    AgentContext context{source.env_->observation_space(),
-                         source.env_->action_space(), 0};
-    RL_ASSIGN_OR_RETURN(source.agent_, Agents().Create("random", context));
-    source.observation_ = source.env_->Reset(0);
-    return source;
-  }
-
-  // Steps once (resetting after an episode) and draws the state.
-  absl::Status Next(Canvas* canvas) {
-    if (env_->episode_over()) observation_ = env_->Reset();
-    RL_RETURN_IF_ERROR(env_->Step(agent_->Act(observation_), &result_));
-    observation_ = result_.observation;
-    env_->Draw(canvas);
-    return absl::OkStatus();
+  void Start() { start_ = Now(); }
+  void Stop() { seconds_ += Now() - start_; }
+  // Counter `cpu_ms_per_frame`: CPU milliseconds per frame, every thread
+  // and process of the measured way included.
+  void Report(benchmark::State& state, int frames) const {
+    state.counters["cpu_ms_per_frame"] =
+        1000 * seconds_ / (static_cast<double>(frames) * state.iterations());
   }
 
  private:
-  std::unique_ptr<Env> env_;
-  std::unique_ptr<Agent> agent_;
-  Observation observation_;
-  StepResult result_;
+  static double Now() {
+    double seconds = 0;
+    for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+      struct rusage usage;
+      getrusage(who, &usage);
+      seconds += usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+                 1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+    }
+    return seconds;
+  }
+  double start_ = 0;
+  double seconds_ = 0;
 };
 
-absl::StatusOr<std::unique_ptr<Renderer>> MakeRenderer(
-    const std::string& backend_name, const Size& size, PixelFormat format) {
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<RenderBackend> backend,
-                      RenderBackends().Create(backend_name));
-  RendererOptions options;
-  options.width = size.width;
-  options.height = size.height;
-  options.format = format;
-  return Renderer::Create(std::move(backend), options);
-}
-
-void Report(benchmark::State& state, int frames, const std::string& path) {
+void Report(benchmark::State& state, int frames, const std::string& path,
+            const CpuMeter& cpu) {
   state.counters["fps"] =
       benchmark::Counter(frames, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["bytes_per_frame"] =
       static_cast<double>(FileSize(path)) / frames;
+  cpu.Report(state, frames);
 }
 
 void Fail(benchmark::State& state, const absl::Status& status) {
@@ -166,134 +176,187 @@ void Fail(benchmark::State& state, const absl::Status& status) {
 }
 
 void BM_Pipeline(benchmark::State& state, std::string backend, Codec codec,
-                 Size size) {
+                 Workload workload) {
   const std::string path =
       absl::StrCat(TempDir(), "/pipeline.", codec.extension);
-  auto renderer = MakeRenderer(backend, size, PixelFormat::kYuv420p);
-  if (!renderer.ok()) return Fail(state, renderer.status());
+  CpuMeter cpu;
   for (auto _ : state) {
     state.PauseTiming();
-    auto source = FrameSource::Create();
+    // A fresh env (the same frames each video) and renderer, untimed.
+    auto source =
+        FrameSource::Create(workload, backend, FrameSource::Way::kPipeline);
     if (!source.ok()) return Fail(state, source.status());
-    Canvas canvas(1, 1);
     Frame frame;
     // Recorders create their file exclusively: the last iteration's goes.
     std::remove(path.c_str());
     state.ResumeTiming();
+    cpu.Start();
     // Opening the encoder is timed, as ffmpeg's start is for the references.
     RecorderOptions options;
     options.path = path;
-    options.width = size.width;
-    options.height = size.height;
-    options.fps = kFps;
+    options.width = workload.width;
+    options.height = workload.height;
+    options.fps = workload.fps;
     options.encoder_options = codec.encoder_options;
     auto recorder = Recorders().Create(codec.recorder, options);
     if (!recorder.ok()) return Fail(state, recorder.status());
-    for (int i = 0; i < size.frames; ++i) {
-      absl::Status status = source->Next(&canvas);
-      if (status.ok()) status = (*renderer)->Render(canvas, &frame);
+    for (int i = 0; i < workload.frames; ++i) {
+      absl::Status status = (*source)->Next(&frame);
       if (status.ok()) status = (*recorder)->WriteFrame(frame);
       if (!status.ok()) return Fail(state, status);
     }
     if (absl::Status status = (*recorder)->Close(); !status.ok()) {
       return Fail(state, status);
     }
+    cpu.Stop();
   }
-  Report(state, size.frames, path);
+  Report(state, workload.frames, path, cpu);
 }
 
 void BM_SeedMethod(benchmark::State& state, std::string backend, Codec codec,
-                   Size size) {
+                   Workload workload) {
   const std::string path = absl::StrCat(TempDir(), "/seed.", codec.extension);
-  auto renderer = MakeRenderer(backend, size, PixelFormat::kRgb24);
-  if (!renderer.ok()) return Fail(state, renderer.status());
-  const FfmpegEncode encode{size.width, size.height, kFps, codec.ffmpeg_args};
+  const FfmpegEncode encode{workload.width, workload.height, workload.fps,
+                            codec.ffmpeg_args};
+  CpuMeter cpu;
   for (auto _ : state) {
     state.PauseTiming();
-    auto source = FrameSource::Create();
+    auto source =
+        FrameSource::Create(workload, backend, FrameSource::Way::kReference);
     if (!source.ok()) return Fail(state, source.status());
-    Canvas canvas(1, 1);
     Frame frame;
     state.ResumeTiming();
+    cpu.Start();
     auto pipe = SeedMethod::Start(encode, path);
     if (!pipe.ok()) return Fail(state, pipe.status());
-    for (int i = 0; i < size.frames; ++i) {
-      absl::Status status = source->Next(&canvas);
-      if (status.ok()) status = (*renderer)->Render(canvas, &frame);
+    for (int i = 0; i < workload.frames; ++i) {
+      absl::Status status = (*source)->Next(&frame);
       if (status.ok()) status = pipe->Write(frame);
       if (!status.ok()) return Fail(state, status);
     }
     if (absl::Status status = pipe->Finish(); !status.ok()) {
       return Fail(state, status);
     }
+    cpu.Stop();
   }
-  Report(state, size.frames, path);
+  Report(state, workload.frames, path, cpu);
 }
 
 void BM_EncoderLimit(benchmark::State& state, std::string backend, Codec codec,
-                     Size size) {
+                     Workload workload) {
   const std::string dir = TempDir();
   const std::string raw = absl::StrCat(dir, "/frames.rgb");
   const std::string path = absl::StrCat(dir, "/limit.", codec.extension);
   {
     // The same frames, rendered before the clock starts.
-    auto renderer = MakeRenderer(backend, size, PixelFormat::kRgb24);
-    auto source = FrameSource::Create();
-    if (!renderer.ok() || !source.ok()) {
-      return Fail(state, !renderer.ok() ? renderer.status() : source.status());
-    }
-    std::vector<Frame> frames(size.frames);
-    Canvas canvas(1, 1);
+    auto source =
+        FrameSource::Create(workload, backend, FrameSource::Way::kReference);
+    if (!source.ok()) return Fail(state, source.status());
+    std::vector<Frame> frames(workload.frames);
     for (Frame& frame : frames) {
-      absl::Status status = source->Next(&canvas);
-      if (status.ok()) status = (*renderer)->Render(canvas, &frame);
-      if (!status.ok()) return Fail(state, status);
+      if (absl::Status status = (*source)->Next(&frame); !status.ok()) {
+        return Fail(state, status);
+      }
     }
     if (absl::Status status = WriteRawFrames(frames, raw); !status.ok()) {
       return Fail(state, status);
     }
   }
-  const FfmpegEncode encode{size.width, size.height, kFps, codec.ffmpeg_args};
+  const FfmpegEncode encode{workload.width, workload.height, workload.fps,
+                            codec.ffmpeg_args};
+  CpuMeter cpu;
   for (auto _ : state) {
+    cpu.Start();
     if (absl::Status status = EncodeFromFile(encode, raw, path); !status.ok()) {
       return Fail(state, status);
     }
+    cpu.Stop();
   }
   std::remove(raw.c_str());
-  Report(state, size.frames, path);
+  Report(state, workload.frames, path, cpu);
+}
+
+// Frames alone, no encoder (where the time goes): env step, scene update,
+// render and readback, the pipeline's way (YUV) or the reference's (RGB).
+void BM_Frames(benchmark::State& state, std::string backend, Workload workload,
+               FrameSource::Way way) {
+  auto source = FrameSource::Create(workload, backend, way);
+  if (!source.ok()) return Fail(state, source.status());
+  Frame frame;
+  CpuMeter cpu;
+  for (auto _ : state) {
+    cpu.Start();
+    for (int i = 0; i < workload.frames; ++i) {
+      if (absl::Status status = (*source)->Next(&frame); !status.ok()) {
+        return Fail(state, status);
+      }
+    }
+    cpu.Stop();
+  }
+  state.counters["fps"] = benchmark::Counter(
+      workload.frames, benchmark::Counter::kIsIterationInvariantRate);
+  cpu.Report(state, workload.frames);
+}
+
+constexpr char kHumanoidXml[] = "/usr/share/mujoco/model/humanoid/humanoid.xml";
+
+// MuJoCo's own recorder sample into an ffmpeg pipe (mujoco_record.h), on
+// Debian's humanoid at the workload's size.
+void BM_MujocoRecord(benchmark::State& state, Codec codec, Workload workload) {
+  const std::string dir = TempDir();
+  const std::string path =
+      absl::StrCat(dir, "/mujoco-record.", codec.extension);
+  auto record =
+      MujocoRecord::Prepare(kHumanoidXml, workload.width, workload.height,
+                            workload.fps, workload.frames, dir);
+  if (!record.ok()) return Fail(state, record.status());
+  CpuMeter cpu;
+  for (auto _ : state) {
+    cpu.Start();
+    if (absl::Status status = (*record)->Run(codec.ffmpeg_args, path);
+        !status.ok()) {
+      return Fail(state, status);
+    }
+    cpu.Stop();
+  }
+  Report(state, workload.frames, path, cpu);
 }
 
 // The pipeline of BM_Pipeline, untimed, for `frames` frames.
 absl::Status RunPipeline(const std::string& backend, const Codec& codec,
-                         const Size& size, int frames,
-                         const std::string& path) {
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<Renderer> renderer,
-                      MakeRenderer(backend, size, PixelFormat::kYuv420p));
-  RL_ASSIGN_OR_RETURN(FrameSource source, FrameSource::Create());
+                         const Workload& workload, const std::string& path) {
+  RL_ASSIGN_OR_RETURN(
+      std::unique_ptr<FrameSource> source,
+      FrameSource::Create(workload, backend, FrameSource::Way::kPipeline));
   RecorderOptions options;
   options.path = path;
-  options.width = size.width;
-  options.height = size.height;
-  options.fps = kFps;
+  options.width = workload.width;
+  options.height = workload.height;
+  options.fps = workload.fps;
   options.encoder_options = codec.encoder_options;
   RL_ASSIGN_OR_RETURN(std::unique_ptr<Recorder> recorder,
                       Recorders().Create(codec.recorder, options));
-  Canvas canvas(1, 1);
   Frame frame;
-  for (int i = 0; i < frames; ++i) {
-    RL_RETURN_IF_ERROR(source.Next(&canvas));
-    RL_RETURN_IF_ERROR(renderer->Render(canvas, &frame));
+  for (int i = 0; i < workload.frames; ++i) {
+    RL_RETURN_IF_ERROR(source->Next(&frame));
     RL_RETURN_IF_ERROR(recorder->WriteFrame(frame));
   }
   return recorder->Close();
 }
 
-}  // namespace
+const Codec& FindCodec(const std::vector<Codec>& codecs,
+                       const std::string& name) {
+  for (const Codec& codec : codecs) {
+    if (codec.name == name) return codec;
+  }
+  return codecs.front();
+}
 
-absl::StatusOr<int64_t> PipelinePeakRssKib(int frames) {
-  const Codec codec = Codecs()[1];  // x264_ultrafast.
-  const Size size{600, 400, frames};
-  const std::string path = absl::StrCat(TempDir(), "/memory.mp4");
+absl::StatusOr<int64_t> PeakRssKib(const Workload& workload,
+                                   const std::string& codec_name) {
+  const std::vector<Codec> codecs = Codecs(workload.fps);
+  const Codec& codec = FindCodec(codecs, codec_name);
+  const std::string path = absl::StrCat(TempDir(), "/memory.", codec.extension);
   int fds[2];
   if (pipe(fds) != 0) return absl::InternalError("pipe() failed");
   const pid_t child = fork();
@@ -301,7 +364,7 @@ absl::StatusOr<int64_t> PipelinePeakRssKib(int frames) {
   if (child == 0) {
     close(fds[0]);
     int64_t peak = -1;
-    if (RunPipeline("llvmpipe", codec, size, frames, path).ok()) {
+    if (RunPipeline("llvmpipe", codec, workload, path).ok()) {
       struct rusage usage;
       getrusage(RUSAGE_SELF, &usage);
       peak = usage.ru_maxrss;  // KiB on Linux.
@@ -316,19 +379,31 @@ absl::StatusOr<int64_t> PipelinePeakRssKib(int frames) {
   waitpid(child, nullptr, 0);
   std::remove(path.c_str());
   if (!got || peak < 0) {
-    return absl::InternalError(absl::StrCat(
-        "the pipeline of ", frames, " frames failed in the child process"));
+    return absl::InternalError(absl::StrCat("the pipeline of ", workload.frames,
+                                            " frames (", workload.Describe(),
+                                            ") failed in the child process"));
   }
   return peak;
 }
 
-std::vector<std::string> RegisterPipelineBenchmarks() {
+}  // namespace
+
+absl::StatusOr<int64_t> PipelinePeakRssKib(int frames) {
+  return PeakRssKib({"CartPole-v1", 600, 400, frames, 50}, "x264_ultrafast");
+}
+
+absl::StatusOr<int64_t> MujocoPipelinePeakRssKib(int frames) {
+  return PeakRssKib({"HumanoidDMC-v0", 480, 480, frames, 30}, "x264_medium");
+}
+
+std::vector<std::unique_ptr<RenderBackend>> RegisterPipelineBenchmarks(
+    bool short_mujoco_videos) {
   if (absl::StatusOr<std::string> ffmpeg = FindFfmpeg(); !ffmpeg.ok()) {
     std::cerr << "pipeline benchmarks left out: " << ffmpeg.status().message()
               << "\n";
     return {};
   }
-  std::vector<std::string> backends;
+  std::vector<std::unique_ptr<RenderBackend>> live;
   // Every backend built in that auto could pick (not auto itself).
   for (const std::string& name : RenderBackends().AutoOrder()) {
     auto backend = RenderBackends().Create(name);
@@ -337,27 +412,76 @@ std::vector<std::string> RegisterPipelineBenchmarks() {
                 << "' left out: " << backend.status().message() << "\n";
       continue;
     }
-    backends.push_back(name);
+    live.push_back(*std::move(backend));
   }
+  std::vector<std::string> backends;
+  for (const auto& backend : live) backends.push_back(backend->name());
+  auto register_one = [](const std::string& backend, const Codec& codec,
+                         const Workload& workload, bool encoder_limit) {
+    const std::string key = Key(backend, codec, workload);
+    for (auto [kind, function] :
+         {std::pair{"Pipeline/", &BM_Pipeline},
+          std::pair{"SeedMethod/", &BM_SeedMethod},
+          std::pair{"EncoderLimit/", &BM_EncoderLimit}}) {
+      if (!encoder_limit && function == &BM_EncoderLimit) continue;
+      benchmark::RegisterBenchmark((kind + key).c_str(), function, backend,
+                                   codec, workload)
+          ->UseRealTime()
+          ->Unit(benchmark::kMillisecond)
+          ->MeasureProcessCPUTime();
+    }
+  };
   for (const std::string& backend : backends) {
-    for (const Codec& codec : Codecs()) {
-      for (const Size& size : kSizes) {
-        const std::string suffix = absl::StrCat(backend, "/", codec.name, "/",
-                                                size.width, "x", size.height);
-        for (auto [kind, function] :
-             {std::pair{"Pipeline/", &BM_Pipeline},
-              std::pair{"SeedMethod/", &BM_SeedMethod},
-              std::pair{"EncoderLimit/", &BM_EncoderLimit}}) {
-          benchmark::RegisterBenchmark((kind + suffix).c_str(), function,
-                                       backend, codec, size)
-              ->UseRealTime()
-              ->Unit(benchmark::kMillisecond)
-              ->MeasureProcessCPUTime();
-        }
+    for (const Workload& workload : Workloads2d()) {
+      for (const Codec& codec : Codecs(workload.fps)) {
+        register_one(backend, codec, workload, /*encoder_limit=*/true);
+      }
+    }
+    for (const Workload& workload : WorkloadsMujoco(short_mujoco_videos)) {
+      const bool project_look = workload.look == Workload::Look::kProject;
+      // "Frames/llvmpipe/HumanoidDMC-v0/480x480": render alone, each way.
+      const std::string frames_key =
+          absl::StrCat(backend, "/", workload.env_id, "/", workload.width, "x",
+                       workload.height);
+      for (auto [kind, way] :
+           {std::pair{"Frames/", FrameSource::Way::kPipeline},
+            std::pair{"MujocoFrames/", FrameSource::Way::kReference}}) {
+        if (!project_look) break;
+        benchmark::RegisterBenchmark((kind + frames_key).c_str(), &BM_Frames,
+                                     backend, workload, way)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond)
+            ->MeasureProcessCPUTime();
+      }
+      const std::vector<Codec> codecs = Codecs(workload.fps);
+      for (const char* name : kMujocoCodecs) {
+        // The encoder's limit for the project's look only: at MuJoCo's look
+        // rendering dominates and the row would say nothing new.
+        register_one(backend, FindCodec(codecs, name), workload, project_look);
       }
     }
   }
-  return backends;
+  // mujoco-record needs an X display: where glx works, Xvfb does.
+  const bool glx =
+      std::find(backends.begin(), backends.end(), "glx") != backends.end();
+  if (access("/usr/bin/mujoco-record", X_OK) != 0 || !glx) {
+    std::cerr << "pipeline benchmarks: MujocoRecord left out (needs "
+                 "/usr/bin/mujoco-record from libmujoco-samples, and Xvfb)\n";
+    return live;
+  }
+  Workload record{"humanoid.xml", 480, 480, short_mujoco_videos ? 10 : 100, 30};
+  const std::vector<Codec> codecs = Codecs(record.fps);
+  for (const char* name : kMujocoCodecs) {
+    const Codec& codec = FindCodec(codecs, name);
+    benchmark::RegisterBenchmark(
+        absl::StrCat("MujocoRecord/glx/", codec.name, "/humanoid.xml/480x480")
+            .c_str(),
+        &BM_MujocoRecord, codec, record)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond)
+        ->MeasureProcessCPUTime();
+  }
+  return live;
 }
 
 }  // namespace rl
