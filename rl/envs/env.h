@@ -109,9 +109,11 @@ class Env {
   // Advances one step. Errors: FailedPrecondition before the first Reset()
   // or after the episode ended; InvalidArgument for an action outside a
   // Discrete action space, or a Box action of the wrong size or with a
-  // non-finite value. Box actions outside the bounds are clipped by the env
-  // exactly where Gymnasium's env clips them (Pendulum, MountainCarContinuous).
-  // On error `result` is left unchanged. Reuses result->observation's memory.
+  // non-finite value, or one an env's CheckBoxAction() refuses (MuJoCo envs
+  // refuse values outside the bounds). Other envs clip Box actions outside
+  // the bounds exactly where Gymnasium's env clips them (Pendulum,
+  // MountainCarContinuous). On error `result` is left unchanged. Reuses
+  // result->observation's memory.
   absl::Status Step(const Action& action, StepResult* result);
 
   // Steps taken in the current episode.
@@ -140,6 +142,13 @@ class Env {
   virtual void StepState(const Action& action, StepResult* result) = 0;
 
   std::mt19937_64& rng() { return rng_; }
+
+  // Further checks of a Box action that has the right size and finite
+  // values, before StepState(); an error refuses the step (Step() returns
+  // it). The default accepts every such action.
+  virtual absl::Status CheckBoxAction(const Action& action) const {
+    return absl::OkStatus();
+  }
 
  private:
   absl::Status CheckStep(const Action& action) const;
