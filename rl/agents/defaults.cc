@@ -31,7 +31,8 @@ const std::vector<DefaultsRow>& DefaultsTable() {
       // Our 64x64 networks stand for the zoo's 256x256 (pi and vf) where it
       // has them: ours are hand-written kernels on one core, ten times
       // slower at 256 wide (800 vs 8,000 steps/s on HalfCheetah), and
-      // 64x64 reaches the targets sooner in steps anyway.
+      // they learn as fast per step where compared (HalfCheetah: 571 at
+      // 40k, 561 with 256x256).
       {"ppo", "InvertedPendulum-v5", 100000,
        "normalize_observation=true,normalize_reward=true",
        "mean return >= 950 over 10 greedy episodes"},
@@ -52,6 +53,17 @@ const std::vector<DefaultsRow>& DefaultsTable() {
        "vf_coef=0.58,log_std_init=-2,ortho_init=false,activation=relu,"
        "normalize_observation=true,normalize_reward=true",
        "mean return >= 1500 over 10 greedy episodes"},
+      // No target in issue 13: the budget only. PPO's generic defaults
+      // (SB3's): seed 0 reaches 2651 at 150k and 3314 at 1M, its
+      // evaluations swinging between about 1000 and 3500 on the way. The
+      // zoo's MuJoCo default (normalize) peaked at 3214 and ended at 1530;
+      // its tuned Hopper-v3 row with 64x64 networks mostly stood still
+      // (about 980, the healthy reward) and was at 304 at 500k; annealing the
+      // learning rate
+      // over the budget ended at 2299.
+      {"ppo", "Hopper-v5", 1000000, "",
+       "none (issue 13 asks what it reaches): 3314 over 10 greedy episodes "
+       "at 1M, seed 0"},
       // rl-baselines3-zoo's DQN schedule for CartPole-v1 (128 gradient
       // steps every 256 env steps), with 64x64 layers and Double DQN.
       {"dqn", "CartPole-v1", 200000,
