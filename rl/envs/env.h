@@ -116,6 +116,14 @@ class Env {
   // result->observation's memory.
   absl::Status Step(const Action& action, StepResult* result);
 
+  // The env's own checks of a Box action that has the right size and finite
+  // values (MuJoCo envs: within the bounds). Step() runs it before
+  // StepState() and returns its error; public so that a vector env can check
+  // every sub-env's action before stepping any. The default accepts all.
+  virtual absl::Status CheckBoxAction(const Action& action) const {
+    return absl::OkStatus();
+  }
+
   // Steps taken in the current episode.
   int elapsed_steps() const { return elapsed_steps_; }
   // True between the step that ended an episode and the next Reset().
@@ -142,13 +150,6 @@ class Env {
   virtual void StepState(const Action& action, StepResult* result) = 0;
 
   std::mt19937_64& rng() { return rng_; }
-
-  // Further checks of a Box action that has the right size and finite
-  // values, before StepState(); an error refuses the step (Step() returns
-  // it). The default accepts every such action.
-  virtual absl::Status CheckBoxAction(const Action& action) const {
-    return absl::OkStatus();
-  }
 
  private:
   absl::Status CheckStep(const Action& action) const;

@@ -146,6 +146,10 @@ class MujocoEnv : public Env {
   void UpdateScene(const mjvOption* option, mjvCamera* camera,
                    mjvScene* scene) const;
 
+  // Refuses a value outside the action space's bounds (see the header
+  // comment).
+  absl::Status CheckBoxAction(const Action& action) const override;
+
   // Placeholder drawing (see the header comment).
   void Draw(Canvas* canvas) const override;
 
@@ -156,9 +160,6 @@ class MujocoEnv : public Env {
 
   mjData* mutable_data() { return data_.get(); }
 
-  // Refuses a value outside the action space's bounds (see the header
-  // comment).
-  absl::Status CheckBoxAction(const Action& action) const override;
   void set_camera_config(const MujocoCameraConfig& config) {
     camera_config_ = config;
   }
