@@ -93,7 +93,7 @@ absl::Status Env::CheckStep(const Action& action) const {
           "; actions must be finite numbers"));
     }
   }
-  return absl::OkStatus();
+  return CheckBoxAction(action);
 }
 
 absl::Status Env::Step(const Action& action, StepResult* result) {

@@ -113,10 +113,20 @@ class Env {
   // Advances one step. Errors: FailedPrecondition before the first Reset()
   // or after the episode ended; InvalidArgument for an action outside a
   // Discrete action space, or a Box action of the wrong size or with a
-  // non-finite value. Box actions outside the bounds are clipped by the env
-  // exactly where Gymnasium's env clips them (Pendulum, MountainCarContinuous).
-  // On error `result` is left unchanged. Reuses result->observation's memory.
+  // non-finite value, or one an env's CheckBoxAction() refuses (MuJoCo envs
+  // refuse values outside the bounds). Other envs clip Box actions outside
+  // the bounds exactly where Gymnasium's env clips them (Pendulum,
+  // MountainCarContinuous). On error `result` is left unchanged. Reuses
+  // result->observation's memory.
   absl::Status Step(const Action& action, StepResult* result);
+
+  // The env's own checks of a Box action that has the right size and finite
+  // values (MuJoCo envs: within the bounds). Step() runs it before
+  // StepState() and returns its error; public so that a vector env can check
+  // every sub-env's action before stepping any. The default accepts all.
+  virtual absl::Status CheckBoxAction(const Action& action) const {
+    return absl::OkStatus();
+  }
 
   // Steps taken in the current episode.
   int elapsed_steps() const { return elapsed_steps_; }

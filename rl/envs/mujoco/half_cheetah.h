@@ -8,7 +8,7 @@
 // motors, gears 120 90 60 120 60 30, ctrlrange [-1, 1]; Euler, timestep
 // 0.01 s, frame_skip 5 (dt 0.05 s, 20 fps).
 // Observation Box(17,): qpos without the root x (8), qvel (9).
-// Action Box(6,) in [-1, 1].
+// Action Box(6,) in [-1, 1]; values outside are refused (mujoco_env.h).
 // Reward: forward_reward_weight (1) * (x after - x before) / dt -
 // ctrl_cost_weight (0.1) * sum(action^2), x of the root, the action as given.
 // Never terminates (unless the simulation diverges); truncated at 1000.

@@ -11,7 +11,7 @@
 // timestep 0.002 s, frame_skip 4 (dt 0.008 s, 125 fps).
 // Observation Box(11,): qpos without the root x (5), qvel clipped to +/-10
 // (6).
-// Action Box(3,) in [-1, 1].
+// Action Box(3,) in [-1, 1]; values outside are refused (mujoco_env.h).
 // Reward: healthy_reward (1, only while healthy) + forward_reward_weight (1)
 // * x velocity - ctrl_cost_weight (1e-3) * sum(action^2).
 // Healthy: every element of qpos[2:] and qvel strictly inside

@@ -10,7 +10,7 @@
 // 6 (nbody - 1)): qpos without the root x and y; qvel; the bodies' cinert,
 // cvel (the world body left out); qfrc_actuator without the free joint's 6;
 // cfrc_ext (after mj_rnePostConstraint, as Gymnasium v5).
-// Action Box(21,) in [-1, 1].
+// Action Box(21,) in [-1, 1]; values outside are refused (mujoco_env.h).
 // Reward: healthy_reward (5, only while healthy) + forward_reward_weight
 // (1.25) * centre-of-mass x velocity - ctrl_cost_weight (0.1) *
 // sum(ctrl^2) - min(contact_cost_weight (5e-7) * sum(cfrc_ext^2), 10).

@@ -8,7 +8,7 @@
 // timestep 0.01 s, frame_skip 5 (dt 0.05 s, 20 fps).
 // Observation Box(9,): cart x; sin and cos of both hinge angles; qvel
 // clipped to +/-10; the slider's constraint force clipped to +/-10.
-// Action Box(1,) in [-1, 1].
+// Action Box(1,) in [-1, 1]; values outside are refused (mujoco_env.h).
 // Reward: healthy_reward (10, only while not terminated) - (0.01 x_tip^2 +
 // (z_tip - 2)^2) - (1e-3 w1^2 + 5e-3 w2^2), with (x_tip, z_tip) the tip's
 // position after the step and w1, w2 the hinges' velocities. Terminated when

@@ -6,7 +6,7 @@
 // motor on the slider, gear 100, ctrlrange [-3, 3]; RK4, timestep 0.02 s,
 // frame_skip 2 (dt 0.04 s, 25 fps).
 // Observation Box(4,): cart position, pole angle, their velocities.
-// Action Box(1,) in [-3, 3] (MuJoCo clamps the control to that range).
+// Action Box(1,) in [-3, 3]; values outside are refused (mujoco_env.h).
 // Reward 1 per step while the pole stands; terminated when |angle| > 0.2 rad
 // or the state is not finite (then reward 0). Truncated at 1000 steps.
 // Reset: qpos and qvel each uniform within +/-reset_noise_scale (0.01).

@@ -1,14 +1,20 @@
-// InvertedPendulum-v5: hand-checked steps, reset noise, seeding, clamping.
+// InvertedPendulum-v5: hand-checked steps, reset noise, seeding, bounds.
 #include "rl/envs/mujoco/inverted_pendulum.h"
 
 #include <cmath>
 #include <memory>
+#include <string>
 
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rl/envs/env.h"
 
 namespace rl {
 namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
 
 std::unique_ptr<InvertedPendulum> Make() {
   auto env = InvertedPendulum::Create();
@@ -75,15 +81,28 @@ TEST(InvertedPendulumTest, PushingRightMovesTheCartRightAndTipsThePoleBack) {
   EXPECT_LT(result.observation[1], 0.0f);  // The pole lags behind.
 }
 
-TEST(InvertedPendulumTest, ActionsBeyondTheRangeAreClampedByMujoco) {
-  auto a = Make();
-  auto b = Make();
-  a->Reset(4);
-  b->Reset(4);
-  StepResult ra, rb;
-  ASSERT_TRUE(a->Step(Action::Continuous({3.0f}), &ra).ok());
-  ASSERT_TRUE(b->Step(Action::Continuous({30.0f}), &rb).ok());
-  EXPECT_EQ(ra.observation, rb.observation);
+TEST(InvertedPendulumTest, ActionsOutsideTheBoundsAreRefused) {
+  auto env = Make();
+  const Observation before = env->Reset(4);
+  StepResult result;
+  for (float value : {3.0001f, 30.0f, -3.5f}) {
+    const absl::Status status = env->Step(Action::Continuous({value}), &result);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << value;
+    EXPECT_THAT(
+        std::string(status.message()),
+        AllOf(HasSubstr("InvertedPendulum-v5"), HasSubstr("action value 0 is "),
+              HasSubstr("[-3, 3]"), HasSubstr("clip actions to the bounds")))
+        << status;
+  }
+  EXPECT_EQ(env->elapsed_steps(), 0);  // Nothing happened.
+  // The bounds themselves are inside: the same step as a fresh env's.
+  ASSERT_TRUE(env->Step(Action::Continuous({3.0f}), &result).ok());
+  auto fresh = Make();
+  EXPECT_EQ(fresh->Reset(4), before);
+  StepResult fresh_result;
+  ASSERT_TRUE(fresh->Step(Action::Continuous({3.0f}), &fresh_result).ok());
+  EXPECT_EQ(result.observation, fresh_result.observation);
+  ASSERT_TRUE(env->Step(Action::Continuous({-3.0f}), &result).ok());
 }
 
 TEST(InvertedPendulumTest, ResetNoiseIsWithinItsScaleAndSeeded) {

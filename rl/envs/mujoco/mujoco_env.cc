@@ -122,6 +122,22 @@ absl::Status MujocoEnv::SetState(absl::Span<const double> qpos,
   return absl::OkStatus();
 }
 
+absl::Status MujocoEnv::CheckBoxAction(const Action& action) const {
+  const Space& space = action_space();
+  for (size_t i = 0; i < action.continuous.size(); ++i) {
+    const float value = action.continuous[i];
+    if (value >= space.low[i] && value <= space.high[i]) continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        id(), ": action value ", i, " is ", value,
+        ", outside the action space's bounds [", space.low[i], ", ",
+        space.high[i],
+        "] (the actuator's ctrlrange); MuJoCo envs refuse it "
+        "rather than clamp it silently: clip actions to the bounds in the "
+        "agent (PPO does)"));
+  }
+  return absl::OkStatus();
+}
+
 void MujocoEnv::ResetSimulation() { mj_resetData(model_.get(), data_.get()); }
 
 void MujocoEnv::BeginReset() {

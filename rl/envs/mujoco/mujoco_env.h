@@ -5,10 +5,18 @@
 // compiled from MJCF: the env's own model, a string compiled into the binary,
 // or any file given by path (Gymnasium's `xml_file`). Physics only: no GL.
 //
-//   Step(action):  the action (already checked by Env: size, finite) is
-//                  written to data->ctrl (MuJoCo clamps it to the actuators'
-//                  ctrlrange, as Gymnasium relies on), then mj_step runs
-//                  frame_skip times; dt() = timestep * frame_skip.
+//   Step(action):  the action (checked by Env: size, finite; and here:
+//                  within the action space's bounds, see below) is written
+//                  to data->ctrl, then mj_step runs frame_skip times;
+//                  dt() = timestep * frame_skip.
+//   Bounds:        a Box action with a value outside the action space (the
+//                  actuators' ctrlrange) is refused: Step() returns
+//                  InvalidArgument naming the index, the value and the
+//                  bounds, and the env is unchanged. Gymnasium passes such
+//                  actions on and MuJoCo clamps ctrl silently, which hides
+//                  an agent's scaling bugs; agents clip their actions to the
+//                  bounds themselves (PPO does; the random agent samples
+//                  within them).
 //   Reset():       mj_resetData, then the derived env adds its reset noise
 //                  (drawn from the Env base class's generator only, with
 //                  UniformReal/Normal) and calls SetSimState (mj_forward).
@@ -126,6 +134,10 @@ class MujocoEnv : public Env {
   void UpdateScene(const mjvOption* option, mjvCamera* camera,
                    mjvScene* scene) const;
 
+  // Refuses a value outside the action space's bounds (see the header
+  // comment).
+  absl::Status CheckBoxAction(const Action& action) const override;
+
   // The 2D schematic (see the header comment).
   void Draw(Canvas* canvas) const override;
 
@@ -135,6 +147,7 @@ class MujocoEnv : public Env {
             MujocoDrawView view);
 
   mjData* mutable_data() { return data_.get(); }
+
   void set_camera_config(const MujocoCameraConfig& config) {
     camera_config_ = config;
   }

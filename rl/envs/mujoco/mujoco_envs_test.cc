@@ -4,8 +4,10 @@
 // The seeded-determinism and spec checks are the conformance suite's.
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rl/envs/env.h"
@@ -18,6 +20,7 @@
 namespace rl {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 template <typename T>
@@ -153,17 +156,34 @@ TEST(HalfCheetahTest, MovingForwardIsRewardedBackwardPenalised) {
     EXPECT_NEAR(result.reward, env->x_velocity(), 1e-12);
     EXPECT_EQ(env->x_velocity() > 0, speed > 0);
   }
-  // The control cost: 0.1 * sum(a^2) of the action as given (out of range
-  // too), here 0.1 * 6 * 4.
+  // The control cost: 0.1 * sum(a^2), here 0.1 * 6 * 0.64.
   env->Reset(0);
   ASSERT_TRUE(
-      env->Step(Action::Continuous(std::vector<float>(6, 2.0f)), &result).ok());
-  EXPECT_NEAR(result.reward, env->x_velocity() - 2.4, 1e-9);
+      env->Step(Action::Continuous(std::vector<float>(6, -0.8f)), &result)
+          .ok());
+  EXPECT_NEAR(result.reward, env->x_velocity() - 0.384, 1e-6);
   EXPECT_FALSE(result.terminated);
   // Observation: qpos without x, then qvel.
   ASSERT_EQ(result.observation.size(), 17u);
   EXPECT_FLOAT_EQ(result.observation[0], env->data()->qpos[1]);
   EXPECT_FLOAT_EQ(result.observation[8], env->data()->qvel[0]);
+}
+
+TEST(HalfCheetahTest, RefusesAnActionValueOutsideTheBoundsNamingIt) {
+  auto env = Make<HalfCheetah>();
+  env->Reset(0);
+  StepResult result;
+  std::vector<float> action(6, 1.0f);
+  action[3] = 1.25f;
+  const absl::Status status = env->Step(Action::Continuous(action), &result);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              AllOf(HasSubstr("HalfCheetah-v5: action value 3 is 1.25"),
+                    HasSubstr("[-1, 1]"), HasSubstr("PPO does")))
+      << status;
+  EXPECT_EQ(env->elapsed_steps(), 0);
+  action[3] = -1.0f;  // Both bounds are inside.
+  EXPECT_TRUE(env->Step(Action::Continuous(action), &result).ok());
 }
 
 TEST(HalfCheetahTest, OptionsWeightsAndPositions) {

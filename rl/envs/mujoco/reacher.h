@@ -8,7 +8,7 @@
 // timestep 0.01 s, frame_skip 2 (dt 0.02 s, 50 fps).
 // Observation Box(10,): cos and sin of both arm angles, the target's x and y,
 // the arm's two angular velocities, fingertip - target (x, y).
-// Action Box(2,) in [-1, 1].
+// Action Box(2,) in [-1, 1]; values outside are refused (mujoco_env.h).
 // Reward: -reward_dist_weight (1) * |fingertip - target| -
 // reward_control_weight (1) * sum(action^2), as Gymnasium's v5 code computes
 // it: from the state before the physics step and the action as given.

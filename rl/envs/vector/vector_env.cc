@@ -136,7 +136,12 @@ absl::Status VectorEnv::CheckAction(int i, const Action& action) const {
                        "): actions must be finite numbers, got ", value));
     }
   }
-  return absl::OkStatus();
+  // The env's own checks (MuJoCo: within the bounds), so that StepOne's
+  // Env::Step cannot fail.
+  const absl::Status status = envs_[i]->CheckBoxAction(action);
+  if (status.ok()) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat("sub-env ", i, ": ", status.message()));
 }
 
 void VectorEnv::StepOne(int i, const Action& action, VectorStepResult* result) {

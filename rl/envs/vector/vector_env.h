@@ -117,8 +117,10 @@ class VectorEnv {
 
   // One step of every sub-env, autoresetting as options().autoreset_mode
   // says. Errors, before anything is stepped: FailedPrecondition before
-  // Reset(); InvalidArgument if actions.size() != num_envs() or an action
-  // is not valid for the action space (naming the sub-env).
+  // Reset(); InvalidArgument if actions.size() != num_envs(), or an action
+  // is not valid for the action space or its env refuses it
+  // (Env::CheckBoxAction: a MuJoCo env's value outside the bounds), naming
+  // the sub-env.
   absl::Status Step(absl::Span<const Action> actions, VectorStepResult* result);
   // The same for Discrete action spaces, one index per sub-env.
   absl::Status Step(absl::Span<const int64_t> actions,

@@ -204,6 +204,22 @@ TEST(VectorEnvTest, ErrorsSayWhatIsWrong) {
   const std::vector<Action> torques = {Action::Continuous({1.0f}),
                                        Action::Continuous({-1.0f})};
   EXPECT_TRUE((*pendulums)->Step(torques, &batch).ok());
+  // A sub-env's own refusal (MuJoCo: outside the bounds) comes before any
+  // sub-env steps.
+  auto carts = VectorEnv::Create("InvertedPendulum-v5", 2);
+  ASSERT_TRUE(carts.ok()) << carts.status();
+  (*carts)->Reset(0, &batch);
+  const std::vector<float> before = batch.observations;
+  const absl::Status beyond =
+      (*carts)->Step(std::vector<Action>{Action::Continuous({0.5f}),
+                                         Action::Continuous({3.5f})},
+                     &batch);
+  EXPECT_EQ(beyond.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(beyond.message(),
+              HasSubstr("sub-env 1: InvertedPendulum-v5: action value 0 is "
+                        "3.5, outside"));
+  EXPECT_EQ(batch.observations, before);
+  EXPECT_EQ((*carts)->env(0).elapsed_steps(), 0);
 }
 
 // gym.make_vec(id, num_envs, **kwargs): every copy gets the kwargs.
