@@ -5,6 +5,7 @@
 #include <GL/glcorearb.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "rl/core/status_macros.h"
+#include "rl/render/tessellator.h"
 
 namespace rl {
 namespace gl {
@@ -176,6 +178,34 @@ GLuint MakeTexture(GLenum internal_format, GLenum format, int width, int height,
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAX_LEVEL, 0);
   return texture;
+}
+
+std::string ProfileMismatch(GlProfile wanted, const std::string& gl_version) {
+  GLint mask = 0;
+  glGetIntegerv(GL_CONTEXT_PROFILE_MASK, &mask);
+  const GLint bit = wanted == GlProfile::kCore
+                        ? GL_CONTEXT_CORE_PROFILE_BIT
+                        : GL_CONTEXT_COMPATIBILITY_PROFILE_BIT;
+  if ((mask & bit) != 0) return "";
+  return absl::StrCat("asked for an OpenGL ", GlProfileName(wanted),
+                      " profile context, the driver gave \"", gl_version,
+                      "\" (GL_CONTEXT_PROFILE_MASK 0x", absl::Hex(mask), ")");
+}
+
+void MakeVertexArray(GLuint* vertex_array, GLuint* vertex_buffer) {
+  glGenVertexArrays(1, vertex_array);
+  glBindVertexArray(*vertex_array);
+  glGenBuffers(1, vertex_buffer);
+  glBindBuffer(GL_ARRAY_BUFFER, *vertex_buffer);
+  glEnableVertexAttribArray(0);
+  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(Vertex),
+                        reinterpret_cast<const void*>(offsetof(Vertex, x)));
+  glEnableVertexAttribArray(1);
+  glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(Vertex),
+                        reinterpret_cast<const void*>(offsetof(Vertex, r)));
+  glEnableVertexAttribArray(2);
+  glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, sizeof(Vertex),
+                        reinterpret_cast<const void*>(offsetof(Vertex, s)));
 }
 
 }  // namespace gl

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "rl/render/render_backend.h"
 
 namespace rl {
 namespace gl {
@@ -42,6 +43,18 @@ absl::Status CheckGl(absl::string_view what);
 absl::StatusOr<GLuint> LinkProgram(const char* vertex_source,
                                    const char* fragment_source,
                                    absl::string_view kind);
+
+// Whether the current context is of `wanted` profile (GL_CONTEXT_PROFILE_
+// MASK): "" if so, else what the driver gave instead, e.g. `asked for an
+// OpenGL compatibility profile context, the driver gave "4.5 (Core
+// Profile) Mesa 22.3.6" (GL_CONTEXT_PROFILE_MASK 0x1)`, for a backend to
+// return with its own hint.
+std::string ProfileMismatch(GlProfile wanted, const std::string& gl_version);
+
+// A vertex array and its buffer for Tessellator vertices, laid out as the
+// canvas shaders read them (attributes 0 position, 1 colour, 2 st); both
+// are left bound.
+void MakeVertexArray(GLuint* vertex_array, GLuint* vertex_buffer);
 
 // A 2D texture with clamped edges, no mipmaps, bound to the active unit.
 GLuint MakeTexture(GLenum internal_format, GLenum format, int width, int height,

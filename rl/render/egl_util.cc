@@ -18,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "rl/core/status_macros.h"
+#include "rl/render/canvas_gl.h"
 
 namespace rl {
 namespace egl {
@@ -386,17 +387,9 @@ absl::Status EglBackend::ReadGlStrings() {
   }
   gl_renderer_ = reinterpret_cast<const char*>(renderer);
   gl_version_ = reinterpret_cast<const char*>(version);
-  GLint mask = 0;
-  glGetIntegerv(GL_CONTEXT_PROFILE_MASK, &mask);
-  const GLint wanted = profile_ == GlProfile::kCore
-                           ? GL_CONTEXT_CORE_PROFILE_BIT
-                           : GL_CONTEXT_COMPATIBILITY_PROFILE_BIT;
-  if ((mask & wanted) == 0) {
-    return Unavailable(
-        absl::StrCat("asked for an OpenGL ", GlProfileName(profile_),
-                     " profile context, the driver gave \"", gl_version_,
-                     "\" (GL_CONTEXT_PROFILE_MASK 0x", absl::Hex(mask), ")"),
-        hint_);
+  if (std::string mismatch = gl::ProfileMismatch(profile_, gl_version_);
+      !mismatch.empty()) {
+    return Unavailable(mismatch, hint_);
   }
   return absl::OkStatus();
 }

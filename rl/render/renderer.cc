@@ -362,19 +362,7 @@ absl::Status GlRenderer::InitGl() {
     glBindTexture(GL_TEXTURE_2D, font_texture_);
   }
 
-  glGenVertexArrays(1, &vertex_array_);
-  glBindVertexArray(vertex_array_);
-  glGenBuffers(1, &vertex_buffer_);
-  glBindBuffer(GL_ARRAY_BUFFER, vertex_buffer_);
-  glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(Vertex),
-                        reinterpret_cast<const void*>(offsetof(Vertex, x)));
-  glEnableVertexAttribArray(1);
-  glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(Vertex),
-                        reinterpret_cast<const void*>(offsetof(Vertex, r)));
-  glEnableVertexAttribArray(2);
-  glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, sizeof(Vertex),
-                        reinterpret_cast<const void*>(offsetof(Vertex, s)));
+  gl::MakeVertexArray(&vertex_array_, &vertex_buffer_);
 
   slots_.resize(options_.frames_in_flight);
   if (options_.readback == Readback::kPixelBuffers) {

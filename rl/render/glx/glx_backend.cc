@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "rl/core/status_macros.h"
+#include "rl/render/canvas_gl.h"
 #include "rl/render/glx/xvfb.h"
 #include "rl/render/render_backend.h"
 
@@ -229,16 +230,9 @@ absl::Status GlxBackend::Init() {
     } else {
       gl_renderer_ = reinterpret_cast<const char*>(renderer);
       gl_version_ = reinterpret_cast<const char*>(version);
-      GLint mask = 0;
-      glGetIntegerv(GL_CONTEXT_PROFILE_MASK, &mask);
-      const GLint wanted = profile_ == GlProfile::kCore
-                               ? GL_CONTEXT_CORE_PROFILE_BIT
-                               : GL_CONTEXT_COMPATIBILITY_PROFILE_BIT;
-      if ((mask & wanted) == 0) {
-        status = absl::UnavailableError(
-            absl::StrCat("asked for an OpenGL ", GlProfileName(profile_),
-                         " profile context, the driver gave \"", gl_version_,
-                         "\" (GL_CONTEXT_PROFILE_MASK ", mask, "); ", kHint));
+      if (std::string mismatch = gl::ProfileMismatch(profile_, gl_version_);
+          !mismatch.empty()) {
+        status = absl::UnavailableError(absl::StrCat(mismatch, "; ", kHint));
       }
     }
   }

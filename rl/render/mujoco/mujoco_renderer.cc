@@ -19,9 +19,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
@@ -371,19 +371,7 @@ absl::Status MujocoRenderer::DrawOverlay(const Canvas& overlay) {
     glActiveTexture(GL_TEXTURE0);
     font_texture_ = gl::MakeTexture(GL_R8, GL_RED, atlas.width, atlas.height,
                                     GL_LINEAR, atlas.texels.data());
-    glGenVertexArrays(1, &overlay_vertex_array_);
-    glBindVertexArray(overlay_vertex_array_);
-    glGenBuffers(1, &overlay_vertex_buffer_);
-    glBindBuffer(GL_ARRAY_BUFFER, overlay_vertex_buffer_);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(Vertex),
-                          reinterpret_cast<const void*>(offsetof(Vertex, x)));
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(Vertex),
-                          reinterpret_cast<const void*>(offsetof(Vertex, r)));
-    glEnableVertexAttribArray(2);
-    glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, sizeof(Vertex),
-                          reinterpret_cast<const void*>(offsetof(Vertex, s)));
+    gl::MakeVertexArray(&overlay_vertex_array_, &overlay_vertex_buffer_);
     RL_RETURN_IF_ERROR(CheckGl("setting up the overlay pass"));
   }
   glViewport(0, 0, width, height);
