@@ -65,8 +65,11 @@ struct VideoSessionOptions {
   int env_index = 0;  // Which of a loop's lockstep envs is recorded.
   // > 1: envs env_index .. env_index + tiled_envs - 1 of the loop in one
   // video, as a grid (labelled 0, 1, ...; each with its own overlay). The
-  // schedule, names and sidecars follow env env_index; every frame shows
-  // all of them after the same lockstep step. The loop must run that many.
+  // schedule, names and sidecars follow env env_index; every step's frame
+  // shows all of them after the same lockstep step (a video's first frame,
+  // the recorded env's reset, shows a tile whose episode ended on that
+  // same step at its last state: the loop resets envs in order). The loop
+  // must run that many.
   int tiled_envs = 1;
   // For the sidecars and the gallery.
   std::string agent;
