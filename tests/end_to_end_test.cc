@@ -128,7 +128,7 @@ TEST(EndToEndTest, MujocoEnvRecordsItsThreeDimensionalScene) {
   (*env)->Reset(options.seed);
   EnvPicture picture;
   const Env* envs[] = {env->get()};
-  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions(), true).ok());
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions()).ok());
   PictureRendererOptions renderer_options;
   renderer_options.width = 160;
   renderer_options.height = 160;
@@ -142,8 +142,8 @@ TEST(EndToEndTest, MujocoEnvRecordsItsThreeDimensionalScene) {
   for (int y = 0; y < 160; ++y) {
     for (int x = 0; x < 160; ++x) {
       const Rgb a = first.at(x, y), b = expected.at(x, y);
-      difference += std::abs(a.r - b.r) + std::abs(a.g - b.g) +
-                    std::abs(a.b - b.b);
+      difference +=
+          std::abs(a.r - b.r) + std::abs(a.g - b.g) + std::abs(a.b - b.b);
     }
   }
   EXPECT_LT(difference / (3 * 160 * 160), 4.0);

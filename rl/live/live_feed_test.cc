@@ -28,7 +28,7 @@ TEST(LiveFeedTest, RendersAMujocoScenesPictureThenA2dOne) {
   (*env)->Reset(3);
   EnvPicture scene;
   const Env* envs[] = {env->get()};
-  ASSERT_TRUE(scene.Take(envs, {}, PictureOptions(), true).ok());
+  ASSERT_TRUE(scene.Take(envs, {}, PictureOptions()).ok());
   (*feed)->Offer(std::move(scene));
   // The env may go away: the picture keeps what it needs.
   env->reset();

@@ -195,7 +195,7 @@ absl::StatusOr<EnvPicture> PictureOfEnvs(
   nothing.show_return = false;
   if (!used.empty()) used.resize(n, nothing);
   EnvPicture picture;
-  RL_RETURN_IF_ERROR(picture.Take(envs, used, options, /*snap_cameras=*/true));
+  RL_RETURN_IF_ERROR(picture.Take(envs, used, options));
   return picture;
 }
 

@@ -26,8 +26,7 @@ int SceneGeoms(const mjModel* model) { return 2 * model->ngeom + 100; }
 
 absl::Status EnvPicture::Take(absl::Span<const Env* const> envs,
                               absl::Span<const OverlayInfo> overlays,
-                              const PictureOptions& options,
-                              bool snap_cameras) {
+                              const PictureOptions& options) {
   const int n = static_cast<int>(envs.size());
   if (n == 0) return absl::InvalidArgumentError("a picture needs an env");
   if (!overlays.empty() && static_cast<int>(overlays.size()) != n) {
@@ -64,12 +63,11 @@ absl::Status EnvPicture::Take(absl::Span<const Env* const> envs,
     return absl::OkStatus();
   }
   background_ = options.tiles.gap_color;
-  return TakeScenes(envs, options.tiles, snap_cameras);
+  return TakeScenes(envs, options.tiles);
 }
 
 absl::Status EnvPicture::TakeScenes(absl::Span<const Env* const> envs,
-                                    const TileOptions& tiles,
-                                    bool snap_cameras) {
+                                    const TileOptions& tiles) {
   const int n = static_cast<int>(envs.size());
   scenes_.resize(n);
   for (int i = 0; i < n; ++i) {
@@ -80,8 +78,6 @@ absl::Status EnvPicture::TakeScenes(absl::Span<const Env* const> envs,
           " says it has a 3D scene but is not a MuJoCo env (rl/envs/mujoco)"));
     }
     Scene& scene = scenes_[i];
-    // A freshly reset env has no motion for its camera to follow.
-    bool snap = snap_cameras || env->elapsed_steps() == 0;
     if (scene.scene == nullptr || scene.model.get() != env->model()) {
       scene.model = env->shared_model();
       MujocoSceneOptions scene_options;
@@ -89,9 +85,9 @@ absl::Status EnvPicture::TakeScenes(absl::Span<const Env* const> envs,
       RL_ASSIGN_OR_RETURN(scene.scene,
                           MujocoScene::Create(env->model(), scene_options));
       *scene.scene->camera() = env->DefaultCamera();
-      snap = true;  // A new scene has no camera history to smooth from.
     }
-    if (snap) scene.scene->SnapCameraToTarget(env->data());
+    // On the body, not MuJoCo's part of the way (see the header).
+    scene.scene->SnapCameraToTarget(env->data());
     env->UpdateScene(scene.scene->option(), scene.scene->camera(),
                      scene.scene->scene());
     const EnvSpec& spec = env->spec();

@@ -18,19 +18,18 @@
 // format: the 2D Renderer or the MujocoRenderer, then the same readback
 // (RGB or YUV 4:2:0) and everything downstream.
 //
-// Cameras: a picture keeps each env's scene between Take() calls, so a
-// tracking camera (Gymnasium's default for the walkers) follows its body
-// with MuJoCo's smoothing from one frame to the next, as in Gymnasium's
-// videos; `snap_cameras` centres it on the body at once (for a picture
-// taken afresh, as the live feed's are), and so does an env's reset (an env
-// at step 0).
+// Cameras: each env's default camera (Gymnasium v5's); a tracking camera
+// (the walkers') is put on its body for every picture. MuJoCo's own
+// tracking moves only part of the way per update, which leaves a trained
+// HalfCheetah (10 m/s) at the edge of the frame, as in Gymnasium's videos;
+// ours keeps it where the camera config puts it. A picture keeps its scenes
+// between Take() calls (no allocation per frame).
 //
 // Example (a video of one env):
 //   EnvPicture picture;
 //   RL_ASSIGN_OR_RETURN(auto renderer, PictureRenderer::Create(
 //       options, /*scene_3d=*/env.spec().scene_3d));
-//   RL_RETURN_IF_ERROR(picture.Take({&env}, {overlay}, PictureOptions(),
-//                                   /*snap_cameras=*/true));
+//   RL_RETURN_IF_ERROR(picture.Take({&env}, {overlay}, PictureOptions()));
 //   RL_RETURN_IF_ERROR(renderer->Render(picture, &frame));
 #ifndef RL_PIPELINE_ENV_PICTURE_H_
 #define RL_PIPELINE_ENV_PICTURE_H_
@@ -76,7 +75,7 @@ class EnvPicture {
   // another count; Internal for a 3D env that is not a MuJoCo env.
   absl::Status Take(absl::Span<const Env* const> envs,
                     absl::Span<const OverlayInfo> overlays,
-                    const PictureOptions& options, bool snap_cameras);
+                    const PictureOptions& options);
 
   // Logical size (the env's render size, or the grid's): frames of any
   // size show the whole picture, scaled.
@@ -97,7 +96,7 @@ class EnvPicture {
     TileCell cell;  // In logical pixels.
   };
   absl::Status TakeScenes(absl::Span<const Env* const> envs,
-                          const TileOptions& tiles, bool snap_cameras);
+                          const TileOptions& tiles);
 
   Canvas canvas_{1, 1};
   std::vector<Scene> scenes_;

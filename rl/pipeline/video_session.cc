@@ -211,8 +211,7 @@ absl::Status VideoSession::Capture(const Env& env, double reward,
       add(*tile.env, tile.episode, tile.episode_return);
     }
   }
-  RL_RETURN_IF_ERROR(picture_.Take(envs, overlays, PictureOptions(),
-                                   /*snap_cameras=*/!is_step));
+  RL_RETURN_IF_ERROR(picture_.Take(envs, overlays, PictureOptions()));
   return RenderAndWrite(reward, is_step);
 }
 

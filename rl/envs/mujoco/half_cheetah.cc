@@ -16,6 +16,11 @@ const char HalfCheetah::kXml[] = R"(
   </default>
   <size nstack="300000" nuser_geom="1"/>
   <option gravity="0 0 -9.81" timestep="0.01"/>
+  <!-- The floor below is drawn 2 km wide (Gymnasium's 40 m one ends
+       under a trained runner); the model's extent, which sets the render
+       clip planes and cameras' defaults, stays the one the original floor
+       gave. Collisions with a plane are unbounded either way. -->
+  <statistic extent="8"/>
   <asset>
     <!-- Gymnasium's visual assets, built-in textures only: a gradient sky
          and a checkered floor, so motion shows under the tracking camera.
@@ -25,13 +30,13 @@ const char HalfCheetah::kXml[] = R"(
     <texture builtin="checker" height="100" name="texplane" rgb1="0 0 0"
              rgb2="0.8 0.8 0.8" type="2d" width="100"/>
     <material name="MatPlane" reflectance="0.5" shininess="1" specular="1"
-              texrepeat="60 60" texture="texplane"/>
+              texrepeat="1500 1500" texture="texplane"/>
   </asset>
   <worldbody>
     <light cutoff="100" diffuse="1 1 1" dir="-0 0 -1.3" directional="true"
            exponent="1" pos="0 0 1.3" specular=".1 .1 .1"/>
     <geom conaffinity="1" condim="3" material="MatPlane" name="floor"
-          pos="0 0 0" rgba="0.8 0.9 0.8 1" size="40 40 40" type="plane"/>
+          pos="0 0 0" rgba="0.8 0.9 0.8 1" size="1000 1000 40" type="plane"/>
     <body name="torso" pos="0 0 .7">
       <camera name="track" mode="trackcom" pos="0 -3 0.3"
               xyaxes="1 0 0 0 0 1"/>
