@@ -55,6 +55,34 @@ TEST(LiveFeedTest, RendersAMujocoScenesPictureThenA2dOne) {
   EXPECT_NEAR(flat->at(100, 50).r, 200, 12);
 }
 
+// The 3D look (--scene_options) reaches the feed's renderer: the humanoid's
+// sky box, or black without it.
+TEST(LiveFeedTest, SceneOptionsSetTheLook) {
+  auto env = Envs().Create("HumanoidDMC-v0");
+  ASSERT_TRUE(env.ok()) << env.status();
+  (*env)->Reset(1);
+  const Env* envs[] = {env->get()};
+  int corner_brightness[2];
+  for (bool skybox : {true, false}) {
+    LiveFeedOptions options;
+    options.scene.skybox = skybox;
+    auto feed = LiveFeed::Create(options);
+    ASSERT_TRUE(feed.ok()) << feed.status();
+    EnvPicture scene;
+    ASSERT_TRUE(scene.Take(envs, {}, PictureOptions()).ok());
+    (*feed)->Offer(std::move(scene));
+    LiveFeed::Picture picture;
+    ASSERT_TRUE((*feed)->WaitForPicture(0, absl::Seconds(20), &picture))
+        << (*feed)->error();
+    auto frame = DecodeJpeg(*picture.jpeg);
+    ASSERT_TRUE(frame.ok()) << frame.status();
+    const Rgb corner = frame->at(5, 5);
+    corner_brightness[skybox ? 0 : 1] = corner.r + corner.g + corner.b;
+  }
+  EXPECT_GT(corner_brightness[0], 30) << "the sky box is there";
+  EXPECT_LT(corner_brightness[1], 15) << "no sky box: black";
+}
+
 TEST(LiveFeedTest, WantsNothingWhileNobodyWatches) {
   auto feed = LiveFeed::Create(LiveFeedOptions());
   ASSERT_TRUE(feed.ok()) << feed.status();

@@ -28,7 +28,8 @@ namespace rl {
 
 absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
     const std::string& root_dir, const std::string& render_backend,
-    int egl_device, std::ostream& out, std::ostream& warnings) {
+    int egl_device, const MujocoRendererOptions& scene, std::ostream& out,
+    std::ostream& warnings) {
   LiveOptions options;
   options.address = absl::GetFlag(FLAGS_live);
   if (options.address.empty()) return std::unique_ptr<LiveView>();
@@ -36,6 +37,7 @@ absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
   options.max_viewers = absl::GetFlag(FLAGS_live_max_viewers);
   options.render_backend = render_backend;
   options.egl_device = egl_device;
+  options.scene = scene;
   RL_RETURN_IF_ERROR(MakeDirectories(root_dir, "live view directory"));
   auto live = LiveView::Start(options, root_dir, &warnings);
   if (!live.ok()) return live.status();

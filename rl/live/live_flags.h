@@ -14,15 +14,18 @@
 
 #include "absl/status/statusor.h"
 #include "rl/live/live_view.h"
+#include "rl/render/mujoco/mujoco_renderer.h"
 
 namespace rl {
 
 // Null when --live is not given. Otherwise starts the live view serving
 // `root_dir` (created if missing) and prints "live view: URL" to `out`
-// (warnings, e.g. for a non-loopback host, go to `warnings`).
+// (warnings, e.g. for a non-loopback host, go to `warnings`). `scene` is
+// the 3D envs' look (--scene_options), as in the videos.
 absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
     const std::string& root_dir, const std::string& render_backend,
-    int egl_device, std::ostream& out, std::ostream& warnings);
+    int egl_device, const MujocoRendererOptions& scene, std::ostream& out,
+    std::ostream& warnings);
 
 // With --live_linger and a live view, after the run: says so on `out`,
 // marks the board, and serves on until `stop_requested` (Ctrl-C) becomes

@@ -61,6 +61,7 @@ absl::StatusOr<std::unique_ptr<LiveView>> LiveView::Start(
   RL_ASSIGN_OR_RETURN(LiveAddress address, ParseLiveAddress(options.address));
   LiveFeedOptions feed_options;
   feed_options.render_backend = options.render_backend;
+  feed_options.scene = options.scene;
   feed_options.egl_device = options.egl_device;
   feed_options.max_fps = options.fps;
   LiveServerOptions server_options;

@@ -32,6 +32,7 @@
 #include "rl/pipeline/env_picture.h"
 #include "rl/pipeline/observer.h"
 #include "rl/record/sidecar.h"
+#include "rl/render/mujoco/mujoco_renderer.h"
 #include "rl/render/overlay.h"
 
 namespace rl {
@@ -44,6 +45,7 @@ struct LiveOptions {
   int max_viewers = 16;  // Live picture streams at once.
   std::string render_backend = "llvmpipe";
   int egl_device = -1;
+  MujocoRendererOptions scene;  // 3D envs' look (size and format: the feed's).
 };
 
 struct LiveAddress {

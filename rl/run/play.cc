@@ -310,9 +310,9 @@ int main(int argc, char** argv) {
     return Fail(absl::IsInvalidArgument(session.status()) ? 2 : 1,
                 rl::WithRenderFlagContext(session.status(), *render).message());
   }
-  auto live =
-      rl::StartLiveViewFromFlags(video.video_dir, video.render_backend,
-                                 video.egl_device, std::cout, std::cerr);
+  auto live = rl::StartLiveViewFromFlags(video.video_dir, video.render_backend,
+                                         video.egl_device, video.scene,
+                                         std::cout, std::cerr);
   if (!live.ok()) {
     return Fail(absl::IsInvalidArgument(live.status()) ? 2 : 1,
                 live.status().message());

@@ -118,8 +118,9 @@ bool Given(absl::string_view name) {
 std::unique_ptr<rl::LiveView> StartLive(const std::string& root,
                                         const rl::RunOptions& options,
                                         int* exit_code) {
-  auto live = rl::StartLiveViewFromFlags(
-      root, options.render_backend, options.egl_device, std::cout, std::cerr);
+  auto live = rl::StartLiveViewFromFlags(root, options.render_backend,
+                                         options.egl_device, options.scene,
+                                         std::cout, std::cerr);
   if (!live.ok()) {
     std::cerr << "error: " << live.status().message() << "\n";
     *exit_code = absl::IsInvalidArgument(live.status()) ? 2 : 1;
