@@ -186,14 +186,19 @@ absl::Status VideoSession::Start(int64_t episode) {
 
 absl::Status VideoSession::Capture(const Env& env, double reward,
                                    bool is_step) {
-  // The recorded env alone, or every tile (each with its own overlay).
-  std::vector<const Env*> envs;
-  std::vector<OverlayInfo> overlays;
+  // The recorded env alone, or every tile (each with its own overlay), in
+  // vectors kept across frames: no allocation per frame once their strings
+  // have their length.
   const bool draw_overlay = options_.overlay || !options_.overlay_label.empty();
+  const size_t n = tiles_.empty() ? 1 : tiles_.size();
+  shown_envs_.resize(n);
+  overlays_.resize(draw_overlay ? n : 0);
+  size_t i = 0;
   auto add = [&](const Env& shown, int64_t episode, double episode_return) {
-    envs.push_back(&shown);
+    const size_t slot = i++;
+    shown_envs_[slot] = &shown;
     if (!draw_overlay) return;
-    OverlayInfo& info = overlays.emplace_back();
+    OverlayInfo& info = overlays_[slot];
     if (options_.overlay) {
       if (tiles_.empty()) info.env_id = spec_.id;  // Tiles are numbered.
       info.episode = static_cast<int>(episode);
@@ -211,7 +216,7 @@ absl::Status VideoSession::Capture(const Env& env, double reward,
       add(*tile.env, tile.episode, tile.episode_return);
     }
   }
-  RL_RETURN_IF_ERROR(picture_.Take(envs, overlays, PictureOptions()));
+  RL_RETURN_IF_ERROR(picture_.Take(shown_envs_, overlays_, PictureOptions()));
   return RenderAndWrite(reward, is_step);
 }
 
@@ -342,13 +347,13 @@ absl::Status VideoSession::Emit(const Env* env, double reward, bool is_step,
     pending_.waiting = true;
     pending_.reward = reward;
     pending_.is_step = is_step;
-    pending_.has_result = result != nullptr;
     if (result != nullptr) pending_.result = *result;
     return absl::OkStatus();
   }
   pending_.waiting = false;
-  return EmitNow(*primary, reward, is_step,
-                 pending_.has_result && is_step ? &pending_.result : result);
+  // A step's result is pending_.result by now (the last tile's call passes
+  // it); a reset has none.
+  return EmitNow(*primary, reward, is_step, result);
 }
 
 absl::Status VideoSession::EmitNow(const Env& env, double reward, bool is_step,

@@ -149,6 +149,9 @@ class VideoSession : public EpisodeObserver {
   std::unique_ptr<PictureRenderer> renderer_;
   double episode_return_ = 0;  // For the overlay.
   EnvPicture picture_;
+  // What Capture() shows, kept across frames.
+  std::vector<const Env*> shown_envs_;
+  std::vector<OverlayInfo> overlays_;
   // Tiled recording: each tile's env (null until seen), its episode and
   // return, and the recorded env's frame waiting for the others' step.
   struct Tile {
@@ -161,8 +164,7 @@ class VideoSession : public EpisodeObserver {
     bool waiting = false;
     double reward = 0;
     bool is_step = false;
-    bool has_result = false;
-    StepResult result;
+    StepResult result;  // A step's; unused for a reset frame.
   };
   PendingFrame pending_;
   Frame frame_;
