@@ -256,6 +256,23 @@ TEST(RunTraining, ResumeRefusesWhatContradictsTheCheckpoint) {
 // gym.make(id, **kwargs): config.json and the page say the kwargs, a resume
 // takes them from config.json (the checkpoint has only the env id), and an
 // explicit contradiction is refused by name.
+// --video_envs asks for more lockstep envs than the agent runs: refused
+// before anything is written, saying how many there are.
+TEST(RunTraining, MoreEnvsInAVideoThanTheAgentRunsIsRefused) {
+  TrainingRunOptions options = SwitchRun("tiles");
+  options.trainer.agent = "random";  // One env.
+  options.trainer.hyperparams = {};
+  options.video.tiled_envs = 4;
+  std::ostringstream out;
+  auto summary = RunTraining(options, out);
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(summary.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(summary.status().message()).find("runs 1 lockstep"),
+            std::string::npos)
+      << summary.status();
+  EXPECT_FALSE(std::ifstream(options.run_dir + "/config.json").good());
+}
+
 TEST(RunTraining, EnvKwargsAreTheRunsOwn) {
   TrainingRunOptions options = SwitchRun("kwargs");
   options.trainer.env_id = "FrozenLake-v1";
