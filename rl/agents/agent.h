@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "rl/core/collective.h"
 #include "rl/core/registry.h"
 #include "rl/envs/env.h"
 #include "rl/envs/space.h"
@@ -44,6 +45,12 @@ struct AgentContext {
   // does not know, listing the valid ones; agents without hyper-parameters
   // ignore this (use CreateAgent() in rl/agents/hyperparams.h to refuse).
   HyperParams hyperparams;
+  // Data-parallel training (not owned; null: one process). The agent is
+  // one of collective->size() copies, each learning from its own envs, that
+  // keep identical parameters: they start from rank 0's and average their
+  // gradients before every optimiser step. CreateAgent() refuses an agent
+  // that cannot (trains_data_parallel()).
+  Collective* collective = nullptr;
 };
 
 // One step of experience. References stay valid only during Observe().
@@ -96,6 +103,14 @@ class Agent {
     }
     return absl::OkStatus();
   }
+
+  // Whether the agent learns data-parallel when given a Collective of more
+  // than one rank (AgentContext::collective).
+  virtual bool trains_data_parallel() const { return false; }
+
+  // The learned parameters, flattened in a fixed order (for checks that
+  // data-parallel copies agree); empty for agents without any.
+  virtual std::vector<float> Parameters() const { return {}; }
 
   // The hyper-parameters in use, defaults included, as text; empty for
   // agents without any. Creating the agent again with these as overrides

@@ -255,6 +255,12 @@ absl::StatusOr<std::unique_ptr<Agent>> CreateAgent(
     absl::string_view name, const AgentContext& context) {
   absl::StatusOr<std::unique_ptr<Agent>> agent = Agents().Create(name, context);
   if (!agent.ok()) return agent;
+  if (IsDataParallel(context.collective) && !(*agent)->trains_data_parallel()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "agent '", name, "' does not train data-parallel across ",
+        context.collective->size(),
+        " ranks (ppo does; see rl/mpi/README.md): run it without mpirun"));
+  }
   const HyperParams known = (*agent)->hyperparams();
   for (const auto& [key, value] : context.hyperparams) {
     if (known.find(key) == known.end()) {

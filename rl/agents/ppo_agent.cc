@@ -72,7 +72,7 @@ class PpoAgent : public Agent {
  public:
   PpoAgent(const PpoConfig& config, HyperParams hyperparams,
            ObservationEncoder encoder, Space action_space,
-           nn::Activation activation, uint64_t seed)
+           nn::Activation activation, uint64_t seed, Collective* collective)
       : config_(config),
         hyperparams_(std::move(hyperparams)),
         encoder_(std::move(encoder)),
@@ -81,7 +81,13 @@ class PpoAgent : public Agent {
         action_dims_(discrete_ ? static_cast<int>(action_space_.n)
                                : static_cast<int>(action_space_.low.size())),
         dims_(encoder_.size()),
-        rng_(nn::MixSeed(seed, 4)) {
+        collective_(IsDataParallel(collective) ? collective : nullptr),
+        rank_(collective_ != nullptr ? collective_->rank() : 0),
+        world_(collective_ != nullptr ? collective_->size() : 1),
+        local_batch_size_(config_.batch_size / world_),
+        // Rank 0 samples as one process would; the others draw their own.
+        rng_(rank_ == 0 ? nn::MixSeed(seed, 4)
+                        : nn::MixSeed(nn::MixSeed(seed, 4), rank_)) {
     std::vector<int> sizes = {dims_};
     sizes.insert(sizes.end(), config_.hidden.begin(), config_.hidden.end());
     std::vector<int> actor_sizes = sizes, critic_sizes = sizes;
@@ -107,6 +113,10 @@ class PpoAgent : public Agent {
         nn::AdamOptions{0.9, 0.999, config_.adam_eps});
     if (config_.normalize_observation) obs_rms_ = nn::RunningMeanStd(dims_);
     ret_rms_ = nn::RunningMeanStd(1);
+    obs_synced_ = obs_rms_;
+    ret_synced_ = ret_rms_;
+    obs_moments_.assign(collective_ != nullptr ? 1 + 2 * dims_ : 0, 0.0);
+    ret_moments_.assign(collective_ != nullptr ? 3 : 0, 0.0);
     discounted_returns_.assign(config_.n_envs, 0.0);
 
     const size_t n = static_cast<size_t>(config_.n_steps) * config_.n_envs;
@@ -122,6 +132,33 @@ class PpoAgent : public Agent {
   }
 
   int num_envs() const override { return config_.n_envs; }
+  bool trains_data_parallel() const override { return true; }
+
+  std::vector<float> Parameters() const override {
+    std::vector<float> all(actor_.params());
+    all.insert(all.end(), critic_.params().begin(), critic_.params().end());
+    all.insert(all.end(), log_std_.begin(), log_std_.end());
+    return all;
+  }
+
+  // Data-parallel: every rank takes rank 0's initial parameters.
+  absl::Status StartDataParallel() {
+    if (collective_ == nullptr) return absl::OkStatus();
+    ByteWriter out;
+    out.Floats(actor_.params());
+    out.Floats(critic_.params());
+    out.Floats(log_std_);
+    std::string bytes = out.Release();
+    RL_RETURN_IF_ERROR(collective_->Broadcast(&bytes));
+    ByteReader in(bytes, "rank 0's initial parameters");
+    RL_RETURN_IF_ERROR(
+        in.FloatsExact(actor_.params().data(), actor_.num_params(), "actor"));
+    RL_RETURN_IF_ERROR(in.FloatsExact(critic_.params().data(),
+                                      critic_.num_params(), "critic"));
+    RL_RETURN_IF_ERROR(
+        in.FloatsExact(log_std_.data(), log_std_.size(), "log_std"));
+    return in.ExpectEnd();
+  }
 
   Action Act(const Observation& observation) override {
     single_obs_.assign(1, observation);
@@ -157,6 +194,7 @@ class PpoAgent : public Agent {
       encoder_.Encode(observations[e], act_input_.row(e));
     }
     if (config_.normalize_observation) {
+      AddMoments(act_input_.data(), n_envs, dims_, &obs_moments_);
       obs_rms_.Update(act_input_.data(), n_envs);
       for (int e = 0; e < n_envs; ++e) {
         obs_rms_.Normalize(act_input_.row(e), act_input_.row(e),
@@ -247,6 +285,7 @@ class PpoAgent : public Agent {
                                  transitions[e].result.reward;
         returns[e] = static_cast<float>(discounted_returns_[e]);
       }
+      AddMoments(returns.data(), n_envs, 1, &ret_moments_);
       ret_rms_.Update(returns.data(), n_envs);
     }
     const double reward_scale = config_.normalize_reward
@@ -276,7 +315,7 @@ class PpoAgent : public Agent {
       }
     }
     pending_ = false;
-    steps_ += n_envs;
+    steps_ += static_cast<int64_t>(n_envs) * world_;  // Every rank's steps.
     ++t_;
     if (t_ == config_.n_steps) {
       std::vector<int> all(n_envs);
@@ -286,7 +325,7 @@ class PpoAgent : public Agent {
       std::vector<float> last_values(n_envs);
       for (int e = 0; e < n_envs; ++e) last_values[e] = v(e, 0);
       ComputeAdvantages(last_values);
-      Update();
+      RL_RETURN_IF_ERROR(Update());
       t_ = 0;
     }
     return absl::OkStatus();
@@ -324,12 +363,19 @@ class PpoAgent : public Agent {
     out.Floats(critic_.params());
     out.Floats(log_std_);
     WriteAdamState(adam_, &out);
-    out.Doubles(obs_rms_.mean());
-    out.Doubles(obs_rms_.var());
-    out.F64(obs_rms_.count());
-    out.Doubles(ret_rms_.mean());
-    out.Doubles(ret_rms_.var());
-    out.F64(ret_rms_.count());
+    // Data-parallel: the statistics all ranks agreed on at the last update
+    // (this rank's since then are in its rollout, which a data-parallel
+    // resume starts afresh).
+    const nn::RunningMeanStd& obs_rms =
+        collective_ != nullptr ? obs_synced_ : obs_rms_;
+    const nn::RunningMeanStd& ret_rms =
+        collective_ != nullptr ? ret_synced_ : ret_rms_;
+    out.Doubles(obs_rms.mean());
+    out.Doubles(obs_rms.var());
+    out.F64(obs_rms.count());
+    out.Doubles(ret_rms.mean());
+    out.Doubles(ret_rms.var());
+    out.F64(ret_rms.count());
     out.Doubles(discounted_returns_);
     out.I64(steps_);
     out.I64(updates_);
@@ -446,6 +492,19 @@ class PpoAgent : public Agent {
     buf_dones_ = std::move(dones);
     pending_ = false;
     pending_error_ = absl::OkStatus();
+    obs_synced_ = obs_rms_;
+    ret_synced_ = ret_rms_;
+    if (collective_ != nullptr) {
+      // Data-parallel: the checkpoint holds one rank's partial rollout at
+      // most, so every rank starts a new one together; each rank draws its
+      // own actions again.
+      t_ = 0;
+      if (rank_ > 0) rng_.seed(nn::MixSeed(rng_(), rank_));
+      if (rank_ > 0)
+        std::fill(discounted_returns_.begin(), discounted_returns_.end(), 0.0);
+      std::fill(obs_moments_.begin(), obs_moments_.end(), 0.0);
+      std::fill(ret_moments_.begin(), ret_moments_.end(), 0.0);
+    }
     return absl::OkStatus();
   }
 
@@ -501,7 +560,53 @@ class PpoAgent : public Agent {
     }
   }
 
-  void Update() {
+  struct MinibatchResult {
+    double policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0,
+           clip_fraction = 0;
+  };
+
+  // Adds count, sums and sums of squares of `rows` vectors of `dims` to
+  // *moments (data-parallel only: merged across ranks at each update).
+  static void AddMoments(const float* values, int rows, int dims,
+                         std::vector<double>* moments) {
+    if (moments->empty()) return;
+    double* m = moments->data();
+    m[0] += rows;
+    for (int r = 0; r < rows; ++r) {
+      for (int d = 0; d < dims; ++d) {
+        const double v = values[r * dims + d];
+        m[1 + d] += v;
+        m[1 + dims + d] += v * v;
+      }
+    }
+  }
+
+  // Data-parallel: the running statistics become the last agreed ones
+  // merged with every rank's values since (as one batch, Chan et al.), the
+  // same on every rank.
+  absl::Status SyncStatistics(std::vector<double>* moments,
+                              nn::RunningMeanStd* synced,
+                              nn::RunningMeanStd* stats) {
+    if (moments->empty()) return absl::OkStatus();
+    RL_RETURN_IF_ERROR(
+        collective_->SumDoubles(moments->data(), moments->size()));
+    const int dims = static_cast<int>((moments->size() - 1) / 2);
+    const double count = (*moments)[0];
+    if (count > 0 && synced->dims() == dims) {
+      std::vector<double> mean(dims), var(dims);
+      for (int d = 0; d < dims; ++d) {
+        mean[d] = (*moments)[1 + d] / count;
+        var[d] =
+            std::max(0.0, (*moments)[1 + dims + d] / count - mean[d] * mean[d]);
+      }
+      synced->Merge(mean, var, count);
+    }
+    *stats = *synced;
+    std::fill(moments->begin(), moments->end(), 0.0);
+    return absl::OkStatus();
+  }
+
+  absl::Status Update() {
     const int total = config_.n_steps * config_.n_envs;
     // Progress at the start of this rollout, as CleanRL's anneal_lr.
     const int64_t rollout_start = steps_ - total;
@@ -513,6 +618,19 @@ class PpoAgent : public Agent {
     learning_rate_ = config_.learning_rate * frac;
     const double clip = config_.clip_range * frac;
 
+    if (collective_ != nullptr) {
+      if (config_.normalize_observation) {
+        RL_RETURN_IF_ERROR(
+            SyncStatistics(&obs_moments_, &obs_synced_, &obs_rms_));
+      }
+      if (config_.normalize_reward) {
+        RL_RETURN_IF_ERROR(
+            SyncStatistics(&ret_moments_, &ret_synced_, &ret_rms_));
+      }
+    }
+    // Data-parallel: each rank takes its share of every minibatch
+    // (batch_size is the minibatch the optimiser sees, over all ranks).
+    const int batch_size = local_batch_size_;
     std::vector<int> order(total);
     std::iota(order.begin(), order.end(), 0);
     double policy_loss = 0, value_loss = 0, entropy = 0, kl = 0, clipped = 0;
@@ -522,9 +640,10 @@ class PpoAgent : public Agent {
       for (int i = total - 1; i > 0; --i) {
         std::swap(order[i], order[nn::UniformIndex(rng_, i + 1)]);
       }
-      for (int start = 0; start < total; start += config_.batch_size) {
-        const int size = std::min(config_.batch_size, total - start);
+      for (int start = 0; start < total; start += batch_size) {
+        const int size = std::min(batch_size, total - start);
         MinibatchResult result = Minibatch(order.data() + start, size, clip);
+        if (collective_ != nullptr) RL_RETURN_IF_ERROR(Average(&result));
         if (config_.target_kl > 0 &&
             result.approx_kl > 1.5 * config_.target_kl) {
           stop = true;  // SB3: skip this step and the rest of the update.
@@ -565,12 +684,34 @@ class PpoAgent : public Agent {
     for (int i = 0; i < total; ++i) value_sum += buf_values_[i];
     value_mean_ = value_sum / total;
     ++updates_;
+    return absl::OkStatus();
   }
 
-  struct MinibatchResult {
-    double policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0,
-           clip_fraction = 0;
-  };
+  // Data-parallel: the gradients and the minibatch's statistics become
+  // their means over all ranks (one collective call), so every rank takes
+  // the same optimiser step and the same early-stop decision.
+  absl::Status Average(MinibatchResult* result) {
+    const size_t grads =
+        actor_grad_.size() + critic_grad_.size() + log_std_grad_.size();
+    sync_buffer_.resize(grads + 5);
+    float* out = sync_buffer_.data();
+    out = std::copy(actor_grad_.begin(), actor_grad_.end(), out);
+    out = std::copy(critic_grad_.begin(), critic_grad_.end(), out);
+    out = std::copy(log_std_grad_.begin(), log_std_grad_.end(), out);
+    double* stats[] = {&result->policy_loss, &result->value_loss,
+                       &result->entropy, &result->approx_kl,
+                       &result->clip_fraction};
+    for (double* stat : stats) *out++ = static_cast<float>(*stat);
+    RL_RETURN_IF_ERROR(
+        collective_->SumFloats(sync_buffer_.data(), sync_buffer_.size()));
+    const float scale = 1.0f / static_cast<float>(world_);
+    const float* in = sync_buffer_.data();
+    for (float& g : actor_grad_) g = *in++ * scale;
+    for (float& g : critic_grad_) g = *in++ * scale;
+    for (float& g : log_std_grad_) g = *in++ * scale;
+    for (double* stat : stats) *stat = *in++ * scale;
+    return absl::OkStatus();
+  }
 
   // Forward and backward of the loss on samples `index[0..size)`; leaves
   // the gradients in *_grad_.
@@ -691,6 +832,11 @@ class PpoAgent : public Agent {
   const bool discrete_;
   const int action_dims_;  // Logits (Discrete) or action values (Box).
   const int dims_;         // Network inputs.
+  // Data-parallel training (null, 0, 1 for one process).
+  Collective* const collective_;
+  const int rank_;
+  const int world_;
+  const int local_batch_size_;  // This rank's share of a minibatch.
 
   // Learning state (saved).
   std::mt19937_64 rng_;
@@ -698,6 +844,11 @@ class PpoAgent : public Agent {
   std::vector<float> log_std_;
   nn::Adam<float> adam_;
   nn::RunningMeanStd obs_rms_, ret_rms_;
+  // Data-parallel: the statistics as of the last update (the same on every
+  // rank) and this rank's moments since.
+  nn::RunningMeanStd obs_synced_, ret_synced_;
+  std::vector<double> obs_moments_, ret_moments_;
+  std::vector<float> sync_buffer_;
   std::vector<double> discounted_returns_;
   int64_t steps_ = 0;
   int64_t updates_ = 0;
@@ -758,16 +909,31 @@ absl::StatusOr<std::unique_ptr<Agent>> CreatePpoAgent(
   Bind(&config, &binder);
   RL_RETURN_IF_ERROR(binder.Apply(DefaultHyperParams(kName, context.env_id)));
   RL_RETURN_IF_ERROR(binder.Apply(context.hyperparams));
-  if (config.batch_size > config.n_steps * config.n_envs) {
+  const int world =
+      IsDataParallel(context.collective) ? context.collective->size() : 1;
+  if (world == 1 && config.batch_size > config.n_steps * config.n_envs) {
     return absl::InvalidArgumentError(absl::StrCat(
         kName, ": batch_size=", config.batch_size,
         " exceeds the rollout, n_steps * n_envs = ", config.n_steps, " * ",
         config.n_envs, " = ", config.n_steps * config.n_envs));
   }
+  if (config.batch_size % world != 0 ||
+      config.batch_size / world > config.n_steps * config.n_envs) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kName, ": batch_size=", config.batch_size,
+        " is the minibatch over all ", world,
+        " ranks, each taking an equal share of at most its rollout (n_steps "
+        "* n_envs = ",
+        config.n_steps * config.n_envs, "): pick a multiple of ", world,
+        " up to ", config.n_steps * config.n_envs * world));
+  }
   RL_ASSIGN_OR_RETURN(nn::Activation activation,
                       nn::ParseActivation(config.activation));
-  return std::make_unique<PpoAgent>(config, binder.Values(), std::move(encoder),
-                                    act, activation, context.seed);
+  auto agent = std::make_unique<PpoAgent>(config, binder.Values(),
+                                          std::move(encoder), act, activation,
+                                          context.seed, context.collective);
+  RL_RETURN_IF_ERROR(agent->StartDataParallel());
+  return agent;
 }
 
 const bool kRegistered = Agents().Register(

@@ -150,7 +150,7 @@ absl::Status EpisodeLoop::Run(const Budget& budget,
                  : agent_->ObserveBatch(transitions_),
           absl::StrCat(options_.what, ": the agent at step ", steps_)));
     }
-    steps_ += n;
+    steps_ += n * options_.step_weight;
     for (int e = 0; e < n; ++e) {
       const StepResult& result = results_[e];
       const bool cut = options_.max_episode_steps > 0 &&

@@ -55,6 +55,9 @@ struct EpisodeLoopOptions {
   double steps_per_second = 0;
   // Said first in errors from the env or agent ("training ppo on ...").
   std::string what = "playing";
+  // What one env step adds to steps(): data-parallel training counts every
+  // rank's steps (all ranks step in lockstep), so it is the rank count.
+  int64_t step_weight = 1;
 };
 
 class EpisodeLoop {

@@ -66,6 +66,7 @@ absl::Status Trainer::Init(const TrainerOptions& options) {
   context_.seed = options.seed;
   context_.env_id = options.env_id;
   context_.hyperparams = options.hyperparams;
+  context_.collective = options.collective;
   RL_ASSIGN_OR_RETURN(agent_, CreateAgent(options.agent, context_));
   // From here on the resolved hyper-parameters describe the run.
   options_.hyperparams = agent_->hyperparams();
@@ -84,9 +85,14 @@ absl::Status Trainer::Init(const TrainerOptions& options) {
   }
   EpisodeLoopOptions loop;
   loop.learn = true;
-  const uint64_t seed = options.seed;
-  loop.reset_seed = [seed](int env_index, int64_t episode) {
-    return std::optional<uint64_t>(EpisodeSeed(seed, env_index, episode));
+  episode_seed_ = options.seed;
+  if (IsDataParallel(options.collective)) {
+    env_index_offset_ = options.collective->rank() * n;
+    loop.step_weight = options.collective->size();
+  }
+  loop.reset_seed = [this](int env_index, int64_t episode) {
+    return std::optional<uint64_t>(
+        EpisodeSeed(episode_seed_, env_index_offset_ + env_index, episode));
   };
   loop.what = absl::StrCat("training ", options.agent, " on ", options.env_id);
   loop_ = std::make_unique<EpisodeLoop>(agent_.get(), std::move(envs),
@@ -249,6 +255,13 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
   }
   loop_->set_steps(steps);
   loop_->set_seconds_before(seconds_before);
+  if (env_index_offset_ > 0) {
+    // A data-parallel rank other than 0: the envs and episodes saved are
+    // rank 0's. This rank's envs start new episodes, seeded from the step
+    // so they do not repeat its episodes before the checkpoint.
+    episode_seed_ = nn::MixSeed(options_.seed, static_cast<uint64_t>(steps));
+    return absl::OkStatus();
+  }
   for (uint32_t e = 0; e < envs; ++e) {
     RL_RETURN_IF_ERROR(LoadEnvSlot(static_cast<int>(e), source, &in));
   }
@@ -266,7 +279,8 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
 }
 
 absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
-    const std::string& checkpoint_path, const EnvKwargs& env_kwargs) {
+    const std::string& checkpoint_path, const EnvKwargs& env_kwargs,
+    Collective* collective) {
   RL_ASSIGN_OR_RETURN(Checkpoint checkpoint, ReadCheckpoint(checkpoint_path));
   const CheckpointHeader& header = checkpoint.header;
   if (checkpoint.trainer_state.empty()) {
@@ -281,6 +295,7 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
   options.agent = header.agent;
   options.seed = header.seed;
   options.hyperparams = header.hyperparams;
+  options.collective = collective;
   std::unique_ptr<Trainer> trainer(new Trainer());
   RL_RETURN_IF_ERROR(WithContext(trainer->Init(options),
                                  absl::StrCat("checkpoint ", checkpoint_path,

@@ -70,6 +70,15 @@ struct TrainerOptions {
   uint64_t seed = 0;
   // Overrides of the agent's defaults (rl/agents/defaults.cc).
   HyperParams hyperparams;
+  // Data-parallel training (not owned; null: one process): this trainer is
+  // rank r of collective->size(), stepping its own envs, whose global
+  // indices r * n_envs + e seed their episodes (rank 0's are a single
+  // process's), with an agent that stays in agreement with the other
+  // ranks'. steps() counts every rank's steps. Rank 0 alone writes
+  // checkpoints; a resume loads one on every rank (any rank count): rank 0
+  // continues its envs' episodes, the others start new ones, seeded afresh
+  // from the checkpoint's step.
+  Collective* collective = nullptr;
 };
 
 class Trainer {
@@ -82,7 +91,8 @@ class Trainer {
   // its envs made with `env_kwargs`: those the run was trained with (a run
   // directory's config.json has them; the checkpoint has its env id only).
   static absl::StatusOr<std::unique_ptr<Trainer>> Resume(
-      const std::string& checkpoint_path, const EnvKwargs& env_kwargs = {});
+      const std::string& checkpoint_path, const EnvKwargs& env_kwargs = {},
+      Collective* collective = nullptr);
 
   // Not owned; told of every reset, step and finished episode of training.
   void AddObserver(EpisodeObserver* observer) { loop_->AddObserver(observer); }
@@ -126,6 +136,9 @@ class Trainer {
                              absl::string_view source);
 
   TrainerOptions options_;
+  // Episode seeds: EpisodeSeed(episode_seed_, env_index_offset_ + e, ...).
+  uint64_t episode_seed_ = 0;
+  int env_index_offset_ = 0;
   AgentContext context_;
   std::unique_ptr<Agent> agent_;
   std::unique_ptr<EpisodeLoop> loop_;

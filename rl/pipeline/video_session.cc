@@ -172,6 +172,7 @@ absl::Status VideoSession::Start(int64_t episode) {
   current_.seed = options_.seed;
   current_.agent = options_.agent;
   current_.env_kwargs = options_.env_kwargs;
+  current_.rank = options_.rank;
   // What auto chose, if asked.
   current_.render_backend = renderer_->backend_name();
   current_.gl_renderer = renderer_->gl_renderer();

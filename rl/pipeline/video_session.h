@@ -75,6 +75,9 @@ struct VideoSessionOptions {
   std::string agent;
   uint64_t seed = 0;
   std::string env_kwargs;  // FormatEnvKwargs() of the env's; "" for none.
+  // Data-parallel training: the rank recording (in sidecars); -1: one
+  // process.
+  int rank = -1;
 };
 
 class VideoSession : public EpisodeObserver {

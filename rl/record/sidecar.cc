@@ -64,6 +64,7 @@ std::string SidecarJson(const VideoRecord& r) {
   nlohmann::ordered_json& settings = json["settings"];
   settings = nlohmann::ordered_json::object();
   for (const auto& [key, value] : r.encoder.settings) settings[key] = value;
+  if (r.rank >= 0) json["rank"] = r.rank;
   // Bytes that are not UTF-8 (a GL renderer string, say) become U+FFFD
   // rather than an exception.
   return json.dump(2, ' ', /*ensure_ascii=*/false,
@@ -99,6 +100,9 @@ GalleryVideo ToGalleryVideo(const VideoRecord& r,
                     ", ", absl::StrJoin(settings, ", "))},
       {"trigger", r.trigger},
   };
+  if (r.rank >= 0) {
+    video.facts.insert(video.facts.begin(), {"rank", absl::StrCat(r.rank)});
+  }
   // Only when the env was configured: the page title names the env.
   if (!r.env_kwargs.empty()) {
     video.facts.insert(video.facts.begin(), {"env kwargs", r.env_kwargs});

@@ -54,6 +54,9 @@ struct VideoRecord {
   int height = 0;
   int fps = 0;
   std::string trigger;  // VideoTrigger::Describe().
+  // Data-parallel training (rl/mpi): the rank whose env the video shows;
+  // -1 (one process): not written.
+  int rank = -1;
 };
 
 // The record as a JSON object, written with nlohmann-json (UTF-8,

@@ -125,6 +125,12 @@ void AppendEvaluations(const CurveScale& scale,
   }
 }
 
+// "training" or, in a data-parallel run, "training on rank 1".
+std::string KindLabel(const PageVideo& video, const std::string& kind) {
+  if (video.rank < 0) return kind;
+  return absl::StrCat(kind, " on rank ", video.rank);
+}
+
 // Video markers, numbered in training order.
 void AppendVideoMarkers(const CurveScale& scale,
                         const std::vector<PageVideo>& videos,
@@ -139,7 +145,8 @@ void AppendVideoMarkers(const CurveScale& scale,
         "step %d, return %s)</title></circle><text x=\"%.1f\" y=\"%.1f\" "
         "font-size=\"9\" text-anchor=\"middle\" fill=\"#fff\">%d</text></a>\n",
         HtmlEscape(v.file), vx, vy, v.kind == "eval" ? "#a40" : "#357", i + 1,
-        v.kind, v.step, FormatNumber(v.video_return), vx, vy + 3, i + 1);
+        KindLabel(v, v.kind), v.step, FormatNumber(v.video_return), vx, vy + 3,
+        i + 1);
   }
 }
 
@@ -152,8 +159,9 @@ std::string VideoFigures(const std::vector<PageVideo>& videos) {
         "<figure><video controls preload=\"metadata\" src=\"%s\"></video>"
         "<figcaption>%d. %s at step %d, episode %d, return %s "
         "(<a href=\"%s\">file</a>)</figcaption></figure>\n",
-        HtmlEscape(v.file), i + 1, v.kind == "eval" ? "evaluation" : "training",
-        v.step, v.episode, FormatNumber(v.video_return), HtmlEscape(v.file));
+        HtmlEscape(v.file), i + 1,
+        KindLabel(v, v.kind == "eval" ? "evaluation" : "training"), v.step,
+        v.episode, FormatNumber(v.video_return), HtmlEscape(v.file));
   }
   return html;
 }

@@ -19,6 +19,8 @@ struct PageVideo {
   std::string file;  // Relative to the run directory.
   double video_return = 0;
   int64_t episode = 0;
+  // Data-parallel training: the rank whose env it shows; -1: one process.
+  int rank = -1;
 };
 
 struct EvalPoint {

@@ -21,6 +21,12 @@
 // video is finished and the gallery written. A second Ctrl-C kills at once
 // (the video, named ...-recording.mp4/.webm, still plays up to its last
 // complete fragment or cluster, at most --flush_interval_ms before).
+//
+// Under mpirun (or srun) the same binary trains one agent data-parallel
+// over the ranks (rl/mpi/README.md):
+//   mpirun -np 4 bazel-bin/rl/run/train --env=CartPole-v1 --agent=ppo
+// Rank 0 owns the run directory, the console and the live view; errors on
+// any rank end the whole job with the rank named.
 #include <unistd.h>
 
 #include <atomic>
@@ -35,14 +41,18 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "rl/agents/agent.h"
 #include "rl/agents/defaults.h"
 #include "rl/agents/hyperparams.h"
 #include "rl/envs/env.h"
 #include "rl/envs/env_kwargs_flag.h"
 #include "rl/live/live_flags.h"
+#include "rl/mpi/mpi_world.h"
 #include "rl/pipeline/video_session.h"
 #include "rl/record/record_flags.h"
 #include "rl/record/recorder.h"
@@ -50,6 +60,7 @@
 #include "rl/render/render_backend.h"
 #include "rl/render/render_flags.h"
 #include "rl/run/cli.h"
+#include "rl/run/data_parallel.h"
 #include "rl/run/play_episodes.h"
 #include "rl/run/run_files.h"
 #include "rl/run/training_run.h"
@@ -93,6 +104,11 @@ ABSL_FLAG(int64_t, seed, 0, "Seed of the env and the agent, >= 0.");
 ABSL_FLAG(std::string, video_dir, "videos",
           "Where videos and index.html go; relative paths are relative to "
           "the directory `bazel run` was started in.");
+ABSL_FLAG(std::string, record_ranks, "0",
+          "Data-parallel training (under mpirun): the ranks that record "
+          "training videos, comma-separated, or 'all'. Rank R's go to "
+          "RUN_DIR/videos/rankR (rank 0's to RUN_DIR/videos); evaluations "
+          "are rank 0's.");
 ABSL_FLAG(bool, list, false,
           "List the envs, agents, render backends and recorders built in, "
           "and exit.");
@@ -221,7 +237,7 @@ void NoteGivenFlags(rl::TrainingRunOptions* training) {
   for (const char* name :
        {"env", "env_kwargs", "agent", "seed", "steps", "hparams", "resume",
         "eval_every", "eval_episodes", "record", "record_every", "recorder",
-        "render_backend", "size", "fps", "overlay"}) {
+        "render_backend", "size", "fps", "overlay", "record_ranks"}) {
     if (const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name)) {
       training->flags[std::string(flag->Name())] = flag->CurrentValue();
     }
@@ -295,31 +311,79 @@ void PrintTrainingSummary(const rl::TrainingSummary& summary) {
   }
 }
 
-// A training run (--steps, --resume or a learning agent).
+// --record_ranks for a run of `ranks` ranks.
+absl::StatusOr<std::vector<int>> RecordRanksFromFlag(int ranks) {
+  const std::string text = absl::GetFlag(FLAGS_record_ranks);
+  std::vector<int> record_ranks;
+  if (text == "all") {
+    for (int r = 0; r < ranks; ++r) record_ranks.push_back(r);
+    return record_ranks;
+  }
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    int rank = -1;
+    if (!absl::SimpleAtoi(part, &rank) || rank < 0 || rank >= ranks) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--record_ranks=", text, ": '", part, "' is not a rank of this run (",
+          ranks == 1 ? "one process, rank 0; mpirun -np N starts N ranks"
+                     : absl::StrCat("ranks 0-", ranks - 1),
+          "); give ranks comma-separated, or 'all'"));
+    }
+    record_ranks.push_back(rank);
+  }
+  return record_ranks;
+}
+
+// A training run (--steps, --resume or a learning agent); data-parallel
+// over `world`'s ranks when it has more than one.
 int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
-          const std::atomic<bool>& stop_requested) {
+          const std::atomic<bool>& stop_requested, rl::MpiWorld* world) {
+  const bool parallel = world != nullptr && world->size() > 1;
+  const int rank = parallel ? world->rank() : 0;
+  // Data-parallel: an error on any rank ends the job (the others would
+  // wait for this one forever), named by rank.
+  auto fail = [&](int code, absl::string_view message) {
+    if (!parallel) return Fail(code, message);
+    std::cerr << (rank > 0 ? absl::StrCat("rank ", rank, " (of ", world->size(),
+                                          ", on ", world->host(), "): ")
+                           : "")
+              << "error: " << message << "\n";
+    std::cerr.flush();
+    // When every rank fails alike, rank 0's abort ends the others here,
+    // sparing the console a second abort report.
+    if (rank > 0) absl::SleepFor(absl::Seconds(1));
+    world->Abort(code);
+  };
   absl::StatusOr<rl::TrainingRunOptions> training =
       TrainingOptionsFromFlags(options, stop_requested);
-  if (!training.ok()) return Fail(2, training.status().message());
+  if (!training.ok()) return fail(2, training.status().message());
+  absl::StatusOr<std::vector<int>> record_ranks =
+      RecordRanksFromFlag(parallel ? world->size() : 1);
+  if (!record_ranks.ok()) return fail(2, record_ranks.status().message());
+  training->record_ranks = *record_ranks;
+  if (parallel) {
+    training->trainer.collective = world;
+    if (rank > 0) training->quiet = true;  // Rank 0 speaks for the run.
+  }
   // The live view serves the run directory, so it makes it; a refused run
   // takes it away again if it is still empty (rmdir removes nothing else).
   const bool run_dir_existed = access(training->run_dir.c_str(), F_OK) == 0;
   int live_error = 0;
-  std::unique_ptr<rl::LiveView> live =
-      StartLive(training->run_dir, options, &live_error);
-  if (live_error != 0) return live_error;
+  std::unique_ptr<rl::LiveView> live;
+  if (rank == 0) live = StartLive(training->run_dir, options, &live_error);
+  if (live_error != 0) return fail(live_error, "the live view did not start");
   training->live = live.get();
   auto summary = rl::RunTraining(*training, std::cout);
   if (!summary.ok()) {
-    if (!run_dir_existed) {
+    if (!run_dir_existed && rank == 0) {
       live.reset();
       rmdir(training->run_dir.c_str());
     }
     const bool users = absl::IsInvalidArgument(summary.status()) ||
                        absl::IsFailedPrecondition(summary.status());
-    return Fail(users ? 2 : 1,
+    return fail(users ? 2 : 1,
                 rl::WithRenderFlagContext(summary.status(), render).message());
   }
+  if (rank > 0) return summary->stopped ? 130 : 0;
   if (!training->quiet) PrintTrainingSummary(*summary);
   if (summary->stopped) {
     std::cout << "stopped early by a signal; checkpoint, metrics, videos "
@@ -376,6 +440,32 @@ int main(int argc, char** argv) {
     PrintRegistry("recorders", rl::Recorders());
     return 0;
   }
+  // Under an MPI launcher: one rank of a data-parallel run, whose ranks
+  // must all have been given the same flags.
+  std::unique_ptr<rl::MpiWorld> world;
+  if (rl::LaunchedByMpi()) {
+    absl::StatusOr<std::unique_ptr<rl::MpiWorld>> started =
+        rl::MpiWorld::Init();
+    if (!started.ok()) {
+      return Fail(1, absl::StrCat("started by an MPI launcher, but MPI did "
+                                  "not start: ",
+                                  started.status().message(),
+                                  "; without mpirun train runs as one "
+                                  "process"));
+    }
+    world = std::move(*started);
+    if (world->size() > 1) {
+      std::map<std::string, std::string> flags;
+      for (const auto& [name, flag] : absl::GetAllFlags()) {
+        flags[std::string(name)] = flag->CurrentValue();
+      }
+      if (absl::Status agreed = rl::AgreeOnFlags(world.get(), flags);
+          !agreed.ok()) {
+        // Rank 0's message names every rank that differs.
+        return world->rank() == 0 ? Fail(2, agreed.message()) : 2;
+      }
+    }
+  }
   if (std::string error = CheckRunFlags(); !error.empty()) {
     return Fail(2, error);
   }
@@ -408,6 +498,14 @@ int main(int argc, char** argv) {
   const bool train =
       absl::GetFlag(FLAGS_steps) > 0 || resume ||
       (options.agent != "random" && rl::Agents().Contains(options.agent));
-  return train ? Train(options, *render, stop_requested)
+  if (world != nullptr && world->size() > 1 && !train) {
+    return world->rank() == 0
+               ? Fail(2,
+                      "under mpirun, train runs data-parallel training only "
+                      "(--steps, --resume or a learning --agent); play "
+                      "episodes without mpirun")
+               : 2;
+  }
+  return train ? Train(options, *render, stop_requested, world.get())
                : Play(options, *render, stop_requested);
 }

@@ -32,8 +32,10 @@
 #include "rl/envs/env_kwargs.h"
 #include "rl/record/file_util.h"
 #include "rl/record/gallery.h"
+#include "rl/run/data_parallel.h"
 #include "rl/run/run_directory.h"
 #include "rl/run/run_files.h"
+#include "rl/run/training_worker.h"
 
 namespace rl {
 namespace {
@@ -126,6 +128,23 @@ class Run : public EpisodeObserver {
     return options_.stop_requested != nullptr &&
            options_.stop_requested->load();
   }
+  // Data-parallel: the stop the ranks agreed on; else a stop request.
+  bool Stopping() const {
+    return sync_ != nullptr ? sync_->stopped() : StopRequested();
+  }
+  // Asked before every lockstep step: data-parallel runs meet here.
+  bool ShouldStop() {
+    return sync_ != nullptr
+               ? sync_->ShouldStop(trainer_->steps(), StopRequested())
+               : StopRequested();
+  }
+  bool DataParallel() const {
+    return IsDataParallel(options_.trainer.collective);
+  }
+  // Data-parallel: starts the meetings, after every check passed.
+  absl::Status StartRanks();
+  // Rank 0: another rank's news (training_worker.h).
+  void OnNews(int rank, const std::string& news);
 
   TrainingRunOptions options_;
   std::ostream& out_;
@@ -156,6 +175,8 @@ class Run : public EpisodeObserver {
   std::string failure_;  // Why the run failed, for the page.
   double run_rate_ = 0;  // Steps/s over the whole run, at the last episode.
   nlohmann::json previous_config_;  // Resuming: the run's config.json.
+  std::unique_ptr<RankSync> sync_;  // Data-parallel runs only.
+  int64_t other_ranks_episodes_ = 0;
 };
 
 void Run::CleanUpAfterError(const absl::Status& error) {
@@ -189,7 +210,8 @@ absl::Status Run::Setup() {
     // config.json, not in the checkpoint.
     previous_config_ = ReadConfig(options_.run_dir + "/config.json");
     RL_ASSIGN_OR_RETURN(const EnvKwargs env_kwargs, ResumedEnvKwargs());
-    RL_ASSIGN_OR_RETURN(trainer_, Trainer::Resume(options_.resume, env_kwargs));
+    RL_ASSIGN_OR_RETURN(trainer_, Trainer::Resume(options_.resume, env_kwargs,
+                                                  options_.trainer.collective));
   } else {
     RL_ASSIGN_OR_RETURN(trainer_, Trainer::Create(options_.trainer));
   }
@@ -334,6 +356,13 @@ absl::Status Run::CreateVideoSessions() {
   video.seed = trainer_->options().seed;
   video.env_kwargs = FormatEnvKwargs(env_kwargs_);
   video.gallery_title = absl::StrCat(env_id_, " ", agent_, " training");
+  if (DataParallel()) {
+    video.rank = 0;
+    const std::vector<int>& ranks = options_.record_ranks;
+    if (std::find(ranks.begin(), ranks.end(), 0) == ranks.end()) {
+      video.record.mode = RecordMode::kNone;
+    }
+  }
   std::ostream* log = options_.quiet ? nullptr : &session_log_;
   if (video.tiled_envs > trainer_->num_envs()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -349,8 +378,9 @@ absl::Status Run::CreateVideoSessions() {
     if (episode.env_index == 0) env0_steps += episode.length;
   }
   train_videos_->ContinueStepCount(env0_steps);
-  if (options_.record_eval && video.record.mode != RecordMode::kNone) {
+  if (options_.record_eval && options_.video.record.mode != RecordMode::kNone) {
     VideoSessionOptions eval = video;
+    eval.rank = -1;  // Evaluations are rank 0's alone.
     eval.video_dir = options_.run_dir + "/videos/eval";
     eval.tiled_envs = 1;  // Evaluations run one env.
     eval.record = VideoSchedule();
@@ -452,17 +482,19 @@ absl::Status Run::LoadEarlierRows() {
 // resumed run), the hyper-parameters, the first part's command line, and
 // for each resume where and with which command line it continued.
 absl::Status Run::WriteConfig() {
-  nlohmann::json run = {{"env", env_id_},
-                        {"env_kwargs", FormatEnvKwargs(env_kwargs_)},
-                        {"agent", agent_},
-                        {"seed", absl::StrCat(trainer_->options().seed)},
-                        {"steps", absl::StrCat(options_.steps)},
-                        {"num_envs", absl::StrCat(trainer_->num_envs())},
-                        {"eval_every", absl::StrCat(options_.eval_every)},
-                        {"eval_episodes", absl::StrCat(options_.eval_episodes)},
-                        {"record_eval", options_.record_eval ? "1" : "0"},
-                        {"resumed_from", options_.resume},
-                        {"resumed_at_step", absl::StrCat(start_step_)}};
+  nlohmann::json run = {
+      {"env", env_id_},
+      {"env_kwargs", FormatEnvKwargs(env_kwargs_)},
+      {"agent", agent_},
+      {"seed", absl::StrCat(trainer_->options().seed)},
+      {"steps", absl::StrCat(options_.steps)},
+      {"num_envs", absl::StrCat(trainer_->num_envs())},
+      {"eval_every", absl::StrCat(options_.eval_every)},
+      {"eval_episodes", absl::StrCat(options_.eval_episodes)},
+      {"record_eval", options_.record_eval ? "1" : "0"},
+      {"resumed_from", options_.resume},
+      {"ranks", DataParallel() ? options_.trainer.collective->size() : 1},
+      {"resumed_at_step", absl::StrCat(start_step_)}};
   nlohmann::json config = {{"run", run},
                            {"hyperparams", trainer_->agent().hyperparams()},
                            {"flags", options_.flags}};
@@ -543,6 +575,7 @@ void Run::CollectVideos(VideoSession* session, const std::string& kind,
     const VideoRecord& record = session->videos()[(*seen)++];
     PageVideo video;
     video.kind = kind;
+    video.rank = record.rank;
     video.step = step;
     video.file = subdir + "/" + record.file;
     video.video_return = record.video_return;
@@ -831,8 +864,53 @@ absl::Status Run::OnEpisodeEnd(const EpisodeRecord& record) {
   return absl::OkStatus();
 }
 
+absl::Status Run::StartRanks() {
+  if (!DataParallel()) return absl::OkStatus();
+  Collective* collective = options_.trainer.collective;
+  std::string settings = WorkerSettings(options_.steps);
+  RL_RETURN_IF_ERROR(collective->Broadcast(&settings));
+  sync_ = std::make_unique<RankSync>(
+      collective, MeetingInterval(trainer_->num_envs(), collective->size()));
+  sync_->set_on_news(
+      [this](int rank, const std::string& news) { OnNews(rank, news); });
+  return absl::OkStatus();
+}
+
+void Run::OnNews(int rank, const std::string& text) {
+  nlohmann::json news = nlohmann::json::parse(text, nullptr, false);
+  if (!news.is_object()) {
+    Print(
+        absl::StrCat("warning: rank ", rank, " sent news that is not JSON\n"));
+    return;
+  }
+  other_ranks_episodes_ += news.value("episodes", int64_t{0});
+  const nlohmann::json videos = news.value("videos", nlohmann::json::array());
+  for (const nlohmann::json& item : videos) {
+    if (!item.is_object()) continue;
+    PageVideo video;
+    video.kind = "train";
+    video.rank = rank;
+    video.file = item.value("file", "");
+    video.step = item.value("step", int64_t{0});
+    video.episode = item.value("episode", int64_t{0});
+    video.video_return = item.value("return", 0.0);
+    summary_.videos.push_back(video);
+    if (options_.live != nullptr) {
+      options_.live->board().AddVideo(
+          {"train", video.file, video.episode, video.step,
+           item.value("frames", int64_t{0}), video.video_return,
+           item.value("ended", "")});
+    }
+    absl::Status status = videos_csv_.Append(
+        absl::StrCat(video.step, ",train,", video.episode, ",",
+                     FormatNumber(video.video_return), ",", video.file));
+    if (!status.ok()) Print(absl::StrCat("warning: ", status.message(), "\n"));
+  }
+}
+
 absl::StatusOr<TrainingSummary> Run::Go() {
   RL_RETURN_IF_ERROR(Setup());
+  RL_RETURN_IF_ERROR(StartRanks());
   StartLive();
   const int64_t eval_every = options_.eval_every;  // Resolved by Setup().
 
@@ -844,7 +922,7 @@ absl::StatusOr<TrainingSummary> Run::Go() {
   // run's evaluation was cut short and so left no row).
   int64_t next_eval =
       summary_.evals.empty() ? 0 : summary_.evals.back().step + eval_every;
-  while (!StopRequested()) {
+  while (!Stopping()) {
     if (trainer_->steps() >= next_eval || trainer_->steps() >= options_.steps) {
       RL_RETURN_IF_ERROR(Evaluate(trainer_->steps()));
       // The new run has started: a run it replaces can go now.
@@ -855,22 +933,27 @@ absl::StatusOr<TrainingSummary> Run::Go() {
       if (trainer_->steps() >= options_.steps) break;
     }
     RL_RETURN_IF_ERROR(trainer_->Run(std::min(next_eval, options_.steps),
-                                     [this] { return StopRequested(); }));
+                                     [this] { return ShouldStop(); }));
+    if (sync_ != nullptr) RL_RETURN_IF_ERROR(sync_->error());
   }
-  summary_.stopped = StopRequested();
+  summary_.stopped = Stopping();
   DropOldRun();
   SetLiveState(summary_.stopped ? "stopping" : "finishing");
   RL_RETURN_IF_ERROR(
       train_videos_->Finish(summary_.stopped ? "stopped" : "run ended"));
   CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
                 trainer_->steps());
+  // The other ranks' last videos.
+  if (sync_ != nullptr) RL_RETURN_IF_ERROR(sync_->Finish());
   RL_RETURN_IF_ERROR(
       SaveCheckpoint(options_.run_dir + "/checkpoints/latest.ckpt"));
   if (can_checkpoint_) {
     summary_.latest_checkpoint = options_.run_dir + "/checkpoints/latest.ckpt";
   }
   summary_.steps = trainer_->steps();
-  summary_.episodes = static_cast<int64_t>(trainer_->episodes().size());
+  // Every rank's episodes (the other ranks' as their news said).
+  summary_.episodes =
+      static_cast<int64_t>(trainer_->episodes().size()) + other_ranks_episodes_;
   RL_RETURN_IF_ERROR(WritePage(/*running=*/false));
   if (options_.live != nullptr) {
     options_.live->board().SetProgress(summary_.steps, summary_.episodes);
@@ -905,6 +988,10 @@ absl::StatusOr<TrainingSummary> RunTraining(const TrainingRunOptions& options,
   }
   if (options.run_dir.empty()) {
     return absl::InvalidArgumentError("run_dir must not be empty");
+  }
+  if (IsDataParallel(options.trainer.collective) &&
+      options.trainer.collective->rank() > 0) {
+    return RunTrainingWorker(options, out);
   }
   Run run(options, out);
   absl::StatusOr<TrainingSummary> summary = run.Go();

@@ -95,6 +95,13 @@ struct TrainingRunOptions {
   // The command line, for config.json.
   std::map<std::string, std::string> flags;
   const std::atomic<bool>* stop_requested = nullptr;
+  // Data-parallel training (trainer.collective set, more than one rank):
+  // rank 0 runs everything said above, the other ranks only train
+  // (rl/run/training_worker.h). These ranks record their training videos
+  // (the schedule of `video`, each rank its own env 0; rank 0's in
+  // RUN_DIR/videos, rank R's in RUN_DIR/videos/rankR); evaluations are rank
+  // 0's. Ignored for one process.
+  std::vector<int> record_ranks = {0};
   // Optional (the caller's, started on run_dir): shows the run as it goes,
   // the envs being trained (a grid of them for PPO's lockstep envs, the
   // evaluation env during evaluations), the curve and the videos. Costs an

@@ -31,6 +31,20 @@ void RunningMeanStd::Update(const float* values, int rows) {
   count_ += rows;
 }
 
+void RunningMeanStd::Merge(const std::vector<double>& batch_mean,
+                           const std::vector<double>& batch_var, double count) {
+  if (count <= 0) return;
+  const double total = count_ + count;
+  for (int d = 0; d < dims(); ++d) {
+    const double delta = batch_mean[d] - mean_[d];
+    const double m2 = var_[d] * count_ + batch_var[d] * count +
+                      delta * delta * count_ * count / total;
+    mean_[d] += delta * count / total;
+    var_[d] = m2 / total;
+  }
+  count_ = total;
+}
+
 void RunningMeanStd::Normalize(const float* in, float* out, double clip) const {
   for (int d = 0; d < dims(); ++d) {
     const double z = (in[d] - mean_[d]) / std::sqrt(var_[d] + 1e-8);

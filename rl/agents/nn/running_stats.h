@@ -24,6 +24,10 @@ class RunningMeanStd {
   int dims() const { return static_cast<int>(mean_.size()); }
   // Merges `rows` vectors of dims() floats, row-major.
   void Update(const float* values, int rows);
+  // Merges a batch given by its per-dimension mean and (population)
+  // variance over `count` vectors.
+  void Merge(const std::vector<double>& batch_mean,
+             const std::vector<double>& batch_var, double count);
   // out = clip((in - mean) / sqrt(var + 1e-8), -clip, clip), dims() values.
   void Normalize(const float* in, float* out, double clip) const;
 

@@ -1,0 +1,148 @@
+#include "rl/run/training_worker.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "rl/core/status_macros.h"
+#include "rl/envs/env_kwargs.h"
+#include "rl/pipeline/trainer.h"
+#include "rl/pipeline/video_session.h"
+#include "rl/run/data_parallel.h"
+#include "rl/run/run_files.h"
+
+namespace rl {
+
+std::string WorkerSettings(int64_t steps) {
+  return nlohmann::json({{"steps", steps}}).dump();
+}
+
+int64_t MeetingInterval(int num_envs, int ranks) {
+  return int64_t{64} * num_envs * ranks;
+}
+
+namespace {
+
+// Counts the episodes this rank ends, for rank 0's total.
+class EpisodeCounter : public EpisodeObserver {
+ public:
+  absl::Status OnEpisodeEnd(const EpisodeRecord& record) override {
+    ++ended_;
+    return absl::OkStatus();
+  }
+  int64_t TakeCount() {
+    const int64_t count = ended_;
+    ended_ = 0;
+    return count;
+  }
+
+ private:
+  int64_t ended_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<TrainingSummary> RunTrainingWorker(
+    const TrainingRunOptions& options, std::ostream& out) {
+  Collective* collective = options.trainer.collective;
+  const int rank = collective->rank();
+  std::unique_ptr<Trainer> trainer;
+  if (options.resume.empty()) {
+    RL_ASSIGN_OR_RETURN(trainer, Trainer::Create(options.trainer));
+  } else {
+    // The envs as the run made them (its config.json, which rank 0 rewrites
+    // only after every rank has loaded the checkpoint).
+    EnvKwargs env_kwargs = options.trainer.env_kwargs;
+    const std::string config_path = options.run_dir + "/config.json";
+    const nlohmann::json config = ReadConfig(config_path);
+    if (!config.is_null()) {
+      RL_ASSIGN_OR_RETURN(env_kwargs, ConfigEnvKwargs(config, config_path));
+    }
+    RL_ASSIGN_OR_RETURN(
+        trainer, Trainer::Resume(options.resume, env_kwargs, collective));
+  }
+  // Rank 0's resolved budget, once its checks passed.
+  std::string settings;
+  RL_RETURN_IF_ERROR(collective->Broadcast(&settings));
+  int64_t steps = 0;
+  try {
+    steps = nlohmann::json::parse(settings).at("steps").get<int64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    return absl::InternalError(
+        absl::StrCat("rank 0's run settings did not arrive whole: ", e.what()));
+  }
+
+  std::unique_ptr<VideoSession> videos;
+  const std::string subdir = absl::StrCat("videos/rank", rank);
+  const bool records =
+      std::find(options.record_ranks.begin(), options.record_ranks.end(),
+                rank) != options.record_ranks.end() &&
+      options.video.record.mode != RecordMode::kNone;
+  if (records) {
+    VideoSessionOptions video = options.video;
+    const std::string& env_id = trainer->options().env_id;
+    video.video_dir = options.run_dir + "/" + subdir;
+    video.agent = trainer->options().agent;
+    video.seed = trainer->options().seed;
+    video.env_kwargs = FormatEnvKwargs(trainer->options().env_kwargs);
+    video.rank = rank;
+    video.record.name_prefix = absl::StrCat(env_id, "-rank", rank);
+    video.gallery_title =
+        absl::StrCat(env_id, " ", video.agent, " training, rank ", rank);
+    RL_ASSIGN_OR_RETURN(videos,
+                        VideoSession::Create(video, trainer->env(0).spec(),
+                                             /*log=*/nullptr));
+    RL_RETURN_IF_ERROR(videos->Prepare());
+    // A resumed rank's episodes start again at 0: its step count goes on
+    // from the run's, so no name repeats one from before.
+    if (!options.resume.empty()) videos->ContinueStepCount(trainer->steps());
+    trainer->AddObserver(videos.get());
+  }
+  EpisodeCounter episodes;
+  trainer->AddObserver(&episodes);
+
+  RankSync sync(collective,
+                MeetingInterval(trainer->num_envs(), collective->size()));
+  size_t sent = 0;
+  sync.set_news([&]() -> std::string {
+    nlohmann::json news = {{"episodes", episodes.TakeCount()}};
+    nlohmann::json list = nlohmann::json::array();
+    for (; videos != nullptr && sent < videos->videos().size(); ++sent) {
+      const VideoRecord& record = videos->videos()[sent];
+      list.push_back({{"file", subdir + "/" + record.file},
+                      {"step", trainer->steps()},
+                      {"episode", record.episode},
+                      {"return", record.video_return},
+                      {"frames", record.frames},
+                      {"ended", record.ended}});
+    }
+    news["videos"] = list;
+    return news.dump();
+  });
+  auto stop_asked = [&] {
+    return options.stop_requested != nullptr && options.stop_requested->load();
+  };
+  absl::Status trained;
+  while (trained.ok() && !sync.stopped() && trainer->steps() < steps) {
+    trained = trainer->Run(
+        steps, [&] { return sync.ShouldStop(trainer->steps(), stop_asked()); });
+  }
+  if (trained.ok()) trained = sync.error();
+  if (videos != nullptr) {
+    absl::Status finished =
+        videos->Finish(sync.stopped() ? "stopped" : "run ended");
+    if (trained.ok()) trained = finished;
+  }
+  RL_RETURN_IF_ERROR(trained);
+  RL_RETURN_IF_ERROR(sync.Finish());
+  TrainingSummary summary;
+  summary.run_dir = options.run_dir;
+  summary.steps = trainer->steps();
+  summary.episodes = static_cast<int64_t>(trainer->episodes().size());
+  summary.stopped = sync.stopped();
+  return summary;
+}
+
+}  // namespace rl
