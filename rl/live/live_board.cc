@@ -46,6 +46,20 @@ bool LiveBoard::HasVideoFile(const std::string& file) const {
   return false;
 }
 
+void LiveBoard::SetRankPicture(int rank, std::string jpeg) {
+  auto picture = std::make_shared<const std::string>(std::move(jpeg));
+  absl::MutexLock lock(&mutex_);
+  RankPictures& pictures = rank_pictures_[rank];
+  pictures.latest = std::move(picture);
+  ++pictures.count;
+}
+
+std::shared_ptr<const std::string> LiveBoard::RankPicture(int rank) const {
+  absl::MutexLock lock(&mutex_);
+  auto it = rank_pictures_.find(rank);
+  return it == rank_pictures_.end() ? nullptr : it->second.latest;
+}
+
 std::string LiveBoard::StatusJson(int64_t since, int viewers,
                                   const std::string& picture_error) const {
   // Copy under the lock, format outside it: the learner's Add*() calls wait
@@ -55,6 +69,7 @@ std::string LiveBoard::StatusJson(int64_t since, int viewers,
   std::vector<Point> points;
   std::vector<Eval> evals;
   std::vector<LiveVideo> videos;
+  std::vector<std::pair<int, int64_t>> rank_pictures;
   {
     absl::MutexLock lock(&mutex_);
     title = title_;
@@ -66,6 +81,9 @@ std::string LiveBoard::StatusJson(int64_t since, int viewers,
     points.assign(points_.begin() + since, points_.begin() + end);
     evals = evals_;
     videos = videos_;
+    for (const auto& [rank, pictures] : rank_pictures_) {
+      rank_pictures.emplace_back(rank, pictures.count);
+    }
   }
   nlohmann::ordered_json json = {{"title", title},
                                  {"state", state},
@@ -95,6 +113,10 @@ std::string LiveBoard::StatusJson(int64_t since, int viewers,
                     {"return", v.video_return},
                     {"ended", v.ended}});
   }
+  nlohmann::ordered_json& ranks = json["rank_pictures"] =
+      nlohmann::ordered_json::array();
+  for (const auto& [rank, count] : rank_pictures)
+    ranks.push_back({rank, count});
   // Not-finite numbers are written as null; bytes that are not UTF-8 are
   // replaced, never thrown about.
   return json.dump(-1, ' ', false,

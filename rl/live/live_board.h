@@ -15,6 +15,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,11 +52,16 @@ class LiveBoard {
   // Whether `file` (relative to the served directory) is a video added
   // here or its JSON sidecar (the same name ending in .json).
   bool HasVideoFile(const std::string& file) const;
+  // Data-parallel runs: the latest picture (JPEG) of rank `rank`'s envs,
+  // as that rank sent it to rank 0; null if none.
+  void SetRankPicture(int rank, std::string jpeg);
+  std::shared_ptr<const std::string> RankPicture(int rank) const;
 
   // {"title", "state", "step", "total_steps", "episodes", "viewers",
   //  "picture_error", "since", "points": [[step, return], ...] (from index
   //  `since`, at most kMaxPointsPerReply), "total_points",
-  //  "evals": [[step, mean, std], ...], "videos": [{...}, ...]}.
+  //  "evals": [[step, mean, std], ...], "videos": [{...}, ...],
+  //  "rank_pictures": [[rank, pictures so far], ...]}.
   std::string StatusJson(int64_t since, int viewers,
                          const std::string& picture_error) const;
 
@@ -74,6 +81,11 @@ class LiveBoard {
   };
   std::vector<Eval> evals_ ABSL_GUARDED_BY(mutex_);
   std::vector<LiveVideo> videos_ ABSL_GUARDED_BY(mutex_);
+  struct RankPictures {
+    std::shared_ptr<const std::string> latest;
+    int64_t count = 0;
+  };
+  std::map<int, RankPictures> rank_pictures_ ABSL_GUARDED_BY(mutex_);
   std::atomic<int64_t> step_{0}, episodes_{0};
 };
 

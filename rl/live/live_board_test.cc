@@ -43,6 +43,25 @@ TEST(LiveBoardTest, StatusHoldsTheRunsFacts) {
       "\"step\":0,\"frames\":11,\"return\":10.0,\"ended\":\"terminated\"}"));
 }
 
+TEST(LiveBoardTest, KeepsEachRanksLatestPicture) {
+  LiveBoard board;
+  EXPECT_EQ(board.RankPicture(1), nullptr);
+  EXPECT_TRUE(
+      absl::StrContains(board.StatusJson(0, 0, ""), "\"rank_pictures\":[]"));
+  board.SetRankPicture(2, "jpeg of rank 2");
+  board.SetRankPicture(1, "first of rank 1");
+  board.SetRankPicture(1, "second of rank 1");
+  ASSERT_NE(board.RankPicture(1), nullptr);
+  EXPECT_EQ(*board.RankPicture(1), "second of rank 1");
+  EXPECT_EQ(*board.RankPicture(2), "jpeg of rank 2");
+  EXPECT_EQ(board.RankPicture(0), nullptr);
+  // Ranks in order, with how many pictures each sent (the page reloads a
+  // rank's picture when its count changes).
+  const std::string json = board.StatusJson(0, 0, "");
+  EXPECT_TRUE(absl::StrContains(json, "\"rank_pictures\":[[1,2],[2,1]]"))
+      << json;
+}
+
 TEST(LiveBoardTest, PagesTheCurve) {
   LiveBoard board;
   const int n = LiveBoard::kMaxPointsPerReply + 10;

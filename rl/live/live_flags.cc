@@ -47,6 +47,18 @@ absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
   return live;
 }
 
+std::optional<LiveFeedOptions> LiveFeedOptionsFromFlags(
+    const std::string& render_backend, int egl_device,
+    const MujocoRendererOptions& scene) {
+  if (absl::GetFlag(FLAGS_live).empty()) return std::nullopt;
+  LiveFeedOptions options;
+  options.render_backend = render_backend;
+  options.egl_device = egl_device;
+  options.scene = scene;
+  options.max_fps = absl::GetFlag(FLAGS_live_fps);
+  return options;
+}
+
 void LingerIfAsked(LiveView* live, const std::atomic<bool>& stop_requested,
                    std::ostream& out) {
   if (live == nullptr || !absl::GetFlag(FLAGS_live_linger) ||

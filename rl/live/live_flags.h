@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -26,6 +27,13 @@ absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
     const std::string& root_dir, const std::string& render_backend,
     int egl_device, const MujocoRendererOptions& scene, std::ostream& out,
     std::ostream& warnings);
+
+// The feed settings --live and its companions ask for (the picture a
+// data-parallel rank other than 0 renders and sends to rank 0's live
+// view); nullopt when --live is not given.
+std::optional<LiveFeedOptions> LiveFeedOptionsFromFlags(
+    const std::string& render_backend, int egl_device,
+    const MujocoRendererOptions& scene);
 
 // With --live_linger and a live view, after the run: says so on `out`,
 // marks the board, and serves on until `stop_requested` (Ctrl-C) becomes

@@ -807,6 +807,22 @@ void LiveServer::Route() {
         res.set_content(*picture.jpeg, "image/jpeg");
       });
 
+  // Data-parallel runs: rank R's latest picture, as it sent it.
+  http.Get("/rank_frame.jpg", [this](const httplib::Request& req,
+                                     httplib::Response& res) {
+    int rank = -1;
+    std::shared_ptr<const std::string> jpeg;
+    if (absl::SimpleAtoi(req.get_param_value("rank"), &rank)) {
+      jpeg = board_->RankPicture(rank);
+    }
+    if (jpeg == nullptr) {
+      SetText(res, 404, "no picture of that rank (rank_frame.jpg?rank=R)");
+      return;
+    }
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(*jpeg, "image/jpeg");
+  });
+
   http.Get("/files", [](const httplib::Request&, httplib::Response& res) {
     res.set_redirect("files/");
   });

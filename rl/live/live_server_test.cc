@@ -164,6 +164,28 @@ TEST_F(LiveServerTest, ServesThePageStatusAndFiles) {
   EXPECT_TRUE(head->body.empty());
 }
 
+TEST_F(LiveServerTest, ServesEachRanksPicture) {
+  StartServer();
+  auto none = HttpGet(port_, "/rank_frame.jpg?rank=1");
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->status, 404);
+  board_.SetRankPicture(1, std::string("\xff\xd8 rank one \xff\xd9", 14));
+  auto one = HttpGet(port_, "/rank_frame.jpg?rank=1");
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->status, 200);
+  EXPECT_EQ(one->headers["content-type"], "image/jpeg");
+  EXPECT_EQ(one->body, std::string("\xff\xd8 rank one \xff\xd9", 14));
+  auto other = HttpGet(port_, "/rank_frame.jpg?rank=2");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->status, 404);
+  auto bad = HttpGet(port_, "/rank_frame.jpg?rank=x");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->status, 404);
+  auto page = HttpGet(port_, "/");
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(absl::StrContains(page->body, "rank_frame.jpg?rank="));
+}
+
 // --video_dir=$HOME with --live used to serve ~/.ssh: only the run's own
 // files are served and listed.
 TEST_F(LiveServerTest, ServesOnlyTheRunsFiles) {

@@ -362,7 +362,12 @@ int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
   training->record_ranks = *record_ranks;
   if (parallel) {
     training->trainer.collective = world;
-    if (rank > 0) training->quiet = true;  // Rank 0 speaks for the run.
+    if (rank > 0) {
+      training->quiet = true;  // Rank 0 speaks for the run.
+      // Rank 0's live view shows this rank's envs too.
+      training->rank_live = rl::LiveFeedOptionsFromFlags(
+          options.render_backend, options.egl_device, options.scene);
+    }
   }
   // The live view serves the run directory, so it makes it; a refused run
   // takes it away again if it is still empty (rmdir removes nothing else).

@@ -873,11 +873,20 @@ absl::Status Run::StartRanks() {
       collective, MeetingInterval(trainer_->num_envs(), collective->size()));
   sync_->set_on_news(
       [this](int rank, const std::string& news) { OnNews(rank, news); });
+  sync_->set_viewers([this] {
+    return options_.live != nullptr && options_.live->feed().viewers() > 0;
+  });
   return absl::OkStatus();
 }
 
 void Run::OnNews(int rank, const std::string& text) {
-  nlohmann::json news = nlohmann::json::parse(text, nullptr, false);
+  const size_t newline = text.find('\n');
+  if (newline != std::string::npos && newline + 1 < text.size() &&
+      options_.live != nullptr) {
+    options_.live->board().SetRankPicture(rank, text.substr(newline + 1));
+  }
+  nlohmann::json news =
+      nlohmann::json::parse(text.substr(0, newline), nullptr, false);
   if (!news.is_object()) {
     Print(
         absl::StrCat("warning: rank ", rank, " sent news that is not JSON\n"));
@@ -897,8 +906,8 @@ void Run::OnNews(int rank, const std::string& text) {
     summary_.videos.push_back(video);
     if (options_.live != nullptr) {
       options_.live->board().AddVideo(
-          {"train", video.file, video.episode, video.step,
-           item.value("frames", int64_t{0}), video.video_return,
+          {absl::StrCat("train, rank ", rank), video.file, video.episode,
+           video.step, item.value("frames", int64_t{0}), video.video_return,
            item.value("ended", "")});
     }
     absl::Status status = videos_csv_.Append(

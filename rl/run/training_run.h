@@ -34,6 +34,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -102,6 +103,9 @@ struct TrainingRunOptions {
   // RUN_DIR/videos, rank R's in RUN_DIR/videos/rankR); evaluations are rank
   // 0's. Ignored for one process.
   std::vector<int> record_ranks = {0};
+  // Data-parallel ranks > 0 when rank 0 serves a live view: how to render
+  // this rank's envs for it (rendered only while rank 0 has viewers).
+  std::optional<LiveFeedOptions> rank_live;
   // Optional (the caller's, started on run_dir): shows the run as it goes,
   // the envs being trained (a grid of them for PPO's lockstep envs, the
   // evaluation env during evaluations), the curve and the videos. Costs an

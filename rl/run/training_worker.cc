@@ -8,6 +8,8 @@
 #include "nlohmann/json.hpp"
 #include "rl/core/status_macros.h"
 #include "rl/envs/env_kwargs.h"
+#include "rl/live/live_feed.h"
+#include "rl/live/live_view.h"
 #include "rl/pipeline/trainer.h"
 #include "rl/pipeline/video_session.h"
 #include "rl/run/data_parallel.h"
@@ -40,6 +42,84 @@ class EpisodeCounter : public EpisodeObserver {
 
  private:
   int64_t ended_ = 0;
+};
+
+// Draws this rank's envs (a grid of its lockstep envs, each with its
+// overlay) on its own feed thread while rank 0's live view has viewers, for
+// the news.
+class RankLive : public EpisodeObserver {
+ public:
+  RankLive(const LiveFeedOptions& options, const Trainer* trainer, int rank)
+      : options_(options),
+        trainer_(trainer),
+        rank_(rank),
+        returns_(trainer->num_envs(), 0.0),
+        steps_(trainer->num_envs(), 0) {}
+
+  // At each meeting: whether rank 0 has viewers now.
+  void SetWatched(bool watched) {
+    if (!watched) {
+      viewer_.reset();
+      return;
+    }
+    if (feed_ == nullptr && !failed_) {
+      auto feed = LiveFeed::Create(options_);
+      failed_ = !feed.ok();
+      if (feed.ok()) feed_ = std::move(*feed);
+    }
+    if (feed_ != nullptr && viewer_ == nullptr) {
+      viewer_ = std::make_unique<LiveFeed::Viewer>(feed_.get());
+    }
+  }
+
+  absl::Status OnReset(int index, int64_t episode, const Env& env) override {
+    returns_[index] = 0;
+    steps_[index] = 0;
+    return absl::OkStatus();
+  }
+
+  absl::Status OnStep(int index, const Env& env,
+                      const StepResult& result) override {
+    returns_[index] += result.reward;
+    ++steps_[index];
+    if (index + 1 < trainer_->num_envs() || feed_ == nullptr ||
+        !feed_->Wanted()) {
+      return absl::OkStatus();
+    }
+    const int n = trainer_->num_envs();
+    std::vector<const Env*> envs(n);
+    std::vector<OverlayInfo> overlays(n);
+    for (int i = 0; i < n; ++i) {
+      envs[i] = &trainer_->env(i);
+      overlays[i].env_id = absl::StrCat("rank ", rank_, " env ", i);
+      overlays[i].episode = static_cast<int>(trainer_->env_episode(i));
+      overlays[i].step = static_cast<int>(steps_[i]);
+      overlays[i].episode_return = returns_[i];
+    }
+    absl::StatusOr<EnvPicture> picture = PictureOfEnvs(envs, overlays);
+    if (picture.ok()) feed_->Offer(std::move(*picture));
+    return absl::OkStatus();  // A live picture never stops training.
+  }
+
+  // The feed's picture if it is newer than the last one taken, else "".
+  std::string TakeNewPicture() {
+    if (feed_ == nullptr) return "";
+    const LiveFeed::Picture picture = feed_->Latest();
+    if (picture.jpeg == nullptr || picture.sequence == taken_) return "";
+    taken_ = picture.sequence;
+    return *picture.jpeg;
+  }
+
+ private:
+  const LiveFeedOptions options_;
+  const Trainer* const trainer_;
+  const int rank_;
+  std::vector<double> returns_;
+  std::vector<int64_t> steps_;
+  std::unique_ptr<LiveFeed> feed_;
+  std::unique_ptr<LiveFeed::Viewer> viewer_;
+  bool failed_ = false;
+  int64_t taken_ = 0;
 };
 
 }  // namespace
@@ -102,6 +182,11 @@ absl::StatusOr<TrainingSummary> RunTrainingWorker(
   }
   EpisodeCounter episodes;
   trainer->AddObserver(&episodes);
+  std::unique_ptr<RankLive> live;
+  if (options.rank_live.has_value()) {
+    live = std::make_unique<RankLive>(*options.rank_live, trainer.get(), rank);
+    trainer->AddObserver(live.get());
+  }
 
   RankSync sync(collective,
                 MeetingInterval(trainer->num_envs(), collective->size()));
@@ -119,7 +204,14 @@ absl::StatusOr<TrainingSummary> RunTrainingWorker(
                       {"ended", record.ended}});
     }
     news["videos"] = list;
-    return news.dump();
+    // Then, after a newline, this rank's live picture if rank 0 has viewers
+    // and a new one is ready (JPEG bytes).
+    std::string text = news.dump() + "\n";
+    if (live != nullptr) {
+      live->SetWatched(sync.viewers());
+      absl::StrAppend(&text, live->TakeNewPicture());
+    }
+    return text;
   });
   auto stop_asked = [&] {
     return options.stop_requested != nullptr && options.stop_requested->load();

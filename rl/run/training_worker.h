@@ -17,9 +17,11 @@
 
 namespace rl {
 
-// Rank 0's news format, shared with rl/run/training_run.cc: a JSON object
-// {"episodes": N, "videos": [{"file", "step", "episode", "return", "frames",
-// "ended"}]}, file relative to the run directory.
+// The news a rank sends rank 0 at each meeting (rl/run/training_run.cc
+// reads it): a JSON object {"episodes": N, "videos": [{"file", "step",
+// "episode", "return", "frames", "ended"}]} (file relative to the run
+// directory), a newline, then the rank's newest live picture (JPEG bytes)
+// when rank 0's live view has viewers, else nothing.
 absl::StatusOr<TrainingSummary> RunTrainingWorker(
     const TrainingRunOptions& options, std::ostream& out);
 
