@@ -16,7 +16,7 @@
 //   bazel run //benchmarks:data_parallel_benchmark
 //   bazel run //benchmarks:data_parallel_benchmark -- --ranks=1,2,4
 // (--benchmark_min_time=X, as CI passes to every benchmark: a short smoke
-// run of 20k steps.)
+// run of 20k steps, one seed.)
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,8 +44,12 @@
 
 ABSL_FLAG(std::string, ranks, "1,2", "Rank counts to measure.");
 ABSL_FLAG(int64_t, steps, 150000, "Env step budget of each run.");
-ABSL_FLAG(int64_t, eval_every, 10000, "Steps between evaluations.");
+ABSL_FLAG(int64_t, eval_every, 5000, "Steps between evaluations.");
 ABSL_FLAG(double, target, 475, "Mean greedy return to reach.");
+ABSL_FLAG(std::string, seeds, "0,1,2,3,4,5,6,7",
+          "Seeds to run for each rank count (steps to the target vary with "
+          "the seed more than with the rank count).");
+ABSL_FLAG(int64_t, seed, 0, "The seed of one measured run (internal).");
 ABSL_FLAG(std::string, benchmark_min_time, "",
           "Set (as CI's smoke run does): a 20k-step run.");
 
@@ -73,7 +77,7 @@ int Worker() {
   rl::TrainerOptions options;
   options.env_id = "CartPole-v1";
   options.agent = "ppo";
-  options.seed = 0;
+  options.seed = static_cast<uint64_t>(absl::GetFlag(FLAGS_seed));
   options.hyperparams = {{"n_envs", absl::StrCat(8 / ranks)}};
   options.collective = ranks > 1 ? &world : nullptr;
   auto trainer = rl::Trainer::Create(options);
@@ -148,7 +152,7 @@ int Worker() {
 }
 
 // Runs `mpirun -np ranks` on this binary; rank 0's result, or null.
-nlohmann::json Measure(int ranks) {
+nlohmann::json Measure(int ranks, int seed) {
   std::vector<std::string> args = {"mpirun",
                                    "-np",
                                    absl::StrCat(ranks),
@@ -164,6 +168,7 @@ nlohmann::json Measure(int ranks) {
     const absl::CommandLineFlag* f = absl::FindCommandLineFlag(flag);
     args.push_back(absl::StrCat("--", flag, "=", f->CurrentValue()));
   }
+  args.push_back(absl::StrCat("--seed=", seed));
   std::string command;
   for (const std::string& arg : args) absl::StrAppend(&command, arg, " ");
   if (geteuid() == 0) {
@@ -199,6 +204,7 @@ int main(int argc, char** argv) {
   if (rl::LaunchedByMpi()) return Worker();
   if (!absl::GetFlag(FLAGS_benchmark_min_time).empty()) {
     absl::SetFlag(&FLAGS_steps, 20000);
+    absl::SetFlag(&FLAGS_seeds, "0");
   }
   std::vector<int> counts;
   for (absl::string_view part :
@@ -216,28 +222,58 @@ int main(int argc, char** argv) {
       "target %.0f; %ld cores\n",
       absl::GetFlag(FLAGS_steps), absl::GetFlag(FLAGS_target),
       sysconf(_SC_NPROCESSORS_ONLN));
-  std::cout << absl::StrFormat("%-6s %12s %12s %14s %12s %14s %14s %14s\n",
-                               "ranks", "steps/s", "to target", "seconds",
-                               "calls/upd", "KB/upd/rank", "comm ms/upd",
-                               "allreduce us");
+  std::vector<int> seeds;
+  for (absl::string_view part :
+       absl::StrSplit(absl::GetFlag(FLAGS_seeds), ',', absl::SkipEmpty())) {
+    int seed = 0;
+    if (!absl::SimpleAtoi(part, &seed) || seed < 0) {
+      std::cerr << "--seeds: '" << part << "' is not a seed\n";
+      return 2;
+    }
+    seeds.push_back(seed);
+  }
+  if (seeds.empty()) seeds.push_back(0);
+  std::cout << absl::StrFormat("%-6s %-5s %10s %10s %9s %10s %12s %12s %13s\n",
+                               "ranks", "seed", "steps/s", "to target",
+                               "seconds", "calls/upd", "KB/upd/rank",
+                               "comm ms/upd", "allreduce us");
   nlohmann::json one;
   for (int n : counts) {
-    nlohmann::json r = Measure(n);
-    if (r.is_null()) return 1;
-    if (n == 1) one = r;
-    const double updates = std::max(1.0, r["updates"].get<double>());
-    const int64_t to_steps = r["to_target_steps"];
+    double rate_sum = 0, steps_sum = 0, seconds_sum = 0;
+    int reached = 0;
+    for (int seed : seeds) {
+      nlohmann::json r = Measure(n, seed);
+      if (r.is_null()) return 1;
+      if (n == 1 && one.is_null()) one = r;
+      const double updates = std::max(1.0, r["updates"].get<double>());
+      const int64_t to_steps = r["to_target_steps"];
+      const double rate =
+          r["steps"].get<double>() / r["train_seconds"].get<double>();
+      rate_sum += rate;
+      if (to_steps >= 0) {
+        ++reached;
+        steps_sum += to_steps;
+        seconds_sum += r["to_target_seconds"].get<double>();
+      }
+      std::cout << absl::StrFormat(
+          "%-6d %-5d %10.0f %10s %9s %10.1f %12.1f %12.3f %13.1f\n", n, seed,
+          rate,
+          to_steps < 0 ? std::string("not reached") : absl::StrCat(to_steps),
+          to_steps < 0
+              ? std::string("-")
+              : absl::StrFormat("%.1f", r["to_target_seconds"].get<double>()),
+          r["comm_calls"].get<double>() / updates,
+          r["comm_bytes"].get<double>() / updates / 1024,
+          r["comm_seconds"].get<double>() / updates * 1e3,
+          r["allreduce_us"].get<double>());
+    }
     std::cout << absl::StrFormat(
-        "%-6d %12.0f %12s %14s %12.1f %14.1f %14.3f %14.1f\n", n,
-        r["steps"].get<double>() / r["train_seconds"].get<double>(),
-        to_steps < 0 ? std::string("not reached") : absl::StrCat(to_steps),
-        to_steps < 0
-            ? std::string("-")
-            : absl::StrFormat("%.1f", r["to_target_seconds"].get<double>()),
-        r["comm_calls"].get<double>() / updates,
-        r["comm_bytes"].get<double>() / updates / 1024,
-        r["comm_seconds"].get<double>() / updates * 1e3,
-        r["allreduce_us"].get<double>());
+        "%-6d %-5s %10.0f %10s %9s  (mean over %d seeds; %d reached the "
+        "target)\n",
+        n, "mean", rate_sum / seeds.size(),
+        reached ? absl::StrFormat("%.0f", steps_sum / reached) : "-",
+        reached ? absl::StrFormat("%.1f", seconds_sum / reached) : "-",
+        static_cast<int>(seeds.size()), reached);
   }
   if (!one.is_null()) {
     // 64 ranks over 10 Gb/s Ethernet, Open MPI's recursive doubling for a
@@ -256,6 +292,7 @@ int main(int argc, char** argv) {
         compute_per_update + allreduces_per_update * allreduce_s;
     std::cout << absl::StrFormat(
         "estimate, 64 ranks x 8 envs over 10 Gb/s (25 us latency, "
+        "batch_size=256x64 so each rank's share is one process's minibatch, "
         "recursive doubling): allreduce of %.0f KB %.0f us, %.1f ms of "
         "communication per update against %.1f ms of compute per rank; "
         "%.0f env steps/s total (%.0fx one rank)\n",

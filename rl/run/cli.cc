@@ -25,6 +25,7 @@ const std::atomic<bool>& StopOnSignals() {
   std::atomic<bool>& flag = StopFlag();  // Made before any signal arrives.
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
+  std::signal(SIGUSR1, OnStopSignal);
   return flag;
 }
 

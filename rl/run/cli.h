@@ -11,9 +11,11 @@
 
 namespace rl {
 
-// Installs SIGINT and SIGTERM handlers that set the returned flag, so a
-// run finishes its current video and writes its files; a second signal
-// kills at once (the default action is back after the first).
+// Installs SIGINT, SIGTERM and SIGUSR1 handlers that set the returned flag,
+// so a run finishes its current video and writes its files; a second signal
+// kills at once (the default action is back after the first). SIGUSR1 is
+// the one mpirun (and `scancel --signal=USR1`) passes on to every rank
+// without ending the job itself, so it stops a data-parallel run cleanly.
 const std::atomic<bool>& StopOnSignals();
 
 }  // namespace rl

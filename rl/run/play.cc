@@ -40,6 +40,7 @@
 #include "rl/envs/env_kwargs.h"
 #include "rl/envs/env_kwargs_flag.h"
 #include "rl/live/live_flags.h"
+#include "rl/mpi/mpi_world.h"
 #include "rl/pipeline/episode_loop.h"
 #include "rl/pipeline/observer.h"
 #include "rl/pipeline/trainer.h"
@@ -283,6 +284,12 @@ int main(int argc, char** argv) {
       "Example: bazel run //rl/run:play -- "
       "--checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt");
   absl::ParseCommandLine(argc, argv);
+  // N copies would write the same videos over each other.
+  if (rl::LaunchedByMpi()) {
+    return Fail(2,
+                "play runs as one process; start it without mpirun (train "
+                "is the binary that runs data-parallel under mpirun)");
+  }
   if (std::string error = CheckPlayFlags(); !error.empty()) {
     return Fail(2, error);
   }
