@@ -138,6 +138,11 @@ class Run : public EpisodeObserver {
                ? sync_->ShouldStop(trainer_->steps(), StopRequested())
                : StopRequested();
   }
+  // Every rank's episodes (the other ranks' as their news said so far).
+  int64_t TotalEpisodes() const {
+    return static_cast<int64_t>(trainer_->episodes().size()) +
+           other_ranks_episodes_;
+  }
   bool DataParallel() const {
     return IsDataParallel(options_.trainer.collective);
   }
@@ -539,8 +544,7 @@ void Run::StartLive() {
     board.AddVideo({video.kind, video.file, video.episode, video.step, 0,
                     video.video_return, ""});
   }
-  board.SetProgress(trainer_->steps(),
-                    static_cast<int64_t>(trainer_->episodes().size()));
+  board.SetProgress(trainer_->steps(), TotalEpisodes());
   board.SetState("training");
 }
 
@@ -548,8 +552,7 @@ void Run::ShowTraining() {
   LiveView& live = *options_.live;
   if (!live.wanted()) return;
   const int n = trainer_->num_envs();
-  live.board().SetProgress(trainer_->steps(),
-                           static_cast<int64_t>(trainer_->episodes().size()));
+  live.board().SetProgress(trainer_->steps(), TotalEpisodes());
   std::vector<const Env*> envs(n);
   std::vector<OverlayInfo> overlays(n);
   for (int i = 0; i < n; ++i) {
@@ -614,7 +617,7 @@ void Run::Progress(bool force) {
   std::string line = absl::StrFormat(
       "step %d/%d (%.0f%%) | %.0f steps/s | episodes %d", steps, options_.steps,
       100.0 * steps / std::max<int64_t>(1, options_.steps), rate,
-      trainer_->episodes().size());
+      TotalEpisodes());
   if (!recent_returns_.empty()) {
     absl::StrAppend(&line, " | return(last ", recent_returns_.size(), ") ",
                     FormatNumber(mean / recent_returns_.size()));
@@ -787,9 +790,9 @@ absl::Status Run::WritePage(bool running) {
 
 std::string Run::PageHtml(bool running) const {
   const int64_t steps = trainer_->steps();
-  std::string status = absl::StrFormat(
-      "%s: %d of %d steps, %d episodes", running ? "training" : "finished",
-      steps, options_.steps, trainer_->episodes().size());
+  std::string status = absl::StrFormat("%s: %d of %d steps, %d episodes",
+                                       running ? "training" : "finished", steps,
+                                       options_.steps, TotalEpisodes());
   if (summary_.stopped) status = absl::StrCat("stopped early at step ", steps);
   if (!failure_.empty()) {
     status = absl::StrCat("failed at step ", steps, ": ", failure_);
@@ -960,9 +963,7 @@ absl::StatusOr<TrainingSummary> Run::Go() {
     summary_.latest_checkpoint = options_.run_dir + "/checkpoints/latest.ckpt";
   }
   summary_.steps = trainer_->steps();
-  // Every rank's episodes (the other ranks' as their news said).
-  summary_.episodes =
-      static_cast<int64_t>(trainer_->episodes().size()) + other_ranks_episodes_;
+  summary_.episodes = TotalEpisodes();
   RL_RETURN_IF_ERROR(WritePage(/*running=*/false));
   if (options_.live != nullptr) {
     options_.live->board().SetProgress(summary_.steps, summary_.episodes);
