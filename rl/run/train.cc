@@ -343,14 +343,16 @@ int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
   // wait for this one forever), named by rank.
   auto fail = [&](int code, absl::string_view message) {
     if (!parallel) return Fail(code, message);
+    // Most errors (a bad flag, an agent that cannot train data-parallel)
+    // happen on every rank alike: rank 0's report and abort then end the
+    // others during this pause, so the console shows the error once. An
+    // error of this rank alone is reported a second later.
+    if (rank > 0) absl::SleepFor(absl::Seconds(1));
     std::cerr << (rank > 0 ? absl::StrCat("rank ", rank, " (of ", world->size(),
                                           ", on ", world->host(), "): ")
                            : "")
               << "error: " << message << "\n";
     std::cerr.flush();
-    // When every rank fails alike, rank 0's abort ends the others here,
-    // sparing the console a second abort report.
-    if (rank > 0) absl::SleepFor(absl::Seconds(1));
     world->Abort(code);
   };
   absl::StatusOr<rl::TrainingRunOptions> training =
