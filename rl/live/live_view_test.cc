@@ -131,5 +131,39 @@ TEST(LiveViewTest, ShowsEnvsOnlyWhileWatchedAndWarnsOffLoopback) {
       absl::StrContains(no_viewers.status().message(), "--live_max_viewers"));
 }
 
+// --live_linger: the run's end is drawn even though nobody watches, so a
+// viewer who comes later sees it; without it, an unwatched run renders
+// nothing, not even at its end.
+TEST(LiveViewTest, ShowLastKeepsTheEndForLateViewersOnlyWhenAsked) {
+  const std::string root = std::getenv("TEST_TMPDIR");
+  auto env = Envs().Create("CartPole-v1");
+  ASSERT_TRUE(env.ok());
+  Observation observation;
+  (*env)->Reset(1, &observation);
+  OverlayInfo overlay;
+  overlay.env_id = "CartPole-v1";
+  for (const bool keep : {false, true}) {
+    LiveOptions options;
+    options.address = "127.0.0.1:0";
+    options.keep_last_picture = keep;
+    auto live = LiveView::Start(options, root, nullptr);
+    ASSERT_TRUE(live.ok()) << live.status();
+    (*live)->ShowLast({env->get()}, {overlay});
+    // Up to 10 s for the rendering; 300 ms to see nothing is made.
+    for (int i = 0; i < (keep ? 1000 : 30) && (*live)->feed().pictures() == 0;
+         ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    EXPECT_EQ((*live)->feed().pictures(), keep ? 1 : 0) << keep;
+    if (!keep) continue;
+    auto frame = HttpGet((*live)->server().port(), "/frame.jpg");
+    ASSERT_TRUE(frame.ok());
+    EXPECT_EQ(frame->status, 200);
+    auto decoded = DecodeJpeg(frame->body);
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(decoded->width(), 600);
+  }
+}
+
 }  // namespace
 }  // namespace rl
