@@ -92,6 +92,20 @@ class LiveServerTest : public ::testing::Test {
     return false;
   }
 
+  // What GET /stream.mjpg receives within `timeout` (reply head included).
+  std::string ReadStream(absl::Duration timeout) {
+    const int fd = ConnectToPort(port_);
+    if (fd < 0) return "";
+    const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::string raw;
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(request.size())) {
+      raw = ReadFor(fd, timeout);
+    }
+    close(fd);
+    return raw;
+  }
+
   void ExpectServing() {
     auto page = HttpGet(port_, "/");
     ASSERT_TRUE(page.ok()) << page.status();
@@ -521,13 +535,7 @@ TEST_F(LiveServerTest, MalformedRequestsGet4xxAndTheServerCarriesOn) {
 
 TEST_F(LiveServerTest, StreamsMjpegPicturesThatChange) {
   StartServer();
-  const int fd = ConnectToPort(port_);
-  ASSERT_GE(fd, 0);
-  const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
-  ASSERT_EQ(send(fd, request.data(), request.size(), MSG_NOSIGNAL),
-            static_cast<ssize_t>(request.size()));
-  const std::string raw = ReadFor(fd, absl::Seconds(2));
-  close(fd);
+  const std::string raw = ReadStream(absl::Seconds(2));
   EXPECT_TRUE(absl::StartsWith(raw, "HTTP/1.1 200"));
   EXPECT_TRUE(absl::StrContains(
       raw, "Content-Type: multipart/x-mixed-replace; boundary=frame"));
@@ -569,13 +577,7 @@ TEST_F(LiveServerTest, AViewerAfterThePicturesStoppedGetsTheLastOneWhole) {
   const int64_t pictures = feed_->pictures();
   ASSERT_GE(pictures, 1);
 
-  const int fd = ConnectToPort(port_);
-  ASSERT_GE(fd, 0);
-  const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
-  ASSERT_EQ(send(fd, request.data(), request.size(), MSG_NOSIGNAL),
-            static_cast<ssize_t>(request.size()));
-  const std::string raw = ReadFor(fd, absl::Seconds(1.5));
-  close(fd);
+  const std::string raw = ReadStream(absl::Seconds(1.5));
   EXPECT_EQ(feed_->pictures(), pictures) << "no picture was made meanwhile";
   const size_t head_end = raw.find("\r\n\r\n");
   ASSERT_NE(head_end, std::string::npos) << raw;
