@@ -102,10 +102,13 @@ std::vector<std::string> FinishedVideos(const std::string& dir) {
       for (absl::string_view extension : {".mp4", ".webm"}) {
         if (!absl::EndsWith(name, extension)) continue;
         const std::string stem = name.substr(0, name.size() - extension.size());
-        struct stat info;
-        if (!absl::EndsWith(stem, "-recording") &&
-            stat(absl::StrCat(dir, "/", stem, ".json").c_str(), &info) == 0 &&
-            S_ISREG(info.st_mode)) {
+        auto is_file = [&dir](const std::string& file) {
+          struct stat info;
+          return stat(absl::StrCat(dir, "/", file).c_str(), &info) == 0 &&
+                 S_ISREG(info.st_mode);
+        };
+        if (!absl::EndsWith(stem, "-recording") && is_file(name) &&
+            is_file(stem + ".json")) {
           files.push_back(name);
         }
       }
