@@ -105,13 +105,7 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
   encoder.fps = resolved.fps;
   std::unique_ptr<VideoSession> session(new VideoSession(resolved, spec, log));
   if (session->trigger_.RecordsAnything()) {
-    // A dry run of the encoder, with every option as given (the queue too),
-    // in a directory of its own: a bad option (crf, preset, queue...) fails
-    // now, before anything is created or played.
-    RL_RETURN_IF_ERROR(ProbeEncoder(resolved.recorder, encoder));
-    // The renderer now, not with the first video: a backend that cannot
-    // start (egl without a GPU) fails before anything is written.
-    RL_RETURN_IF_ERROR(session->MakeRenderer());
+    // First: the cheapest check, and the one a rerun meets.
     if (options.earlier_videos == EarlierVideos::kRefuse) {
       if (const std::vector<std::string> earlier =
               FinishedVideos(options.video_dir);
@@ -126,6 +120,13 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
             "or replace them"));
       }
     }
+    // A dry run of the encoder, with every option as given (the queue too),
+    // in a directory of its own: a bad option (crf, preset, queue...) fails
+    // now, before anything is created or played.
+    RL_RETURN_IF_ERROR(ProbeEncoder(resolved.recorder, encoder));
+    // The renderer now, not with the first video: a backend that cannot
+    // start (egl without a GPU) fails before anything is written.
+    RL_RETURN_IF_ERROR(session->MakeRenderer());
   }
   return session;
 }
