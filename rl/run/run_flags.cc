@@ -20,8 +20,9 @@ ABSL_FLAG(int64_t, max_episode_steps, rl::kDefaultMaxEpisodeSteps,
 ABSL_FLAG(bool, overwrite, false,
           "Replace what an earlier run left instead of refusing: training, "
           "the run in --run_dir (its metrics, checkpoints and videos); train "
-          "--episodes and play, the videos, sidecars and index.html in "
-          "--video_dir.");
+          "--episodes and play, the finished videos and their sidecars in "
+          "--video_dir (a crash's -recording leftovers stay, listed as "
+          "interrupted).");
 
 namespace rl {
 
