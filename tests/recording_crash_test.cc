@@ -87,8 +87,11 @@ TEST_P(RecordingCrashTest, KilledMidEpisodeLeavesPlayableVideos) {
   EXPECT_LE(cut->frames.size(), 150u);
   EXPECT_LE(cut->corrupt_packets, 1);
 
-  // The next run in the same directory lists the leftover, interrupted.
+  // The next run in the same directory (replacing the killed run's
+  // finished video, as --overwrite does; without it the directory is
+  // refused) keeps the leftover and lists it, interrupted.
   options.episodes = 1;
+  options.overwrite = true;
   const ChildResult next = RunInChild([&](const Say& say) {
     kill_at_action = -1;
     std::ostringstream log;

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # The train binary as a user meets it: exit codes and messages for bad flags,
-# and a real run that leaves videos and index.html.
+# --help, --quiet, --max_episode_steps, a reused --video_dir, and a real run
+# that leaves videos and index.html.
 set -uo pipefail
 train="$1"
+play="$2"
 out="$TEST_TMPDIR/out.txt"
 failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
 
 # expect_failure CODE TEXT ARGS...: the run exits with CODE and prints TEXT.
 expect_failure() {
@@ -57,6 +63,66 @@ if ! grep -q "wrote 2 video(s)" "$out"; then
   cat "$out"
   failures=$((failures + 1))
 fi
+
+# --help lists every flag of the project's flag libraries, not only the
+# binary's own (absl's default).
+for binary in "$train" "$play"; do
+  "$binary" --help >"$out" 2>&1
+  for flag in live live_linger live_fps render_backend egl_device recorder \
+      crf env_kwargs max_episode_steps overwrite; do
+    grep -qF -- "--$flag (" "$out" ||
+      fail "$(basename "$binary") --help does not list --$flag"
+  done
+done
+
+# --quiet: errors only, the render backend's notice too. The same run
+# without --quiet prints it (auto's choice), so the check can fail.
+run="$TEST_TMPDIR/quiet-run"
+common=(--env=FrozenLake-v1 --agent=q_learning --steps=300 --size=64x64
+  --render_backend=auto --run_dir="$run" --overwrite)
+"$train" "${common[@]}" >"$out" 2>&1 || fail "run without --quiet: $(cat "$out")"
+grep -q "render backend auto: using" "$out" ||
+  fail "no render backend notice without --quiet: $(cat "$out")"
+"$train" "${common[@]}" --quiet >"$out" 2>&1 || fail "--quiet run: $(cat "$out")"
+[[ ! -s "$out" ]] || fail "--quiet printed: $(cat "$out")"
+
+# --max_episode_steps: an env without a time limit (CliffWalking-v1) ends
+# its episodes there, and so do their videos (a random agent's made an hour).
+dir="$TEST_TMPDIR/cliff"
+"$train" --env=CliffWalking-v1 --episodes=1 --max_episode_steps=30 \
+  --size=64x64 --video_dir="$dir" >"$out" 2>&1 || fail "cliff run: $(cat "$out")"
+grep -q "CliffWalking-v1 episode 0: return .* in 30 steps" "$out" ||
+  fail "the episode was not cut at 30 steps: $(cat "$out")"
+grep -q '"frames": 31' "$dir"/CliffWalking-v1-episode-0-steps-0-*.json ||
+  fail "the video is not 31 frames (reset + 30 steps)"
+expect_failure 2 "--max_episode_steps must be >= 1 (got 0)" \
+  --max_episode_steps=0 --video_dir="$TEST_TMPDIR/never"
+# Training: its episodes are not cut, its videos are.
+run="$TEST_TMPDIR/cliff-run"
+"$train" --env=CliffWalking-v1 --agent=q_learning --steps=2000 \
+  --max_episode_steps=20 --size=64x64 --run_dir="$run" --quiet >"$out" 2>&1 ||
+  fail "cliff training: $(cat "$out")"
+first=$(ls "$run"/videos/CliffWalking-v1-episode-0-steps-*.json 2>/dev/null | head -1)
+grep -q '"frames": 20' "$first" && grep -q '"ended": "frame cap"' "$first" ||
+  fail "training video $first not capped at 20 frames: $(cat "$first")"
+
+# A --video_dir holding another run's videos is refused (nothing written),
+# or replaced with --overwrite: one directory, one run.
+dir="$TEST_TMPDIR/reused"
+"$train" --episodes=1 --size=64x64 --video_dir="$dir" >"$out" 2>&1 ||
+  fail "first run: $(cat "$out")"
+before=$(ls "$dir" | sort; cat "$dir"/*.json | sha256sum)
+expect_failure 2 "--video_dir: video directory $dir already holds 1 video(s) of an earlier run (CartPole-v1-episode-0-steps-0-" \
+  --episodes=1 --size=64x64 --video_dir="$dir" --recorder=webm
+expect_failure 2 "(--overwrite deletes them and their sidecars first)" \
+  --episodes=1 --size=64x64 --video_dir="$dir"
+[[ "$(ls "$dir" | sort; cat "$dir"/*.json | sha256sum)" == "$before" ]] ||
+  fail "a refused run changed $dir: $(ls "$dir")"
+"$train" --episodes=1 --size=64x64 --video_dir="$dir" --recorder=webm \
+  --overwrite >"$out" 2>&1 || fail "--overwrite run: $(cat "$out")"
+ls "$dir"/*.mp4 >/dev/null 2>&1 && fail "--overwrite left the mp4s: $(ls "$dir")"
+ls "$dir"/*.webm >/dev/null 2>&1 || fail "no webm after --overwrite: $(ls "$dir")"
+grep -q '"codec": "vp9"' "$dir"/*.json || fail "sidecar not the new run's"
 
 [[ $failures -eq 0 ]] && echo "all checks passed"
 exit $failures

@@ -167,9 +167,9 @@ absl::Status LiveFeed::RenderAndEncode(const EnvPicture& env_picture,
     return status;
   }
   RL_ASSIGN_OR_RETURN(std::string jpeg, encoder_->Encode(frame));
-  picture->mjpeg_part = std::make_shared<const std::string>(absl::StrCat(
-      "--", kMjpegBoundary, "\r\nContent-Type: image/jpeg\r\nContent-Length: ",
-      jpeg.size(), "\r\n\r\n", jpeg, "\r\n"));
+  picture->mjpeg_part = std::make_shared<const std::string>(
+      absl::StrCat("Content-Type: image/jpeg\r\nContent-Length: ", jpeg.size(),
+                   "\r\n\r\n", jpeg, "\r\n--", kMjpegBoundary, "\r\n"));
   picture->jpeg = std::make_shared<const std::string>(std::move(jpeg));
   picture->width = frame.width();
   picture->height = frame.height();

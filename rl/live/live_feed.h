@@ -58,6 +58,8 @@ class JpegEncoder;
 
 // The boundary between the parts of Picture::mjpeg_part.
 inline constexpr char kMjpegBoundary[] = "frame";
+// What a stream sends first, before its first part: the opening boundary.
+inline constexpr char kMjpegOpening[] = "--frame\r\n";
 
 struct LiveFeedOptions {
   std::string render_backend = "llvmpipe";  // See rl/render/render_backend.h.
@@ -103,8 +105,13 @@ class LiveFeed {
   struct Picture {
     std::shared_ptr<const std::string> jpeg;
     // The same JPEG as one part of a multipart/x-mixed-replace stream with
-    // boundary "frame" (kMjpegBoundary): built once, sent to every viewer
-    // with one write.
+    // boundary "frame" (kMjpegBoundary), after the stream's kMjpegOpening:
+    // the part's headers, the JPEG, and the boundary that ends it. Ending
+    // each part with the next boundary (not starting it with one) lets a
+    // browser show the picture as soon as it arrives, even when it is the
+    // last one (a run that ended, a lingering view): it never waits for a
+    // part that will not come. Built once, sent to every viewer with one
+    // write.
     std::shared_ptr<const std::string> mjpeg_part;
     int width = 0;
     int height = 0;

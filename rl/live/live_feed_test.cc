@@ -107,12 +107,14 @@ TEST(LiveFeedTest, AViewerGetsTheCanvasAsAJpegAtTheCappedRate) {
   ASSERT_TRUE((*feed)->WaitForPicture(0, absl::Seconds(10), &picture))
       << (*feed)->error();
   EXPECT_EQ(picture.sequence, 1);
-  // The multipart part every stream sends: boundary, headers, the JPEG.
-  EXPECT_EQ(
-      *picture.mjpeg_part,
-      absl::StrCat("--frame\r\nContent-Type: image/jpeg\r\n"
-                   "Content-Length: ",
-                   picture.jpeg->size(), "\r\n\r\n", *picture.jpeg, "\r\n"));
+  // The multipart part every stream sends: headers, the JPEG, and the
+  // boundary that ends it (so the browser shows it without waiting for
+  // another).
+  EXPECT_EQ(*picture.mjpeg_part,
+            absl::StrCat("Content-Type: image/jpeg\r\n"
+                         "Content-Length: ",
+                         picture.jpeg->size(), "\r\n\r\n", *picture.jpeg,
+                         "\r\n--frame\r\n"));
   EXPECT_EQ(picture.width, 200);
   EXPECT_EQ(picture.height, 100);
   auto frame = DecodeJpeg(*picture.jpeg);

@@ -38,6 +38,8 @@ absl::StatusOr<std::unique_ptr<LiveView>> StartLiveViewFromFlags(
   options.render_backend = render_backend;
   options.egl_device = egl_device;
   options.scene = scene;
+  // Lingering, the view outlives the run: keep its last picture to show.
+  options.keep_last_picture = absl::GetFlag(FLAGS_live_linger);
   RL_RETURN_IF_ERROR(MakeDirectories(root_dir, "live view directory"));
   auto live = LiveView::Start(options, root_dir, &warnings);
   if (!live.ok()) return live.status();

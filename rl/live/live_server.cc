@@ -763,13 +763,22 @@ void LiveServer::Route() {
     }
     auto viewer = std::make_shared<LiveFeed::Viewer>(feed_);
     auto last = std::make_shared<int64_t>(0);
+    auto opened = std::make_shared<bool>(false);
     res.set_header("Cache-Control", "no-store");
     // Not chunked: the stream ends with the connection, so httplib
     // writes each prebuilt part straight to the socket (no chunk-framing
     // copy per viewer); browsers take MJPEG either way.
     res.set_content_provider(
         absl::StrCat("multipart/x-mixed-replace; boundary=", kMjpegBoundary),
-        [this, viewer, last](size_t, httplib::DataSink& sink) {
+        [this, viewer, last, opened](size_t, httplib::DataSink& sink) {
+          if (!*opened) {
+            *opened = true;
+            if (!sink.write(kMjpegOpening, sizeof(kMjpegOpening) - 1)) {
+              return false;
+            }
+          }
+          // The newest picture at once (a viewer who comes after the run
+          // gets its last one), then each newer one.
           LiveFeed::Picture picture;
           if (!feed_->WaitForPicture(*last, absl::Seconds(1), &picture)) {
             if (feed_->closed()) {

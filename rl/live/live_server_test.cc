@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -89,6 +90,20 @@ class LiveServerTest : public ::testing::Test {
       absl::SleepFor(absl::Milliseconds(20));
     }
     return false;
+  }
+
+  // What GET /stream.mjpg receives within `timeout` (reply head included).
+  std::string ReadStream(absl::Duration timeout) {
+    const int fd = ConnectToPort(port_);
+    if (fd < 0) return "";
+    const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::string raw;
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(request.size())) {
+      raw = ReadFor(fd, timeout);
+    }
+    close(fd);
+    return raw;
   }
 
   void ExpectServing() {
@@ -520,13 +535,7 @@ TEST_F(LiveServerTest, MalformedRequestsGet4xxAndTheServerCarriesOn) {
 
 TEST_F(LiveServerTest, StreamsMjpegPicturesThatChange) {
   StartServer();
-  const int fd = ConnectToPort(port_);
-  ASSERT_GE(fd, 0);
-  const std::string request = "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n";
-  ASSERT_EQ(send(fd, request.data(), request.size(), MSG_NOSIGNAL),
-            static_cast<ssize_t>(request.size()));
-  const std::string raw = ReadFor(fd, absl::Seconds(2));
-  close(fd);
+  const std::string raw = ReadStream(absl::Seconds(2));
   EXPECT_TRUE(absl::StartsWith(raw, "HTTP/1.1 200"));
   EXPECT_TRUE(absl::StrContains(
       raw, "Content-Type: multipart/x-mixed-replace; boundary=frame"));
@@ -552,6 +561,42 @@ TEST_F(LiveServerTest, StreamsMjpegPicturesThatChange) {
   EXPECT_EQ(frame->status, 200);
   EXPECT_EQ(frame->headers["content-type"], "image/jpeg");
   EXPECT_TRUE(DecodeJpeg(frame->body).ok());
+}
+
+// A viewer who comes after the pictures stopped (the run ended, the view
+// lingers) gets the last picture at once as a whole part: closed by the
+// boundary, so a browser shows it without waiting for a next part that
+// never comes.
+TEST_F(LiveServerTest, AViewerAfterThePicturesStoppedGetsTheLastOneWhole) {
+  StartServer();
+  auto frame = HttpGet(port_, "/frame.jpg");  // Someone watched the run.
+  ASSERT_TRUE(frame.ok());
+  ASSERT_EQ(frame->status, 200) << frame->body;
+  stop_ = true;  // The run ends: no more pictures.
+  learner_.join();
+  const int64_t pictures = feed_->pictures();
+  ASSERT_GE(pictures, 1);
+
+  const std::string raw = ReadStream(absl::Seconds(1.5));
+  EXPECT_EQ(feed_->pictures(), pictures) << "no picture was made meanwhile";
+  const size_t head_end = raw.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos) << raw;
+  ASSERT_TRUE(absl::StartsWith(raw, "HTTP/1.1 200")) << raw.substr(0, 200);
+  const std::string body = raw.substr(head_end + 4);
+  const std::string part_head =
+      "--frame\r\nContent-Type: image/jpeg\r\nContent-Length: ";
+  ASSERT_TRUE(absl::StartsWith(body, part_head)) << body.substr(0, 200);
+  const size_t length_end = body.find("\r\n\r\n", part_head.size());
+  ASSERT_NE(length_end, std::string::npos);
+  size_t length = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(
+      body.substr(part_head.size(), length_end - part_head.size()), &length));
+  const size_t jpeg_start = length_end + 4;
+  ASSERT_GE(body.size(), jpeg_start + length);
+  EXPECT_EQ(body.substr(jpeg_start, length), *feed_->Latest().jpeg);
+  EXPECT_TRUE(DecodeJpeg(body.substr(jpeg_start, length)).ok());
+  // Everything after the JPEG: the boundary that closes its part.
+  EXPECT_EQ(body.substr(jpeg_start + length), "\r\n--frame\r\n");
 }
 
 TEST_F(LiveServerTest, AClientThatNeverReadsIsDroppedAndBlocksNobody) {

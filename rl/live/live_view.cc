@@ -83,6 +83,7 @@ absl::StatusOr<std::unique_ptr<LiveView>> LiveView::Start(
   // unreachable page is not.
   server_options.max_connections = options.max_viewers + 128;
   std::unique_ptr<LiveView> view(new LiveView());
+  view->keep_last_picture_ = options.keep_last_picture;
   RL_ASSIGN_OR_RETURN(view->feed_, LiveFeed::Create(feed_options));
   RL_ASSIGN_OR_RETURN(
       view->server_,
@@ -160,6 +161,10 @@ void LiveEpisodes::AddVideos(const std::vector<VideoRecord>& videos) {
     live_->board().AddVideo({"play", v.file, v.episode, v.last_step, v.frames,
                              v.video_return, v.ended});
   }
+}
+
+void LiveEpisodes::ShowLast(const Env& env) {
+  if (live_ != nullptr) live_->ShowLast({&env}, {overlay_});
 }
 
 absl::StatusOr<EnvPicture> PictureOfEnvs(

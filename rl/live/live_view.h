@@ -46,6 +46,10 @@ struct LiveOptions {
   std::string render_backend = "llvmpipe";
   int egl_device = -1;
   MujocoRendererOptions scene;  // 3D envs' look (size and format: the feed's).
+  // ShowLast() draws the envs even while nobody watches, so a viewer who
+  // comes after the run (--live_linger) sees how it ended. Off: a run
+  // nobody watches renders nothing, not even at its end.
+  bool keep_last_picture = false;
 };
 
 struct LiveAddress {
@@ -77,6 +81,13 @@ class LiveView {
     if (feed_->Wanted()) Draw(envs, overlays);
   }
   bool wanted() const { return feed_->Wanted(); }
+  // At the end of a run: as ShowEnvs(), but with keep_last_picture the
+  // picture is drawn whether or not someone watches (the feed renders it on
+  // its thread; the stream and /frame.jpg serve it from then on).
+  void ShowLast(const std::vector<const Env*>& envs,
+                const std::vector<OverlayInfo>& overlays) {
+    if (keep_last_picture_ || feed_->Wanted()) Draw(envs, overlays);
+  }
 
   LiveBoard& board() { return board_; }
   LiveFeed& feed() { return *feed_; }
@@ -89,6 +100,7 @@ class LiveView {
             const std::vector<OverlayInfo>& overlays);
 
   LiveBoard board_;
+  bool keep_last_picture_ = false;
   std::unique_ptr<LiveFeed> feed_;
   std::unique_ptr<LiveServer> server_;
 };
@@ -119,6 +131,8 @@ class LiveEpisodes : public EpisodeObserver {
   // Lists the videos in `videos` not listed yet (files relative to the
   // served directory).
   void AddVideos(const std::vector<VideoRecord>& videos);
+  // After the loop: `env` as the last episode left it (LiveView::ShowLast).
+  void ShowLast(const Env& env);
 
  private:
   LiveView* const live_;

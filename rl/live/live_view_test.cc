@@ -77,6 +77,28 @@ TEST(PictureOfEnvsTest, TilesEnvsInARoughSquare) {
   EXPECT_FALSE(grid->has_scenes());
 }
 
+// A CartPole-v1 after its first reset (seed 1).
+std::unique_ptr<Env> ResetCartPole() {
+  auto env = Envs().Create("CartPole-v1");
+  if (!env.ok()) {
+    ADD_FAILURE() << env.status();
+    return nullptr;
+  }
+  Observation observation;
+  (*env)->Reset(1, &observation);
+  return *std::move(env);
+}
+
+// /frame.jpg on `port` answers a CartPole picture, 600 pixels wide.
+void ExpectCartPoleFrame(int port) {
+  auto frame = HttpGet(port, "/frame.jpg");
+  ASSERT_TRUE(frame.ok());
+  EXPECT_EQ(frame->status, 200);
+  auto decoded = DecodeJpeg(frame->body);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->width(), 600);
+}
+
 TEST(LiveViewTest, ShowsEnvsOnlyWhileWatchedAndWarnsOffLoopback) {
   const std::string root = std::getenv("TEST_TMPDIR");
   LiveOptions options;
@@ -86,26 +108,17 @@ TEST(LiveViewTest, ShowsEnvsOnlyWhileWatchedAndWarnsOffLoopback) {
   ASSERT_TRUE(live.ok()) << live.status();
   EXPECT_TRUE(absl::StrContains(log.str(), "warning")) << log.str();
   EXPECT_TRUE(absl::StrContains((*live)->url(), "http://0.0.0.0:"));
-  auto env = Envs().Create("CartPole-v1");
-  ASSERT_TRUE(env.ok());
-  Observation observation;
-  (*env)->Reset(1, &observation);
+  const std::unique_ptr<Env> env = ResetCartPole();
+  ASSERT_NE(env, nullptr);
   OverlayInfo overlay;
   overlay.env_id = "CartPole-v1";
-  (*live)->ShowEnvs({env->get()}, {overlay});
+  (*live)->ShowEnvs({env.get()}, {overlay});
   absl::SleepFor(absl::Milliseconds(200));
   EXPECT_EQ((*live)->feed().pictures(), 0) << "nobody watches: nothing made";
   // Someone asks for a picture: the next due step makes one.
-  std::thread client([&] {
-    auto frame = HttpGet((*live)->server().port(), "/frame.jpg");
-    ASSERT_TRUE(frame.ok());
-    EXPECT_EQ(frame->status, 200);
-    auto decoded = DecodeJpeg(frame->body);
-    ASSERT_TRUE(decoded.ok());
-    EXPECT_EQ(decoded->width(), 600);
-  });
+  std::thread client([&] { ExpectCartPoleFrame((*live)->server().port()); });
   for (int i = 0; i < 300 && (*live)->feed().pictures() == 0; ++i) {
-    (*live)->ShowEnvs({env->get()}, {overlay});
+    (*live)->ShowEnvs({env.get()}, {overlay});
     absl::SleepFor(absl::Milliseconds(10));
   }
   client.join();
@@ -129,6 +142,33 @@ TEST(LiveViewTest, ShowsEnvsOnlyWhileWatchedAndWarnsOffLoopback) {
   ASSERT_FALSE(no_viewers.ok());
   EXPECT_TRUE(
       absl::StrContains(no_viewers.status().message(), "--live_max_viewers"));
+}
+
+// --live_linger: the run's end is drawn even though nobody watches, so a
+// viewer who comes later sees it; without it, an unwatched run renders
+// nothing, not even at its end.
+TEST(LiveViewTest, ShowLastKeepsTheEndForLateViewersOnlyWhenAsked) {
+  const std::string root = std::getenv("TEST_TMPDIR");
+  const std::unique_ptr<Env> env = ResetCartPole();
+  ASSERT_NE(env, nullptr);
+  OverlayInfo overlay;
+  overlay.env_id = "CartPole-v1";
+  for (const bool keep : {false, true}) {
+    LiveOptions options;
+    options.address = "127.0.0.1:0";
+    options.keep_last_picture = keep;
+    auto live = LiveView::Start(options, root, nullptr);
+    ASSERT_TRUE(live.ok()) << live.status();
+    (*live)->ShowLast({env.get()}, {overlay});
+    // Up to 10 s for the rendering; 300 ms to see nothing is made.
+    for (int i = 0; i < (keep ? 1000 : 30) && (*live)->feed().pictures() == 0;
+         ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    EXPECT_EQ((*live)->feed().pictures(), keep ? 1 : 0) << keep;
+    if (!keep) continue;
+    ExpectCartPoleFrame((*live)->server().port());
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "rl/pipeline/video_session.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -104,6 +105,21 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
   encoder.fps = resolved.fps;
   std::unique_ptr<VideoSession> session(new VideoSession(resolved, spec, log));
   if (session->trigger_.RecordsAnything()) {
+    // First: the cheapest check, and the one a rerun meets.
+    if (options.earlier_videos == EarlierVideos::kRefuse) {
+      if (const std::vector<std::string> earlier =
+              FinishedVideos(options.video_dir);
+          !earlier.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "video directory ", options.video_dir, " already holds ",
+            earlier.size(), " video(s) of an earlier run (", earlier.front(),
+            earlier.size() > 1 ? ", ..." : "",
+            "): a new run there would mix with them (its page would not "
+            "list them, and a video of the same name from the other "
+            "recorder would replace a sidecar); choose another directory, "
+            "or replace them"));
+      }
+    }
     // A dry run of the encoder, with every option as given (the queue too),
     // in a directory of its own: a bad option (crf, preset, queue...) fails
     // now, before anything is created or played.
@@ -118,6 +134,20 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
 absl::Status VideoSession::Prepare() {
   if (!trigger_.RecordsAnything()) return absl::OkStatus();
   RL_RETURN_IF_ERROR(MakeDirectories(options_.video_dir, "video directory"));
+  if (options_.earlier_videos == EarlierVideos::kReplace) {
+    for (const std::string& video : FinishedVideos(options_.video_dir)) {
+      const std::string path = absl::StrCat(options_.video_dir, "/", video);
+      const std::string sidecar =
+          absl::StrCat(path.substr(0, path.rfind('.')), ".json");
+      for (const std::string& file : {path, sidecar}) {
+        if (unlink(file.c_str()) != 0 && errno != ENOENT) {
+          return absl::PermissionDeniedError(
+              absl::StrCat("cannot delete the earlier run's ", file, ": ",
+                           std::strerror(errno)));
+        }
+      }
+    }
+  }
   // Proves the directory is writable before the first episode.
   return WriteGallery(options_.video_dir, gallery_,
                       {options_.gallery_title, options_.embed});
@@ -361,6 +391,11 @@ absl::Status VideoSession::EmitNow(const Env& env, double reward, bool is_step,
                                    const StepResult* result) {
   RL_RETURN_IF_ERROR(Capture(env, reward, is_step));
   if (trigger_.IsFull(current_.frames)) return Close("video_length");
+  if (spec_.max_episode_steps == 0 &&
+      options_.max_frames_without_time_limit > 0 &&
+      current_.frames >= options_.max_frames_without_time_limit) {
+    return Close("frame cap");
+  }
   if (result != nullptr && trigger_.EndsWithEpisode() &&
       (result->terminated || result->truncated)) {
     return Close(result->terminated ? "terminated" : "truncated");

@@ -44,6 +44,22 @@
 
 namespace rl {
 
+// What a session does about the finished videos another run left in its
+// video_dir (FinishedVideos() in rl/record/gallery.h: a video and its
+// sidecar). A crash's "-recording" leftovers are never touched, and are
+// listed in the gallery as interrupted, whichever is chosen.
+enum class EarlierVideos {
+  // Create() refuses (FailedPrecondition, naming the directory and a
+  // video): one directory, one run, so the gallery, the sidecars and the
+  // live view describe it alone, and no sidecar of theirs is replaced.
+  kRefuse,
+  // Prepare() deletes them (and their sidecars) first.
+  kReplace,
+  // They stay beside the new ones: a training run's own videos/, which its
+  // run directory checks as a whole (and a resumed run continues).
+  kKeep,
+};
+
 // What a VideoSession needs besides the env.
 struct VideoSessionOptions {
   std::string render_backend = "llvmpipe";
@@ -78,6 +94,12 @@ struct VideoSessionOptions {
   // Data-parallel training: the rank recording (in sidecars); -1: one
   // process.
   int rank = -1;
+  EarlierVideos earlier_videos = EarlierVideos::kRefuse;
+  // > 0: a video of an env without a time limit of its own
+  // (spec.max_episode_steps == 0) ends after this many frames ("frame
+  // cap"; its episode goes on unrecorded), so a policy that never ends an
+  // episode cannot make a video of hours. 0: no cap.
+  int64_t max_frames_without_time_limit = 0;
 };
 
 class VideoSession : public EpisodeObserver {
@@ -90,8 +112,9 @@ class VideoSession : public EpisodeObserver {
   static absl::StatusOr<std::unique_ptr<VideoSession>> Create(
       const VideoSessionOptions& options, const EnvSpec& spec,
       std::ostream* log);
-  // Unless nothing is to be recorded: creates video_dir and its gallery
-  // page (proving it writable). Before the first OnReset().
+  // Unless nothing is to be recorded: creates video_dir (with kReplace,
+  // deletes the earlier run's videos first) and its gallery page (proving
+  // it writable). Before the first OnReset().
   absl::Status Prepare();
   // The first step number in video names and sidecars: a resumed run's
   // videos go on counting from where its earlier part stopped.

@@ -3,6 +3,8 @@
 #include "rl/pipeline/video_session.h"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rl/core/frame.h"
@@ -92,6 +95,79 @@ TEST(VideoSessionTest, TiledCountOutOfRangeIsRefused) {
                                         (*env)->spec(), nullptr);
     ASSERT_FALSE(session.ok());
     EXPECT_THAT(session.status().message(), HasSubstr("1..64"));
+  }
+}
+
+// One directory, one run: another run's finished videos are refused before
+// anything is written, kept (a training run's own) or replaced; a crash's
+// leftover is never touched.
+TEST(VideoSessionTest, AnotherRunsVideosAreRefusedKeptOrReplaced) {
+  auto env = Envs().Create("CartPole-v1");
+  ASSERT_TRUE(env.ok());
+  VideoSessionOptions options = TiledOptions("earlier", 1);
+  ASSERT_TRUE(std::filesystem::create_directories(options.video_dir));
+  for (const char* file : {"old.mp4", "old.json", "crash-recording.mp4"}) {
+    std::ofstream(options.video_dir + "/" + file) << "x";
+  }
+  const auto exists = [&options](const char* file) {
+    return std::filesystem::exists(options.video_dir + "/" + file);
+  };
+  auto refused = VideoSession::Create(options, (*env)->spec(), nullptr);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status()));
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr(options.video_dir +
+                        " already holds 1 video(s) of an earlier run "
+                        "(old.mp4)"));
+
+  options.earlier_videos = EarlierVideos::kKeep;
+  auto kept = VideoSession::Create(options, (*env)->spec(), nullptr);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_TRUE((*kept)->Prepare().ok());
+  EXPECT_TRUE(exists("old.mp4") && exists("old.json"));
+
+  options.earlier_videos = EarlierVideos::kReplace;
+  auto replacing = VideoSession::Create(options, (*env)->spec(), nullptr);
+  ASSERT_TRUE(replacing.ok()) << replacing.status();
+  EXPECT_TRUE(exists("old.mp4")) << "nothing deleted before Prepare()";
+  ASSERT_TRUE((*replacing)->Prepare().ok());
+  EXPECT_FALSE(exists("old.mp4") || exists("old.json"));
+  EXPECT_TRUE(exists("crash-recording.mp4"));
+}
+
+// A video of an env without a time limit ends at the frame cap; an env with
+// one is not capped.
+TEST(VideoSessionTest, VideosOfEnvsWithoutATimeLimitEndAtTheFrameCap) {
+  for (const char* id : {"CliffWalking-v1", "CartPole-v1"}) {
+    auto env = Envs().Create(id);
+    ASSERT_TRUE(env.ok());
+    VideoSessionOptions options = TiledOptions(absl::StrCat("cap-", id), 1);
+    options.max_frames_without_time_limit = 5;
+    auto session = VideoSession::Create(options, (*env)->spec(), nullptr);
+    ASSERT_TRUE(session.ok()) << session.status();
+    ASSERT_TRUE((*session)->Prepare().ok());
+    (*env)->Reset(/*seed=*/1);
+    ASSERT_TRUE((*session)->OnReset(0, 0, **env).ok());
+    StepResult result;
+    for (int step = 0; step < 7; ++step) {
+      // CliffWalking: up, then left into the wall; CartPole: left, right,
+      // ...; neither episode ends.
+      const bool cliff = (*env)->spec().max_episode_steps == 0;
+      const int action = cliff ? (step == 0 ? 0 : 3) : step % 2;
+      ASSERT_TRUE((*env)->Step(Action::Discrete(action), &result).ok());
+      ASSERT_FALSE(result.terminated || result.truncated) << id;
+      ASSERT_TRUE((*session)->OnStep(0, **env, result).ok());
+    }
+    ASSERT_TRUE((*session)->Finish("stopped").ok());
+    ASSERT_EQ((*session)->videos().size(), 1u) << id;
+    const VideoRecord& video = (*session)->videos()[0];
+    if ((*env)->spec().max_episode_steps == 0) {
+      EXPECT_EQ(video.frames, 5) << id;
+      EXPECT_EQ(video.ended, "frame cap") << id;
+    } else {
+      EXPECT_EQ(video.frames, 8) << id;  // The reset and 7 steps.
+      EXPECT_EQ(video.ended, "stopped") << id;
+    }
   }
 }
 

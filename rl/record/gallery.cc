@@ -94,6 +94,31 @@ std::vector<GalleryVideo> InterruptedVideos(
   return videos;
 }
 
+std::vector<std::string> FinishedVideos(const std::string& dir) {
+  std::vector<std::string> files;
+  if (DIR* entries = opendir(dir.c_str()); entries != nullptr) {
+    while (const dirent* entry = readdir(entries)) {
+      const std::string name = entry->d_name;
+      for (absl::string_view extension : {".mp4", ".webm"}) {
+        if (!absl::EndsWith(name, extension)) continue;
+        const std::string stem = name.substr(0, name.size() - extension.size());
+        auto is_file = [&dir](const std::string& file) {
+          struct stat info;
+          return stat(absl::StrCat(dir, "/", file).c_str(), &info) == 0 &&
+                 S_ISREG(info.st_mode);
+        };
+        if (!absl::EndsWith(stem, "-recording") && is_file(name) &&
+            is_file(stem + ".json")) {
+          files.push_back(name);
+        }
+      }
+    }
+    closedir(entries);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 std::string Base64Encode(absl::string_view bytes) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -53,6 +53,13 @@ absl::Status WriteGallery(const std::string& dir,
 std::vector<GalleryVideo> InterruptedVideos(
     const std::string& dir, const std::vector<GalleryVideo>& listed);
 
+// The finished videos in `dir`: each "NAME.mp4" or "NAME.webm" (not named
+// "-recording") with its sidecar "NAME.json" beside it, as a recording
+// session leaves them; sorted by name. A run about to write in `dir` sees
+// another run's videos here (which its gallery would not list, and whose
+// sidecars a video of the same name but the other recorder would replace).
+std::vector<std::string> FinishedVideos(const std::string& dir);
+
 // Standard base64 (RFC 4648, with padding).
 std::string Base64Encode(absl::string_view bytes);
 

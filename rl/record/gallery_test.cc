@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -122,6 +123,23 @@ TEST(GalleryTest, ListsLeftoverRecordingsAsInterrupted) {
   EXPECT_EQ(html.find(listed), html.rfind(listed));  // Once.
   EXPECT_THAT(html, Not(HasSubstr("link-recording")));
   EXPECT_THAT(html, Not(HasSubstr("notes-recording")));
+}
+
+TEST(GalleryTest, FinishedVideosAreTheVideosWithSidecars) {
+  const std::string dir = TempDir("finished");
+  EXPECT_TRUE(FinishedVideos(dir).empty());
+  EXPECT_TRUE(FinishedVideos(dir + "/missing").empty());
+  for (const char* file :
+       {"b.webm", "b.json", "a.mp4", "a.json", "lone.mp4", "c-recording.mp4",
+        "c-recording.json", "notes.json", "d.mp4.json", "index.html"}) {
+    std::ofstream(dir + "/" + file) << "x";
+  }
+  // Directories are no videos, nor sidecars.
+  mkdir((dir + "/dir.mp4").c_str(), 0755);
+  std::ofstream(dir + "/dir.json") << "x";
+  std::ofstream(dir + "/e.mp4") << "x";
+  mkdir((dir + "/e.json").c_str(), 0755);
+  EXPECT_EQ(FinishedVideos(dir), (std::vector<std::string>{"a.mp4", "b.webm"}));
 }
 
 TEST(GalleryTest, UnwritableDirectoryIsAClearError) {

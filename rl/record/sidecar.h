@@ -41,8 +41,9 @@ struct VideoRecord {
   int64_t steps = 0;        // Env steps shown (frames minus reset frames).
   double video_return = 0;  // Sum of the rewards of the steps shown.
   // Why the video ended: "terminated", "truncated" (time limit),
-  // "video_length", "next video" (a trigger started another), "stopped"
-  // (a stop request), "run ended" (no episodes left).
+  // "video_length", "frame cap" (an env without a time limit, see
+  // VideoSessionOptions), "next video" (a trigger started another),
+  // "stopped" (a stop request), "run ended" (no episodes left).
   std::string ended;
   uint64_t seed = 0;
   std::string agent;

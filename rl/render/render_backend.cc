@@ -1,6 +1,7 @@
 #include "rl/render/render_backend.h"
 
 #include <algorithm>
+#include <atomic>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -61,11 +62,22 @@ bool IsSoftwareRenderer(absl::string_view gl_renderer) {
   return false;
 }
 
+namespace {
+
+std::atomic<bool>& NoticesShown() {
+  static std::atomic<bool>* const shown = new std::atomic<bool>(true);
+  return *shown;
+}
+
+}  // namespace
+
+void ShowRenderBackendNotices(bool show) { NoticesShown().store(show); }
+
 void LogRenderBackendLine(const RenderBackendOptions& options,
                           absl::string_view line) {
   if (options.log) {
     options.log(line);
-  } else if (RenderBackends().FirstTimeLogged(line)) {
+  } else if (NoticesShown().load() && RenderBackends().FirstTimeLogged(line)) {
     // Once per process: a run makes several renderers (videos, evaluation
     // videos, the live view), and the same notice each time is noise.
     std::cerr << line << "\n" << std::flush;

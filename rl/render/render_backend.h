@@ -107,6 +107,11 @@ struct RenderBackendOptions {
 void LogRenderBackendLine(const RenderBackendOptions& options,
                           absl::string_view line);
 
+// Whether lines LogRenderBackendLine() sends to standard error (no
+// options.log) are printed: true unless a binary was asked for errors only
+// (train --quiet). A backend's errors are statuses, never these lines.
+void ShowRenderBackendNotices(bool show);
+
 // Marks `status` (an error of a backend's factory) as final for auto: the
 // options named something that does not work (an EGL device asked for by
 // index), so auto returns this error instead of trying the next backend.

@@ -49,7 +49,9 @@
 #include "rl/record/trigger.h"
 #include "rl/render/render_flags.h"
 #include "rl/run/cli.h"
+#include "rl/run/play_episodes.h"
 #include "rl/run/run_files.h"
+#include "rl/run/run_flags.h"
 
 ABSL_FLAG(std::string, checkpoint, "",
           "The checkpoint to play (RUN_DIR/checkpoints/best.ckpt or "
@@ -65,9 +67,6 @@ ABSL_FLAG(std::string, video_dir, "play",
 ABSL_FLAG(bool, realtime, false,
           "Step at the env's own frame rate (CartPole: 50 steps a second) "
           "instead of as fast as possible, to watch with --live.");
-ABSL_FLAG(int64_t, max_episode_steps, 10000,
-          "Stop an episode of an env without a time limit after this many "
-          "steps, >= 1.");
 
 namespace {
 
@@ -96,8 +95,8 @@ std::string CheckPlayFlags() {
   if (const int episodes = absl::GetFlag(FLAGS_episodes); episodes < 1) {
     return absl::StrCat("--episodes must be >= 1 (got ", episodes, ")");
   }
-  if (const int64_t max = absl::GetFlag(FLAGS_max_episode_steps); max < 1) {
-    return absl::StrCat("--max_episode_steps must be >= 1 (got ", max, ")");
+  if (absl::StatusOr<int64_t> max = rl::MaxEpisodeStepsFromFlag(); !max.ok()) {
+    return std::string(max.status().message());
   }
   if (const int64_t seed = absl::GetFlag(FLAGS_seed); seed < 0) {
     return absl::StrCat("--seed must be >= 0 (got ", seed, ")");
@@ -217,6 +216,8 @@ rl::VideoSessionOptions VideoOptionsFromFlags(const rl::RenderFlags& render,
   video.video_dir =
       rl::ResolveAgainstWorkingDirectory(absl::GetFlag(FLAGS_video_dir));
   video.record = recording.schedule;
+  video.earlier_videos = rl::OverwriteFromFlag() ? rl::EarlierVideos::kReplace
+                                                 : rl::EarlierVideos::kRefuse;
   if (!rl::RecordFlagGiven("record")) {
     video.record.mode = rl::RecordMode::kEveryEpisodes;
     if (!rl::RecordFlagGiven("record_every")) video.record.every = 1;
@@ -236,12 +237,13 @@ rl::VideoSessionOptions VideoOptionsFromFlags(const rl::RenderFlags& render,
 }
 
 // The loop of greedy episodes, each seeded from --seed as evaluations are,
-// cut after --max_episode_steps, paced by --realtime.
+// cut after --max_episode_steps (rl::EpisodeStepCap), paced by --realtime.
 std::unique_ptr<rl::EpisodeLoop> GreedyLoop(Player* player,
                                             const std::string& path) {
   rl::EpisodeLoopOptions options = rl::GreedyLoopOptions(
       static_cast<uint64_t>(absl::GetFlag(FLAGS_seed)),
-      absl::GetFlag(FLAGS_max_episode_steps), absl::StrCat("playing ", path));
+      rl::EpisodeStepCap(player->env->spec().max_episode_steps),
+      absl::StrCat("playing ", path));
   if (absl::GetFlag(FLAGS_realtime)) {
     options.steps_per_second = std::max(1, player->env->spec().render_fps);
   }
@@ -283,6 +285,7 @@ int main(int argc, char** argv) {
       "Records greedy episodes of a trained agent from its checkpoint.\n"
       "Example: bazel run //rl/run:play -- "
       "--checkpoint=runs/CartPole-v1-ppo-seed0/checkpoints/best.ckpt");
+  rl::ListProjectFlagsInHelp();
   absl::ParseCommandLine(argc, argv);
   // N copies would write the same videos over each other.
   if (rl::LaunchedByMpi()) {
@@ -314,8 +317,13 @@ int main(int argc, char** argv) {
   auto session =
       rl::VideoSession::Create(video, player.env->spec(), &std::cout);
   if (!session.ok()) {
-    return Fail(absl::IsInvalidArgument(session.status()) ? 2 : 1,
-                rl::WithRenderFlagContext(session.status(), *render).message());
+    // A bad value, or a --video_dir holding another run's videos.
+    const bool users = absl::IsInvalidArgument(session.status()) ||
+                       absl::IsFailedPrecondition(session.status());
+    return Fail(users ? 2 : 1,
+                rl::WithRenderFlagContext(
+                    rl::WithVideoDirFlagContext(session.status()), *render)
+                    .message());
   }
   auto live = rl::StartLiveViewFromFlags(video.video_dir, video.render_backend,
                                          video.egl_device, video.scene,
@@ -350,6 +358,7 @@ int main(int argc, char** argv) {
     return Fail(1, s.message());
   }
   watch.AddVideos((*session)->videos());
+  watch.ShowLast(loop->env(0));
   if (*live != nullptr) {
     (*live)->board().SetState(stop_requested.load() ? "stopped" : "finished");
   }

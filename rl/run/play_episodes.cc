@@ -78,6 +78,8 @@ VideoSessionOptions VideoOptions(const RunOptions& options,
   video_options.agent = options.agent;
   video_options.seed = options.seed;
   video_options.env_kwargs = FormatEnvKwargs(options.env_kwargs);
+  video_options.earlier_videos =
+      options.overwrite ? EarlierVideos::kReplace : EarlierVideos::kRefuse;
   return video_options;
 }
 
@@ -111,8 +113,10 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
   const VideoSessionOptions video_options = VideoOptions(options, spec);
   // Video lines follow the line of the episode they end in.
   std::ostringstream video_log;
-  RL_ASSIGN_OR_RETURN(std::unique_ptr<VideoSession> videos,
-                      VideoSession::Create(video_options, spec, &video_log));
+  absl::StatusOr<std::unique_ptr<VideoSession>> created =
+      VideoSession::Create(video_options, spec, &video_log);
+  if (!created.ok()) return WithVideoDirFlagContext(created.status());
+  std::unique_ptr<VideoSession> videos = *std::move(created);
 
   AgentContext context;
   context.observation_space = spec.observation_space;
@@ -138,6 +142,7 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
   loop_options.reset_seed = [seed](int, int64_t episode) {
     return episode == 0 ? std::optional<uint64_t>(seed) : std::nullopt;
   };
+  loop_options.max_episode_steps = options.max_episode_steps;
   loop_options.what = absl::StrCat("playing ", options.agent, " in ", spec.id);
   EpisodeLoop loop(agent.get(), std::move(envs), std::move(loop_options));
   EpisodeLog episode_log(spec.id, &log, &video_log);
@@ -166,6 +171,7 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
   RL_RETURN_IF_ERROR(AddEpisodeInProgress(loop, &episode_log, &run));
   RL_RETURN_IF_ERROR(videos->Finish(stopped() ? "stopped" : "run ended"));
   live.AddVideos(videos->videos());
+  live.ShowLast(loop.env(0));
   episode_log.FlushVideoLines();
   for (EpisodeSummary& summary : run.episodes) {
     summary.frames = videos->FramesOfEpisode(summary.episode);
@@ -173,6 +179,13 @@ absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
   }
   run.videos = videos->videos();
   return run;
+}
+
+absl::Status WithVideoDirFlagContext(absl::Status status) {
+  if (!absl::IsFailedPrecondition(status)) return status;
+  return absl::FailedPreconditionError(
+      absl::StrCat("--video_dir: ", status.message(),
+                   " (--overwrite deletes them and their sidecars first)"));
 }
 
 absl::StatusOr<std::vector<EpisodeSummary>> RunEpisodes(

@@ -63,6 +63,14 @@ struct RunOptions {
   // path, width, height and fps are set by the runner.
   RecorderOptions encoder;
   bool embed = false;  // Inline the videos in index.html (base64).
+  // > 0: an episode still running after this many steps ends there (an env
+  // without a time limit, e.g. CliffWalking-v1, would otherwise play on;
+  // the binaries' rule is rl::EpisodeStepCap in run_flags.h).
+  int64_t max_episode_steps = 0;
+  // Finished videos of another run in video_dir are refused
+  // (FailedPrecondition, before anything is written), or deleted first
+  // with overwrite (EarlierVideos in rl/pipeline/video_session.h).
+  bool overwrite = false;
   // When set and it becomes true, the run stops after the current step: the
   // current video is finished and the gallery written.
   const std::atomic<bool>* stop_requested = nullptr;
@@ -92,6 +100,11 @@ struct RunSummary {
 // episode and one per finished video to `log`.
 absl::StatusOr<RunSummary> PlayEpisodes(const RunOptions& options,
                                         std::ostream& log);
+
+// `status` with what the run binaries' flags can do about a refused video
+// directory (VideoSession's FailedPrecondition): --video_dir, --overwrite.
+// Any other status as it is.
+absl::Status WithVideoDirFlagContext(absl::Status status);
 
 // PlayEpisodes(), returning what each episode did.
 absl::StatusOr<std::vector<EpisodeSummary>> RunEpisodes(

@@ -63,6 +63,7 @@
 #include "rl/run/data_parallel.h"
 #include "rl/run/play_episodes.h"
 #include "rl/run/run_files.h"
+#include "rl/run/run_flags.h"
 #include "rl/run/training_run.h"
 
 ABSL_FLAG(std::string, env, "CartPole-v1", "Gymnasium id of the env.");
@@ -83,9 +84,6 @@ ABSL_FLAG(std::string, run_dir, "",
 ABSL_FLAG(std::string, resume, "",
           "Training: continue from this checkpoint (e.g. "
           "RUN_DIR/checkpoints/latest.ckpt), in its run directory.");
-ABSL_FLAG(bool, overwrite, false,
-          "Training: replace the run already in --run_dir (its metrics, "
-          "checkpoints and videos) instead of refusing.");
 ABSL_FLAG(int64_t, eval_every, 0,
           "Training: env steps between greedy evaluations (recorded, "
           "checkpointed); 0: a fifth of --steps.");
@@ -204,6 +202,7 @@ rl::RunOptions EpisodeOptionsFromFlags(const rl::RenderFlags& render,
   options.record = recording.schedule;
   options.encoder = recording.encoder;
   options.embed = recording.embed;
+  options.overwrite = rl::OverwriteFromFlag();
   return options;
 }
 
@@ -237,7 +236,8 @@ void NoteGivenFlags(rl::TrainingRunOptions* training) {
   for (const char* name :
        {"env", "env_kwargs", "agent", "seed", "steps", "hparams", "resume",
         "eval_every", "eval_episodes", "record", "record_every", "recorder",
-        "render_backend", "size", "fps", "overlay", "record_ranks"}) {
+        "render_backend", "size", "fps", "overlay", "record_ranks",
+        "max_episode_steps"}) {
     if (const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name)) {
       training->flags[std::string(flag->Name())] = flag->CurrentValue();
     }
@@ -284,7 +284,10 @@ absl::StatusOr<rl::TrainingRunOptions> TrainingOptionsFromFlags(
   training.video.record = options.record;
   training.video.encoder = options.encoder;
   training.video.embed = options.embed;
-  training.overwrite = absl::GetFlag(FLAGS_overwrite);
+  // Training's episodes are not cut (the agent would not know of it); its
+  // videos (training and evaluation) of an env without a time limit are.
+  training.video.max_frames_without_time_limit = *rl::MaxEpisodeStepsFromFlag();
+  training.overwrite = options.overwrite;
   training.record_eval = absl::GetFlag(FLAGS_record_eval);
   training.video.tiled_envs = absl::GetFlag(FLAGS_video_envs);
   training.eval_every = absl::GetFlag(FLAGS_eval_every);
@@ -371,6 +374,9 @@ int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
           options.render_backend, options.egl_device, options.scene);
     }
   }
+  // Errors only: the render backend's notices too (auto's choice, ~300
+  // characters when it explains why egl failed).
+  if (training->quiet) rl::ShowRenderBackendNotices(false);
   // The live view serves the run directory, so it makes it; a refused run
   // takes it away again if it is still empty (rmdir removes nothing else).
   const bool run_dir_existed = access(training->run_dir.c_str(), F_OK) == 0;
@@ -404,6 +410,14 @@ int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
 // Episodes of an agent, recorded (--episodes).
 int Play(rl::RunOptions options, const rl::RenderFlags& render,
          const std::atomic<bool>& stop_requested) {
+  // The cap of the env's episodes (one without a time limit would play on,
+  // into an hour-long video); an env that cannot be made fails below.
+  if (absl::StatusOr<std::unique_ptr<rl::Env>> env =
+          rl::CreateEnv(options.env, options.env_kwargs);
+      env.ok()) {
+    options.max_episode_steps =
+        rl::EpisodeStepCap((*env)->spec().max_episode_steps);
+  }
   int live_error = 0;
   std::unique_ptr<rl::LiveView> live =
       StartLive(options.video_dir, options, &live_error);
@@ -412,7 +426,10 @@ int Play(rl::RunOptions options, const rl::RenderFlags& render,
   options.stop_requested = &stop_requested;
   auto run = rl::PlayEpisodes(options, std::cout);
   if (!run.ok()) {
-    return Fail(absl::IsInvalidArgument(run.status()) ? 2 : 1,
+    // A bad value, or a --video_dir holding another run's videos.
+    const bool users = absl::IsInvalidArgument(run.status()) ||
+                       absl::IsFailedPrecondition(run.status());
+    return Fail(users ? 2 : 1,
                 rl::WithRenderFlagContext(run.status(), render).message());
   }
   if (options.record.mode == rl::RecordMode::kNone) {
@@ -439,6 +456,7 @@ int main(int argc, char** argv) {
       "Plays an agent in an env headlessly and records videos of it.\n"
       "Example: bazel run //rl/run:train -- --env=CartPole-v1 "
       "--episodes=3 --video_dir=videos");
+  rl::ListProjectFlagsInHelp();
   absl::ParseCommandLine(argc, argv);
   if (absl::GetFlag(FLAGS_list)) {
     PrintRegistry("envs", rl::Envs());
@@ -487,6 +505,9 @@ int main(int argc, char** argv) {
   absl::StatusOr<rl::EnvKwargsFlag> env_kwargs =
       rl::EnvKwargsFlagFromCommandLine();
   if (!env_kwargs.ok()) return Fail(2, env_kwargs.status().message());
+  if (absl::StatusOr<int64_t> max = rl::MaxEpisodeStepsFromFlag(); !max.ok()) {
+    return Fail(2, max.status().message());
+  }
   rl::RunOptions options = EpisodeOptionsFromFlags(*render, *recording);
   options.env_kwargs = env_kwargs->kwargs;
 

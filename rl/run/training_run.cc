@@ -116,7 +116,9 @@ class Run : public EpisodeObserver {
   // "ENV (KWARGS) / AGENT / seed N", the page's and the live view's title.
   std::string RunTitle() const;
   void StartLive();
-  void ShowTraining();
+  // The training envs in the live view when a picture is due; `last`: at
+  // the end of the run (LiveView::ShowLast).
+  void ShowTraining(bool last = false);
   void SetLiveState(const std::string& state) {
     if (options_.live != nullptr) options_.live->board().SetState(state);
   }
@@ -361,6 +363,9 @@ absl::Status Run::CreateVideoSessions() {
   video.seed = trainer_->options().seed;
   video.env_kwargs = FormatEnvKwargs(env_kwargs_);
   video.gallery_title = absl::StrCat(env_id_, " ", agent_, " training");
+  // The run directory was checked as a whole (a resumed run continues its
+  // videos/; --overwrite moved an old run's aside).
+  video.earlier_videos = EarlierVideos::kKeep;
   if (DataParallel()) {
     video.rank = 0;
     const std::vector<int>& ranks = options_.record_ranks;
@@ -548,9 +553,9 @@ void Run::StartLive() {
   board.SetState("training");
 }
 
-void Run::ShowTraining() {
+void Run::ShowTraining(bool last) {
   LiveView& live = *options_.live;
-  if (!live.wanted()) return;
+  if (!last && !live.wanted()) return;
   const int n = trainer_->num_envs();
   live.board().SetProgress(trainer_->steps(), TotalEpisodes());
   std::vector<const Env*> envs(n);
@@ -563,7 +568,11 @@ void Run::ShowTraining() {
     overlay.step = static_cast<int>(live_steps_[i]);
     overlay.episode_return = live_returns_[i];
   }
-  live.ShowEnvs(envs, overlays);
+  if (last) {
+    live.ShowLast(envs, overlays);
+  } else {
+    live.ShowEnvs(envs, overlays);
+  }
 }
 
 void Run::CollectVideos(VideoSession* session, const std::string& kind,
@@ -968,6 +977,7 @@ absl::StatusOr<TrainingSummary> Run::Go() {
   if (options_.live != nullptr) {
     options_.live->board().SetProgress(summary_.steps, summary_.episodes);
     SetLiveState(summary_.stopped ? "stopped" : "finished");
+    ShowTraining(/*last=*/true);
   }
   Progress(true);
   if (progress_on_line_) out_ << "\n";

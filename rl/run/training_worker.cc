@@ -168,6 +168,8 @@ absl::StatusOr<TrainingSummary> RunTrainingWorker(
     video.seed = trainer->options().seed;
     video.env_kwargs = FormatEnvKwargs(trainer->options().env_kwargs);
     video.rank = rank;
+    // Checked with the run directory, as rank 0's (training_run.cc).
+    video.earlier_videos = EarlierVideos::kKeep;
     video.record.name_prefix = absl::StrCat(env_id, "-rank", rank);
     video.gallery_title =
         absl::StrCat(env_id, " ", video.agent, " training, rank ", rank);

@@ -124,6 +124,25 @@ state="$(python3 -c 'import json, sys, urllib.request
 print(json.load(urllib.request.urlopen(sys.argv[1] + "status.json", timeout=10))["state"])' \
   "$linger_url" 2>&1)"
 [[ "$state" == "finished" ]] || fail "lingering page says state '$state' (want finished)"
+# Nobody watched that run, yet a viewer who comes now sees its last picture:
+# frame.jpg answers it, and the stream sends it as a whole part, closed by
+# the boundary (a browser shows it without waiting for another).
+python3 - "$linger_url" <<'EOF' || fail "the lingering view shows no last picture"
+import socket, sys, time, urllib.parse, urllib.request
+url = sys.argv[1]
+frame = urllib.request.urlopen(url + "frame.jpg", timeout=10).read()
+assert frame[:2] == b"\xff\xd8", "frame.jpg is not a JPEG"
+where = urllib.parse.urlsplit(url)
+stream = socket.create_connection((where.hostname, where.port), timeout=5)
+stream.sendall(b"GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n")
+data, deadline = b"", time.monotonic() + 5
+while time.monotonic() < deadline and not data.endswith(b"\r\n--frame\r\n"):
+    chunk = stream.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+assert data.endswith(frame + b"\r\n--frame\r\n"), data[-60:]
+EOF
 kill -INT "$linger_pid"
 wait "$linger_pid"
 code=$?
