@@ -6,10 +6,14 @@ C++ code. Standard library only (no NumPy); float64 throughout, with float32
 storage emulated (struct) where Gymnasium keeps float32 state.
 
 Run: python3 rl/envs/testdata/gymnasium_reference.py
-Each section prints the numbers pasted into the named test.
+Each section prints the numbers pasted into the named test. With
+--write_tables it also writes the toy-text transition tables the tests
+compare whole (rl/envs/toy_text/testdata/*.txt).
 """
 import math
+import os
 import struct
+import sys
 
 
 def f32(x):
@@ -199,15 +203,23 @@ print("wrap:", acrobot_step([3.1, -3.1, 0.0, 0.0], 1)[0])
 
 
 # ------------------------------------------------------------------ toy_text
-def fingerprint(table):
-    """Summarises P[s][a] = [(p, next, reward, terminated), ...]."""
-    f = 0.0
+def table_text(table, title):
+    """P[s][a] = [(p, next, reward, terminated), ...] as the golden text the
+    C++ tests compare line by line (rl/envs/toy_text/table_golden.h): every
+    outcome in Gymnasium's order, so swapped actions or outcomes differ."""
+    lines = [
+        "# " + title,
+        "# Gymnasium's P[s][a], written by rl/envs/testdata/gymnasium_reference.py",
+        "# (a plain-Python re-implementation, not the C++ code): one line per",
+        "# (state, action), then its outcomes in order as",
+        "# probability,next_state,reward,terminated (probability to 12 digits).",
+    ]
     for s in sorted(table):
         for a in sorted(table[s]):
-            for i, (p, n, r, t) in enumerate(table[s][a]):
-                f += p * ((n + 1) * 7.0 + (s + 1) * 0.5 + a * 3.0 + i * 11.0 + r * 0.25 +
-                          (13.0 if t else 0.0))
-    return f
+            outcomes = " ".join("%.12g,%d,%g,%d" % (p, n, r, int(t))
+                                for p, n, r, t in table[s][a])
+            lines.append("%d %d %s" % (s, a, outcomes))
+    return "\n".join(lines) + "\n"
 
 
 MAPS = {"4x4": ["SFFF", "FHFH", "FFFH", "HFFG"],
@@ -324,12 +336,31 @@ def run(table, s, actions):
 
 
 print("== frozen_lake_test.cc")
-print("fingerprints:", fingerprint(frozen_lake("4x4", True)),
-      fingerprint(frozen_lake("4x4", False)), fingerprint(frozen_lake("8x8", True)))
 print("dry path:", run(frozen_lake("4x4", False), 0, [1, 1, 2, 2, 1, 2]))
 print("== cliff_walking_test.cc")
-print("fingerprints:", fingerprint(cliff_walking(False)), fingerprint(cliff_walking(True)))
 print("safe path:", run(cliff_walking(False), 36, [2, 1, 0] + [1] * 11 + [2]))
 print("== taxi_test.cc")
-print("fingerprint:", fingerprint(taxi()))
 print("ride:", run(taxi(), taxi_encode(2, 2, 1, 2), [1, 1, 2, 2, 4, 0, 0, 3, 3, 3, 3, 0, 0, 5]))
+
+TABLES = {
+    "frozen_lake_4x4_slippery.txt":
+        (frozen_lake("4x4", True), "FrozenLake-v1, map_name=4x4, is_slippery=True"),
+    "frozen_lake_4x4_dry.txt":
+        (frozen_lake("4x4", False), "FrozenLake-v1, map_name=4x4, is_slippery=False"),
+    "frozen_lake_8x8_slippery.txt":
+        (frozen_lake("8x8", True), "FrozenLake8x8-v1, map_name=8x8, is_slippery=True"),
+    "cliff_walking.txt": (cliff_walking(False), "CliffWalking-v1"),
+    "cliff_walking_slippery.txt":
+        (cliff_walking(True), "CliffWalking-v1, is_slippery=True"),
+    "taxi.txt": (taxi(), "Taxi-v4"),
+}
+if "--write_tables" in sys.argv[1:]:
+    out_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                           "toy_text", "testdata")
+    os.makedirs(out_dir, exist_ok=True)
+    for name, (table, title) in TABLES.items():
+        with open(os.path.join(out_dir, name), "w") as f:
+            f.write(table_text(table, title))
+    print("tables written to", os.path.normpath(out_dir))
+else:
+    print("tables: --write_tables rewrites rl/envs/toy_text/testdata/*.txt")
