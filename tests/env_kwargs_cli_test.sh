@@ -36,8 +36,8 @@ expect 2 "--env_kwargs=map_name=9x9: " \
   "$train" "${lake[@]}" --env_kwargs=map_name=9x9 --steps=100 --run_dir="$run" "${common[@]}"
 expect 2 "--env_kwargs=is_slippery: " \
   "$train" "${lake[@]}" --env_kwargs=is_slippery --steps=100 --run_dir="$run" "${common[@]}"
-expect 2 "--env_kwargs=gravity=3: CartPole-v1: unknown keyword argument gravity; this env takes only max_episode_steps" \
-  "$train" --env=CartPole-v1 --env_kwargs=gravity=3 --episodes=1 --video_dir="$TEST_TMPDIR/videos"
+expect 2 "--env_kwargs=gravity=3: Acrobot-v1: unknown keyword argument gravity; this env takes only max_episode_steps" \
+  "$train" --env=Acrobot-v1 --env_kwargs=gravity=3 --episodes=1 --video_dir="$TEST_TMPDIR/videos"
 [[ -e "$run" || -e "$TEST_TMPDIR/videos" ]] && fail "a refused run wrote $(ls "$TEST_TMPDIR")"
 
 # 2. Training on the 8x8 lake, not slippery: every env made with the kwargs.

@@ -78,7 +78,7 @@ print("wrap:", pendulum_step((7.0, 0.0), 0.0), pendulum_step((-4.0, 0.0), 0.0))
 
 
 # ------------------------------------------------------------- MountainCar-v0
-def mountain_car_step(s, a):
+def mountain_car_step(s, a, goal_velocity=0.0):
     position, velocity = s
     velocity += (a - 1) * 0.001 + math.cos(3 * position) * (-0.0025)
     velocity = min(max(velocity, -0.07), 0.07)
@@ -86,7 +86,7 @@ def mountain_car_step(s, a):
     position = min(max(position, -1.2), 0.6)
     if position == -1.2 and velocity < 0:
         velocity = 0
-    return (position, velocity), position >= 0.5 and velocity >= 0
+    return (position, velocity), position >= 0.5 and velocity >= goal_velocity
 
 
 print("== mountain_car_test.cc (MountainCar-v0)")
@@ -105,10 +105,19 @@ while True:
     if done:
         break
 print("bang-bang reaches the goal at step", n, s)
+print("goal_velocity=0.01, at the goal slowly:",
+      mountain_car_step((0.55, 0.0), 1), mountain_car_step((0.55, 0.0), 1, 0.01))
+s, n = (-0.5, 0.0), 0
+while True:
+    s, done = mountain_car_step(s, 2 if s[1] >= 0 else 0, 0.05)
+    n += 1
+    if done:
+        break
+print("goal_velocity=0.05: bang-bang terminates at step", n, s)
 
 
 # --------------------------------------------------- MountainCarContinuous-v0
-def continuous_step(s, a):
+def continuous_step(s, a, goal_velocity=0.0):
     position, velocity = s
     force = min(max(a, -1.0), 1.0)
     velocity += force * 0.0015 - 0.0025 * math.cos(3 * position)
@@ -117,7 +126,7 @@ def continuous_step(s, a):
     position = min(max(position, -1.2), 0.6)
     if position == -1.2 and velocity < 0:
         velocity = 0
-    terminated = position >= 0.45 and velocity >= 0
+    terminated = position >= 0.45 and velocity >= goal_velocity
     reward = (100.0 if terminated else 0.0) - math.pow(a, 2) * 0.1
     # Gymnasium: self.state = np.array([position, velocity], dtype=np.float32)
     return (f32(position), f32(velocity)), reward, terminated
@@ -141,6 +150,8 @@ while True:
     if done:
         break
 print("bang-bang reaches the goal at step", n, s, "last reward", r, "total", total)
+print("goal_velocity=0.01, at the goal slowly:",
+      continuous_step((0.46, 0.0), 1.0), continuous_step((0.46, 0.0), 1.0, 0.01))
 
 
 # ----------------------------------------------------------------- Acrobot-v1
