@@ -336,6 +336,43 @@ def taxi():  # _build_dry_transitions
     return table
 
 
+# Gymnasium 1.3's v4 _build_transitions with is_rainy: a move that changes
+# the taxi's cell goes ahead with p, else to its left or right (relative to
+# the heading) with (1 - p) / 2 each, a sideways move stopped by the walls as
+# any move is; a blocked move stays put in all three outcomes.
+def taxi_move(row, col, a):
+    if a == 0:
+        return min(row + 1, 4), col
+    if a == 1:
+        return max(row - 1, 0), col
+    if a == 2:
+        return row, (col + 1 if TAXI_MAP[1 + row][2 * col + 2] == ":" else col)
+    return row, (col - 1 if TAXI_MAP[1 + row][2 * col] == ":" else col)
+
+
+TAXI_LEFT = {0: 2, 1: 3, 2: 1, 3: 0}   # south: east, north: west, ...
+TAXI_RIGHT = {0: 3, 1: 2, 2: 0, 3: 1}  # south: west, north: east, ...
+
+
+def taxi_rainy(p=0.8):
+    table = taxi()
+    for s in table:
+        row = s // 100
+        col = s // 20 % 5
+        pas, dest = s // 4 % 5, s % 4
+        for a in range(4):
+            ahead = taxi_move(row, col, a)
+            if ahead == (row, col):
+                left = right = (row, col)
+            else:
+                left = taxi_move(row, col, TAXI_LEFT[a])
+                right = taxi_move(row, col, TAXI_RIGHT[a])
+            table[s][a] = [(prob, taxi_encode(*cell, pas, dest), -1, False)
+                           for prob, cell in [(p, ahead), ((1 - p) / 2, left),
+                                              ((1 - p) / 2, right)]]
+    return table
+
+
 def run(table, s, actions):
     out = []
     for a in actions:
@@ -364,6 +401,7 @@ TABLES = {
     "cliff_walking_slippery.txt":
         (cliff_walking(True), "CliffWalking-v1, is_slippery=True"),
     "taxi.txt": (taxi(), "Taxi-v4"),
+    "taxi_rainy.txt": (taxi_rainy(), "Taxi-v4, is_rainy=True, rainy_probability=0.8"),
 }
 if "--write_tables" in sys.argv[1:]:
     out_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
