@@ -126,6 +126,26 @@ void EnvKwargsReader::NonNegative(const char* key, double* value) {
   *value = parsed;
 }
 
+void EnvKwargsReader::Finite(const char* key, double* value) {
+  const std::string* text = Find(key);
+  if (text == nullptr) return;
+  double parsed = 0;
+  if (!ParseDouble(*text, &parsed) || !std::isfinite(parsed)) {
+    return Fail(key, *text, "a finite number");
+  }
+  *value = parsed;
+}
+
+void EnvKwargsReader::Probability(const char* key, double* value) {
+  const std::string* text = Find(key);
+  if (text == nullptr) return;
+  double parsed = 0;
+  if (!ParseDouble(*text, &parsed) || parsed < 0 || parsed > 1) {
+    return Fail(key, *text, "a probability in [0, 1]");
+  }
+  *value = parsed;
+}
+
 void EnvKwargsReader::Int(const char* key, int* value, int min) {
   const std::string* text = Find(key);
   if (text == nullptr) return;

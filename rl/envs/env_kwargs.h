@@ -64,6 +64,10 @@ class EnvKwargsReader {
   void Double(const char* key, double* value);
   // A number >= 0.
   void NonNegative(const char* key, double* value);
+  // A finite number (no inf): for physical constants a step multiplies by.
+  void Finite(const char* key, double* value);
+  // A probability: a number in [0, 1].
+  void Probability(const char* key, double* value);
   // A whole number >= min.
   void Int(const char* key, int* value, int min);
   // True/False (Python), true/false or 1/0.

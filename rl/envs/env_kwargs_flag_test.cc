@@ -87,7 +87,7 @@ TEST_F(EnvKwargsFlagTest, ErrorsNameTheFlag) {
   EXPECT_THAT(status.message(), HasSubstr("is_slippery"));
   EXPECT_THAT(status.message(), HasSubstr("max_episode_steps"));
   // An env without family kwargs says what it takes.
-  status = CheckEnvKwargsFlag("CartPole-v1", *unknown);
+  status = CheckEnvKwargsFlag("Acrobot-v1", *unknown);
   EXPECT_THAT(status.message(), HasSubstr("takes only max_episode_steps"));
   // A bad value says what was expected.
   Set("map_name=9x9");

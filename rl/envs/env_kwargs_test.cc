@@ -142,8 +142,11 @@ TEST(CreateEnvTest, UnknownKeysListTheValidOnes) {
                         "max_episode_steps, reset_noise_scale, xml_file"));
   EXPECT_THAT(
       CreateEnv("CartPole-v1", {{"gravity", "9"}}).status().message(),
-      HasSubstr("CartPole-v1: unknown keyword argument gravity; this env "
-                "takes only max_episode_steps"));
+      HasSubstr("CartPole-v1: unknown keyword argument gravity; valid keys "
+                "are max_episode_steps, sutton_barto_reward"));
+  EXPECT_THAT(CreateEnv("Acrobot-v1", {{"gravity", "9"}}).status().message(),
+              HasSubstr("Acrobot-v1: unknown keyword argument gravity; this "
+                        "env takes only max_episode_steps"));
 }
 
 TEST(CreateEnvTest, BadValuesSayWhatWasExpected) {

@@ -4,12 +4,14 @@
 #include <limits>
 #include <memory>
 
+#include "rl/envs/env_kwargs.h"
+
 namespace rl {
 namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-EnvSpec CartPoleSpec() {
+EnvSpec CartPoleSpec(bool sutton_barto_reward) {
   EnvSpec spec;
   spec.id = "CartPole-v1";
   spec.max_episode_steps = 500;
@@ -18,8 +20,8 @@ EnvSpec CartPoleSpec() {
   spec.observation_space =
       Space::Box({-x, -kInf, -theta, -kInf}, {x, kInf, theta, kInf});
   spec.action_space = Space::Discrete(2);
-  spec.min_reward = 1;
-  spec.max_reward = 1;
+  spec.min_reward = sutton_barto_reward ? -1 : 1;
+  spec.max_reward = sutton_barto_reward ? 0 : 1;
   spec.render_width = 600;
   spec.render_height = 400;
   spec.render_fps = 50;
@@ -32,9 +34,23 @@ const bool kRegistered = Envs().Register(
       return std::make_unique<CartPole>();
     });
 
+// gym.make("CartPole-v1", sutton_barto_reward=...).
+const bool kConfigurable = ConfigurableEnvs().Register(
+    "CartPole-v1", Envs().Description("CartPole-v1"),
+    [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+      bool sutton_barto_reward = false;
+      EnvKwargsReader reader("CartPole-v1", kwargs);
+      reader.Bool("sutton_barto_reward", &sutton_barto_reward);
+      const absl::Status status = reader.Finish();
+      if (!status.ok()) return status;
+      return std::make_unique<CartPole>(sutton_barto_reward);
+    });
+
 }  // namespace
 
-CartPole::CartPole() : Env(CartPoleSpec()) {}
+CartPole::CartPole(bool sutton_barto_reward)
+    : Env(CartPoleSpec(sutton_barto_reward)),
+      sutton_barto_reward_(sutton_barto_reward) {}
 
 void CartPole::ResetState(std::mt19937_64& rng, Observation* observation) {
   for (double& value : state_) value = UniformReal(rng, -0.05, 0.05);
@@ -61,7 +77,11 @@ void CartPole::StepState(const Action& action, StepResult* result) {
   result->terminated = x < -kXThreshold || x > kXThreshold ||
                        theta < -kThetaThresholdRadians ||
                        theta > kThetaThresholdRadians;
-  result->reward = 1.0;
+  if (sutton_barto_reward_) {
+    result->reward = result->terminated ? -1.0 : 0.0;
+  } else {
+    result->reward = 1.0;
+  }
   WriteObservation(&result->observation);
 }
 

@@ -6,6 +6,15 @@
 // angular velocity. Reward 1 for every step, including the terminating one.
 // Terminates when |x| > 2.4 or |theta| > 12 degrees; truncated at 500 steps.
 // Euler integration with tau = 0.02 s. Renders 600x400 at 50 fps.
+//
+// sutton_barto_reward (Gymnasium 1.x's keyword argument, default false):
+// reward 0 for every step that does not terminate and -1 for the one that
+// does, as in Sutton & Barto's formulation. (Gymnasium also gives -1 for
+// steps after termination; here such a step is refused, as for every env.)
+//
+// Example:
+//   CartPole env;  // Or Envs().Create("CartPole-v1").
+//   CartPole sutton_barto(/*sutton_barto_reward=*/true);
 #ifndef RL_ENVS_CLASSIC_CONTROL_CARTPOLE_H_
 #define RL_ENVS_CLASSIC_CONTROL_CARTPOLE_H_
 
@@ -30,7 +39,8 @@ class CartPole : public Env {
   static constexpr double kThetaThresholdRadians = 12 * 2 * M_PI / 360;
   static constexpr double kXThreshold = 2.4;
 
-  CartPole();
+  explicit CartPole(bool sutton_barto_reward = false);
+  bool sutton_barto_reward() const { return sutton_barto_reward_; }
 
   // x, x_dot, theta, theta_dot, in double precision as Gymnasium keeps it
   // (observations are its float32 copy).
@@ -48,6 +58,7 @@ class CartPole : public Env {
  private:
   void WriteObservation(Observation* observation) const;
 
+  bool sutton_barto_reward_;
   State state_{};
 };
 

@@ -3,12 +3,14 @@
 #include <cmath>
 #include <memory>
 #include <variant>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rl/canvas/canvas.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
 
 namespace rl {
 namespace {
@@ -84,6 +86,52 @@ TEST(CartPoleTest, TerminatesWhenThePoleFalls) {
   const absl::Status status = env.Step(Action::Discrete(0), &result);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(status.message(), HasSubstr("call Reset()"));
+}
+
+// sutton_barto_reward: the same dynamics (the pole still falls at step 9),
+// rewards 0 for the eight steps before and -1 for the one that terminates;
+// the spec's bounds say so.
+TEST(CartPoleTest, SuttonBartoRewardIsZerosThenMinusOne) {
+  auto env = CreateEnv("CartPole-v1", {{"sutton_barto_reward", "True"}});
+  ASSERT_TRUE(env.ok()) << env.status();
+  auto* cartpole = dynamic_cast<CartPole*>(env->get());
+  ASSERT_NE(cartpole, nullptr);
+  EXPECT_TRUE(cartpole->sutton_barto_reward());
+  EXPECT_EQ(cartpole->spec().min_reward, -1);
+  EXPECT_EQ(cartpole->spec().max_reward, 0);
+  cartpole->Reset(0);
+  cartpole->SetState({0, 0, 0, 0});
+  std::vector<double> rewards;
+  StepResult result;
+  while (!cartpole->episode_over()) {
+    ASSERT_TRUE(cartpole->Step(Action::Discrete(1), &result).ok());
+    rewards.push_back(result.reward);
+  }
+  EXPECT_EQ(rewards, (std::vector<double>{0, 0, 0, 0, 0, 0, 0, 0, -1}));
+  EXPECT_TRUE(result.terminated);
+  // Truncation is not termination: a surviving episode earns 0 throughout.
+  auto survivor = CreateEnv("CartPole-v1", {{"sutton_barto_reward", "True"},
+                                            {"max_episode_steps", "5"}});
+  ASSERT_TRUE(survivor.ok());
+  (*survivor)->Reset(0);
+  double total = 0;
+  int steps = 0;
+  while (!(*survivor)->episode_over()) {
+    ASSERT_TRUE((*survivor)->Step(Action::Discrete(steps++ % 2), &result).ok());
+    total += result.reward;
+  }
+  EXPECT_TRUE(result.truncated);
+  EXPECT_FALSE(result.terminated);
+  EXPECT_EQ(total, 0);
+
+  auto plain = CreateEnv("CartPole-v1", {{"sutton_barto_reward", "False"}});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ((*plain)->spec().min_reward, 1);
+  const auto bad = CreateEnv("CartPole-v1", {{"sutton_barto_reward", "yes"}});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("CartPole-v1: keyword argument sutton_barto_reward=yes "
+                        "is not True or False"));
 }
 
 TEST(CartPoleTest, TerminatesWhenTheCartLeavesTheTrack) {

@@ -5,6 +5,8 @@
 #include <memory>
 #include <vector>
 
+#include "rl/envs/env_kwargs.h"
+
 namespace rl {
 namespace {
 
@@ -55,6 +57,26 @@ const bool kRegistered =
                     []() -> absl::StatusOr<std::unique_ptr<Env>> {
                       return std::make_unique<MountainCarContinuous>();
                     });
+
+// gym.make("MountainCar-v0", goal_velocity=...), and the same for
+// MountainCarContinuous-v0.
+template <typename Car>
+bool RegisterGoalVelocity(const char* id) {
+  return ConfigurableEnvs().Register(
+      id, Envs().Description(id),
+      [id](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+        double goal_velocity = 0;
+        EnvKwargsReader reader(id, kwargs);
+        reader.Double("goal_velocity", &goal_velocity);
+        const absl::Status status = reader.Finish();
+        if (!status.ok()) return status;
+        return std::make_unique<Car>(goal_velocity);
+      });
+}
+
+const bool kConfigurable =
+    RegisterGoalVelocity<MountainCar>("MountainCar-v0") &&
+    RegisterGoalVelocity<MountainCarContinuous>("MountainCarContinuous-v0");
 
 double Height(double x) { return std::sin(3 * x) * 0.45 + 0.55; }
 
@@ -125,7 +147,8 @@ void DrawMountainCar(double pos, double goal_position, Canvas* canvas) {
 
 }  // namespace
 
-MountainCar::MountainCar() : Env(DiscreteSpec()) {}
+MountainCar::MountainCar(double goal_velocity)
+    : Env(DiscreteSpec()), goal_velocity_(goal_velocity) {}
 
 void MountainCar::ResetState(std::mt19937_64& rng, Observation* observation) {
   state_ = {UniformReal(rng, -0.6, -0.4), 0.0};
@@ -140,7 +163,7 @@ void MountainCar::StepState(const Action& action, StepResult* result) {
   position += velocity;
   position = std::clamp(position, kMinPosition, kMaxPosition);
   if (position == kMinPosition && velocity < 0) velocity = 0;
-  result->terminated = position >= kGoalPosition && velocity >= 0;
+  result->terminated = position >= kGoalPosition && velocity >= goal_velocity_;
   result->reward = -1.0;
   WriteObservation(state_, &result->observation);
 }
@@ -149,7 +172,8 @@ void MountainCar::Draw(Canvas* canvas) const {
   DrawMountainCar(state_[0], kGoalPosition, canvas);
 }
 
-MountainCarContinuous::MountainCarContinuous() : Env(ContinuousSpec()) {}
+MountainCarContinuous::MountainCarContinuous(double goal_velocity)
+    : Env(ContinuousSpec()), goal_velocity_(goal_velocity) {}
 
 void MountainCarContinuous::ResetState(std::mt19937_64& rng,
                                        Observation* observation) {
@@ -170,7 +194,8 @@ void MountainCarContinuous::StepState(const Action& action,
   if (position > kMaxPosition) position = kMaxPosition;
   if (position < kMinPosition) position = kMinPosition;
   if (position == kMinPosition && velocity < 0) velocity = 0;
-  const bool terminated = position >= kGoalPosition && velocity >= 0;
+  const bool terminated =
+      position >= kGoalPosition && velocity >= goal_velocity_;
   double reward = terminated ? 100.0 : 0.0;
   reward -= std::pow(a, 2) * 0.1;
   // Gymnasium keeps np.array([position, velocity], dtype=np.float32).

@@ -10,17 +10,21 @@
 //
 // MountainCar-v0: actions Discrete(3): push left, none, right (force
 // 0.001). Reward -1 per step. Terminates at position >= 0.5 with velocity
-// >= 0; truncated at 200 steps.
+// >= goal_velocity; truncated at 200 steps.
 //
 // MountainCarContinuous-v0: action Box(1,) in [-1, 1], the force times
 // 0.0015 (clipped to [-1, 1] for the dynamics, but the reward is
 // -0.1 * action^2 of the unclipped action, as Gymnasium's). +100 on reaching
-// position >= 0.45 with velocity >= 0, which terminates; truncated at 999
-// steps. The state is stored in float32 after every step, as Gymnasium
-// stores it.
+// position >= 0.45 with velocity >= goal_velocity, which terminates;
+// truncated at 999 steps. The state is stored in float32 after every step,
+// as Gymnasium stores it.
+//
+// goal_velocity is Gymnasium's keyword argument of both (default 0):
+// gym.make("MountainCar-v0", goal_velocity=0.01) must arrive faster.
 //
 // Example:
 //   MountainCar env;          // Or Envs().Create("MountainCar-v0").
+//   MountainCar fast(/*goal_velocity=*/0.01);
 //   env.Reset(0);
 //   StepResult result;
 //   RL_RETURN_IF_ERROR(env.Step(Action::Discrete(2), &result));
@@ -47,7 +51,8 @@ class MountainCar : public Env, public MountainCarConstants {
   static constexpr double kGoalPosition = 0.5;
   static constexpr double kForce = 0.001;
 
-  MountainCar();
+  explicit MountainCar(double goal_velocity = 0);
+  double goal_velocity() const { return goal_velocity_; }
 
   // Position, velocity.
   using State = std::array<double, 2>;
@@ -62,6 +67,7 @@ class MountainCar : public Env, public MountainCarConstants {
   void StepState(const Action& action, StepResult* result) override;
 
  private:
+  double goal_velocity_;
   State state_{};
 };
 
@@ -70,7 +76,8 @@ class MountainCarContinuous : public Env, public MountainCarConstants {
   static constexpr double kGoalPosition = 0.45;
   static constexpr double kPower = 0.0015;
 
-  MountainCarContinuous();
+  explicit MountainCarContinuous(double goal_velocity = 0);
+  double goal_velocity() const { return goal_velocity_; }
 
   // Position, velocity (float32 after the first step, as Gymnasium's).
   using State = std::array<double, 2>;
@@ -85,6 +92,7 @@ class MountainCarContinuous : public Env, public MountainCarConstants {
   void StepState(const Action& action, StepResult* result) override;
 
  private:
+  double goal_velocity_;
   State state_{};
 };
 

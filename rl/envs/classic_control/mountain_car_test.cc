@@ -9,9 +9,12 @@
 #include "gtest/gtest.h"
 #include "rl/canvas/canvas.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
 
 namespace rl {
 namespace {
+
+using ::testing::HasSubstr;
 
 constexpr double kTolerance = 1e-6;
 
@@ -53,24 +56,70 @@ TEST(MountainCarTest, TheLeftWallStopsTheCar) {
   EXPECT_NEAR(env.state()[1], 0.002487898245450696, kTolerance);
 }
 
-// Pushing with the velocity from -0.5 reaches the flag at step 124.
-TEST(MountainCarTest, BangBangReachesTheGoalAtStep124) {
-  MountainCar env;
+// Pushes with the velocity from -0.5 until the episode terminates (at most
+// 200 steps); returns the steps taken and leaves the last step in `result`.
+int BangBang(MountainCar& env, StepResult& result) {
   env.Reset(0);
   env.SetState({-0.5, 0.0});
-  StepResult result;
   int steps = 0;
   do {
     const int action = env.state()[1] >= 0 ? 2 : 0;
-    ASSERT_TRUE(env.Step(Action::Discrete(action), &result).ok());
+    EXPECT_TRUE(env.Step(Action::Discrete(action), &result).ok());
     ++steps;
   } while (!result.terminated && steps < 200);
-  EXPECT_EQ(steps, 124);
+  return steps;
+}
+
+// Pushing with the velocity from -0.5 reaches the flag at step 124.
+TEST(MountainCarTest, BangBangReachesTheGoalAtStep124) {
+  MountainCar env;
+  StepResult result;
+  EXPECT_EQ(BangBang(env, result), 124);
   EXPECT_TRUE(result.terminated);
   EXPECT_FALSE(result.truncated);
   EXPECT_EQ(result.reward, -1.0);
   EXPECT_NEAR(env.state()[0], 0.5349499825655736, kTolerance);
   EXPECT_NEAR(env.state()[1], 0.04819097792866507, kTolerance);
+}
+
+// goal_velocity (same Python re-implementation): at the flag but slower
+// than asked is not the goal.
+TEST(MountainCarTest, GoalVelocityMustBeReached) {
+  auto env = CreateEnv("MountainCar-v0", {{"goal_velocity", "0.01"}});
+  ASSERT_TRUE(env.ok()) << env.status();
+  auto* car = dynamic_cast<MountainCar*>(env->get());
+  ASSERT_NE(car, nullptr);
+  EXPECT_EQ(car->goal_velocity(), 0.01);
+  car->Reset(0);
+  car->SetState({0.55, 0.0});
+  StepResult result;
+  ASSERT_TRUE(car->Step(Action::Discrete(1), &result).ok());
+  EXPECT_NEAR(car->state()[0], 0.5501978022220169, kTolerance);
+  EXPECT_NEAR(car->state()[1], 0.00019780222201683522, kTolerance);
+  EXPECT_FALSE(result.terminated);
+  MountainCar default_car;  // goal_velocity 0: the same step arrives.
+  default_car.Reset(0);
+  default_car.SetState({0.55, 0.0});
+  ASSERT_TRUE(default_car.Step(Action::Discrete(1), &result).ok());
+  EXPECT_TRUE(result.terminated);
+
+  // Bang-bang passes the flag at step 124 at 0.048 and arrives at 0.05 two
+  // steps later, against the right edge.
+  MountainCar fast(0.05);
+  EXPECT_EQ(BangBang(fast, result), 126);
+  EXPECT_TRUE(result.terminated);
+  EXPECT_NEAR(fast.state()[0], 0.6, kTolerance);
+  EXPECT_NEAR(fast.state()[1], 0.05072829742289956, kTolerance);
+
+  const auto bad = CreateEnv("MountainCar-v0", {{"goal_velocity", "fast"}});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("MountainCar-v0: keyword argument goal_velocity=fast "
+                        "is not a number"));
+  EXPECT_THAT(CreateEnv("MountainCar-v0", {{"goal_position", "0.4"}})
+                  .status()
+                  .message(),
+              HasSubstr("valid keys are goal_velocity, max_episode_steps"));
 }
 
 TEST(MountainCarTest, DoingNothingIsTruncatedAt200) {
@@ -160,6 +209,31 @@ TEST(MountainCarContinuousTest, BangBangReachesTheGoalAtStep106) {
   EXPECT_NEAR(total, 89.40000000000003, 1e-6);
   EXPECT_NEAR(env.state()[0], 0.5020867586135864, kTolerance);
   EXPECT_NEAR(env.state()[1], 0.0640476867556572, kTolerance);
+}
+
+TEST(MountainCarContinuousTest, GoalVelocityMustBeReached) {
+  auto env = CreateEnv("MountainCarContinuous-v0", {{"goal_velocity", "0.01"}});
+  ASSERT_TRUE(env.ok()) << env.status();
+  auto* car = dynamic_cast<MountainCarContinuous*>(env->get());
+  ASSERT_NE(car, nullptr);
+  car->Reset(0);
+  car->SetState({0.46, 0.0});
+  StepResult result;
+  ASSERT_TRUE(car->Step(Action::Continuous({1.0f}), &result).ok());
+  EXPECT_NEAR(car->state()[0], 0.4610258936882019, kTolerance);
+  EXPECT_NEAR(car->state()[1], 0.001025897916406393, kTolerance);
+  EXPECT_FALSE(result.terminated);
+  EXPECT_NEAR(result.reward, -0.1, 1e-9);  // No +100 either.
+  MountainCarContinuous default_car;
+  default_car.Reset(0);
+  default_car.SetState({0.46, 0.0});
+  ASSERT_TRUE(default_car.Step(Action::Continuous({1.0f}), &result).ok());
+  EXPECT_TRUE(result.terminated);
+  EXPECT_NEAR(result.reward, 99.9, 1e-9);
+  EXPECT_THAT(CreateEnv("MountainCarContinuous-v0", {{"goal_velocity", ""}})
+                  .status()
+                  .message(),
+              HasSubstr("goal_velocity= is not a number"));
 }
 
 TEST(MountainCarContinuousTest, DoingNothingIsTruncatedAt999) {

@@ -42,7 +42,7 @@ const bool kConfigurable = ConfigurableEnvs().Register(
     [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
       double g = Pendulum::kDefaultGravity;
       EnvKwargsReader reader("Pendulum-v1", kwargs);
-      reader.Double("g", &g);
+      reader.Finite("g", &g);
       const absl::Status status = reader.Finish();
       if (!status.ok()) return status;
       return std::make_unique<Pendulum>(g);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <memory>
+#include <utility>
 #include <variant>
 
 #include "absl/status/status.h"
@@ -9,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "rl/canvas/canvas.h"
 #include "rl/envs/env.h"
+#include "rl/envs/env_kwargs.h"
 
 namespace rl {
 namespace {
@@ -49,6 +51,29 @@ TEST(PendulumTest, TenStepTrajectoryMatchesGymnasiumEquations) {
   EXPECT_NEAR(result.observation[1], std::sin(0.8904820959417343), 1e-6);
   EXPECT_NEAR(result.observation[2], 2.737470947886201, 1e-6);
   EXPECT_EQ(env.last_torque(), -2.0);
+}
+
+// gym.make("Pendulum-v1", g=...): gravity drives the swing. Without
+// gravity and torque a pendulum at rest stays where it is; with g = 10 it
+// falls; the new thdot is (3 g / 2) sin(th) dt.
+TEST(PendulumTest, GKwargSetsGravity) {
+  for (const auto& [text, g] : {std::pair{"0", 0.0}, std::pair{"9.81", 9.81}}) {
+    auto env = CreateEnv("Pendulum-v1", {{"g", text}});
+    ASSERT_TRUE(env.ok()) << env.status();
+    auto* pendulum = dynamic_cast<Pendulum*>(env->get());
+    ASSERT_NE(pendulum, nullptr);
+    pendulum->Reset(0);
+    pendulum->SetState({1.0, 0.0});
+    StepResult result;
+    ASSERT_TRUE(pendulum->Step(Action::Continuous({0.0f}), &result).ok());
+    EXPECT_NEAR(pendulum->state()[1], 1.5 * g * std::sin(1.0) * 0.05, 1e-12)
+        << text;
+  }
+  EXPECT_THAT(CreateEnv("Pendulum-v1", {{"g", "inf"}}).status().message(),
+              HasSubstr("Pendulum-v1: keyword argument g=inf is not a finite "
+                        "number"));
+  EXPECT_THAT(CreateEnv("Pendulum-v1", {{"g", "ten"}}).status().message(),
+              HasSubstr("g=ten is not a finite number"));
 }
 
 // Speed clipped at 8 (same Python re-implementation).

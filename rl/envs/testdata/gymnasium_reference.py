@@ -6,10 +6,14 @@ C++ code. Standard library only (no NumPy); float64 throughout, with float32
 storage emulated (struct) where Gymnasium keeps float32 state.
 
 Run: python3 rl/envs/testdata/gymnasium_reference.py
-Each section prints the numbers pasted into the named test.
+Each section prints the numbers pasted into the named test. With
+--write_tables it also writes the toy-text transition tables the tests
+compare whole (rl/envs/toy_text/testdata/*.txt).
 """
 import math
+import os
 import struct
+import sys
 
 
 def f32(x):
@@ -74,7 +78,7 @@ print("wrap:", pendulum_step((7.0, 0.0), 0.0), pendulum_step((-4.0, 0.0), 0.0))
 
 
 # ------------------------------------------------------------- MountainCar-v0
-def mountain_car_step(s, a):
+def mountain_car_step(s, a, goal_velocity=0.0):
     position, velocity = s
     velocity += (a - 1) * 0.001 + math.cos(3 * position) * (-0.0025)
     velocity = min(max(velocity, -0.07), 0.07)
@@ -82,7 +86,7 @@ def mountain_car_step(s, a):
     position = min(max(position, -1.2), 0.6)
     if position == -1.2 and velocity < 0:
         velocity = 0
-    return (position, velocity), position >= 0.5 and velocity >= 0
+    return (position, velocity), position >= 0.5 and velocity >= goal_velocity
 
 
 print("== mountain_car_test.cc (MountainCar-v0)")
@@ -101,10 +105,19 @@ while True:
     if done:
         break
 print("bang-bang reaches the goal at step", n, s)
+print("goal_velocity=0.01, at the goal slowly:",
+      mountain_car_step((0.55, 0.0), 1), mountain_car_step((0.55, 0.0), 1, 0.01))
+s, n = (-0.5, 0.0), 0
+while True:
+    s, done = mountain_car_step(s, 2 if s[1] >= 0 else 0, 0.05)
+    n += 1
+    if done:
+        break
+print("goal_velocity=0.05: bang-bang terminates at step", n, s)
 
 
 # --------------------------------------------------- MountainCarContinuous-v0
-def continuous_step(s, a):
+def continuous_step(s, a, goal_velocity=0.0):
     position, velocity = s
     force = min(max(a, -1.0), 1.0)
     velocity += force * 0.0015 - 0.0025 * math.cos(3 * position)
@@ -113,7 +126,7 @@ def continuous_step(s, a):
     position = min(max(position, -1.2), 0.6)
     if position == -1.2 and velocity < 0:
         velocity = 0
-    terminated = position >= 0.45 and velocity >= 0
+    terminated = position >= 0.45 and velocity >= goal_velocity
     reward = (100.0 if terminated else 0.0) - math.pow(a, 2) * 0.1
     # Gymnasium: self.state = np.array([position, velocity], dtype=np.float32)
     return (f32(position), f32(velocity)), reward, terminated
@@ -137,6 +150,8 @@ while True:
     if done:
         break
 print("bang-bang reaches the goal at step", n, s, "last reward", r, "total", total)
+print("goal_velocity=0.01, at the goal slowly:",
+      continuous_step((0.46, 0.0), 1.0), continuous_step((0.46, 0.0), 1.0, 0.01))
 
 
 # ----------------------------------------------------------------- Acrobot-v1
@@ -199,15 +214,23 @@ print("wrap:", acrobot_step([3.1, -3.1, 0.0, 0.0], 1)[0])
 
 
 # ------------------------------------------------------------------ toy_text
-def fingerprint(table):
-    """Summarises P[s][a] = [(p, next, reward, terminated), ...]."""
-    f = 0.0
+def table_text(table, title):
+    """P[s][a] = [(p, next, reward, terminated), ...] as the golden text the
+    C++ tests compare line by line (rl/envs/toy_text/table_golden.h): every
+    outcome in Gymnasium's order, so swapped actions or outcomes differ."""
+    lines = [
+        "# " + title,
+        "# Gymnasium's P[s][a], written by rl/envs/testdata/gymnasium_reference.py",
+        "# (a plain-Python re-implementation, not the C++ code): one line per",
+        "# (state, action), then its outcomes in order as",
+        "# probability,next_state,reward,terminated (probability to 12 digits).",
+    ]
     for s in sorted(table):
         for a in sorted(table[s]):
-            for i, (p, n, r, t) in enumerate(table[s][a]):
-                f += p * ((n + 1) * 7.0 + (s + 1) * 0.5 + a * 3.0 + i * 11.0 + r * 0.25 +
-                          (13.0 if t else 0.0))
-    return f
+            outcomes = " ".join("%.12g,%d,%g,%d" % (p, n, r, int(t))
+                                for p, n, r, t in table[s][a])
+            lines.append("%d %d %s" % (s, a, outcomes))
+    return "\n".join(lines) + "\n"
 
 
 MAPS = {"4x4": ["SFFF", "FHFH", "FFFH", "HFFG"],
@@ -313,6 +336,43 @@ def taxi():  # _build_dry_transitions
     return table
 
 
+# Gymnasium 1.3's v4 _build_transitions with is_rainy: a move that changes
+# the taxi's cell goes ahead with p, else to its left or right (relative to
+# the heading) with (1 - p) / 2 each, a sideways move stopped by the walls as
+# any move is; a blocked move stays put in all three outcomes.
+def taxi_move(row, col, a):
+    if a == 0:
+        return min(row + 1, 4), col
+    if a == 1:
+        return max(row - 1, 0), col
+    if a == 2:
+        return row, (col + 1 if TAXI_MAP[1 + row][2 * col + 2] == ":" else col)
+    return row, (col - 1 if TAXI_MAP[1 + row][2 * col] == ":" else col)
+
+
+TAXI_LEFT = {0: 2, 1: 3, 2: 1, 3: 0}   # south: east, north: west, ...
+TAXI_RIGHT = {0: 3, 1: 2, 2: 0, 3: 1}  # south: west, north: east, ...
+
+
+def taxi_rainy(p=0.8):
+    table = taxi()
+    for s in table:
+        row = s // 100
+        col = s // 20 % 5
+        pas, dest = s // 4 % 5, s % 4
+        for a in range(4):
+            ahead = taxi_move(row, col, a)
+            if ahead == (row, col):
+                left = right = (row, col)
+            else:
+                left = taxi_move(row, col, TAXI_LEFT[a])
+                right = taxi_move(row, col, TAXI_RIGHT[a])
+            table[s][a] = [(prob, taxi_encode(*cell, pas, dest), -1, False)
+                           for prob, cell in [(p, ahead), ((1 - p) / 2, left),
+                                              ((1 - p) / 2, right)]]
+    return table
+
+
 def run(table, s, actions):
     out = []
     for a in actions:
@@ -324,12 +384,32 @@ def run(table, s, actions):
 
 
 print("== frozen_lake_test.cc")
-print("fingerprints:", fingerprint(frozen_lake("4x4", True)),
-      fingerprint(frozen_lake("4x4", False)), fingerprint(frozen_lake("8x8", True)))
 print("dry path:", run(frozen_lake("4x4", False), 0, [1, 1, 2, 2, 1, 2]))
 print("== cliff_walking_test.cc")
-print("fingerprints:", fingerprint(cliff_walking(False)), fingerprint(cliff_walking(True)))
 print("safe path:", run(cliff_walking(False), 36, [2, 1, 0] + [1] * 11 + [2]))
 print("== taxi_test.cc")
-print("fingerprint:", fingerprint(taxi()))
 print("ride:", run(taxi(), taxi_encode(2, 2, 1, 2), [1, 1, 2, 2, 4, 0, 0, 3, 3, 3, 3, 0, 0, 5]))
+
+TABLES = {
+    "frozen_lake_4x4_slippery.txt":
+        (frozen_lake("4x4", True), "FrozenLake-v1, map_name=4x4, is_slippery=True"),
+    "frozen_lake_4x4_dry.txt":
+        (frozen_lake("4x4", False), "FrozenLake-v1, map_name=4x4, is_slippery=False"),
+    "frozen_lake_8x8_slippery.txt":
+        (frozen_lake("8x8", True), "FrozenLake8x8-v1, map_name=8x8, is_slippery=True"),
+    "cliff_walking.txt": (cliff_walking(False), "CliffWalking-v1"),
+    "cliff_walking_slippery.txt":
+        (cliff_walking(True), "CliffWalking-v1, is_slippery=True"),
+    "taxi.txt": (taxi(), "Taxi-v4"),
+    "taxi_rainy.txt": (taxi_rainy(), "Taxi-v4, is_rainy=True, rainy_probability=0.8"),
+}
+if "--write_tables" in sys.argv[1:]:
+    out_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                           "toy_text", "testdata")
+    os.makedirs(out_dir, exist_ok=True)
+    for name, (table, title) in TABLES.items():
+        with open(os.path.join(out_dir, name), "w") as f:
+            f.write(table_text(table, title))
+    print("tables written to", os.path.normpath(out_dir))
+else:
+    print("tables: --write_tables rewrites rl/envs/toy_text/testdata/*.txt")

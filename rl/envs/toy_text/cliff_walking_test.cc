@@ -9,17 +9,40 @@
 #include "gtest/gtest.h"
 #include "rl/canvas/canvas.h"
 #include "rl/envs/env.h"
-#include "rl/envs/toy_text/table_fingerprint.h"
+#include "rl/envs/env_kwargs.h"
+#include "rl/envs/toy_text/table_golden.h"
 
 namespace rl {
 namespace {
+
+using ::testing::HasSubstr;
 
 // Expected values from rl/envs/testdata/gymnasium_reference.py, a
 // plain-Python re-implementation of Gymnasium's CliffWalkingEnv
 // (cliffwalking.py, v1), not from this code.
 TEST(CliffWalkingTest, TransitionTablesMatchGymnasiums) {
-  EXPECT_NEAR(TableFingerprint(CliffWalking(false)), 33618.0, 1e-6);
-  EXPECT_NEAR(TableFingerprint(CliffWalking(true)), 35730.0, 1e-6);
+  EXPECT_TRUE(TableMatchesGolden(CliffWalking(false), "cliff_walking.txt"));
+  EXPECT_TRUE(
+      TableMatchesGolden(CliffWalking(true), "cliff_walking_slippery.txt"));
+}
+
+// gym.make("CliffWalking-v1", is_slippery=True): the slippery table, under
+// our id for it.
+TEST(CliffWalkingTest, IsSlipperyKwarg) {
+  auto slippery = CreateEnv("CliffWalking-v1", {{"is_slippery", "True"}});
+  ASSERT_TRUE(slippery.ok()) << slippery.status();
+  EXPECT_EQ((*slippery)->id(), "CliffWalkingSlippery-v1");
+  const auto* table = dynamic_cast<const TabularEnv*>(slippery->get());
+  ASSERT_NE(table, nullptr);
+  EXPECT_TRUE(TableMatchesGolden(*table, "cliff_walking_slippery.txt"));
+  auto dry = CreateEnv("CliffWalking-v1", {{"is_slippery", "False"}});
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  EXPECT_EQ((*dry)->id(), "CliffWalking-v1");
+  const auto bad = CreateEnv("CliffWalking-v1", {{"is_slippery", "yes"}});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("CliffWalking-v1: keyword argument is_slippery=yes "
+                        "is not True or False"));
 }
 
 TEST(CliffWalkingTest, TheSafePathAlongTheTop) {

@@ -10,6 +10,9 @@
 namespace rl {
 namespace {
 
+constexpr char kFourId[] = "FrozenLake-v1";
+constexpr char kEightId[] = "FrozenLake8x8-v1";
+
 const std::vector<std::string>& Desc(const FrozenLake::Options& options) {
   return options.desc.empty() ? FrozenLake::Map(options.map_name)
                               : options.desc;
@@ -19,10 +22,12 @@ EnvSpec FrozenLakeSpec(const FrozenLake::Options& options) {
   const std::vector<std::string>& desc = Desc(options);
   const int nrow = static_cast<int>(desc.size());
   const int ncol = static_cast<int>(desc[0].size());
-  const bool eight = options.desc.empty() && options.map_name == "8x8";
   EnvSpec spec;
-  spec.id = eight ? "FrozenLake8x8-v1" : "FrozenLake-v1";
-  spec.max_episode_steps = eight ? 200 : 100;
+  spec.id = !options.id.empty()                                 ? options.id
+            : options.desc.empty() && options.map_name == "8x8" ? kEightId
+                                                                : kFourId;
+  // Gymnasium registers the limit with the id, not with the map.
+  spec.max_episode_steps = spec.id == kEightId ? 200 : 100;
   spec.observation_space = Space::Discrete(nrow * ncol);
   spec.action_space = Space::Discrete(4);
   spec.min_reward = std::min(
@@ -62,6 +67,11 @@ absl::Status CheckOptions(const FrozenLake::Options& options) {
   if (starts == 0) {
     return absl::InvalidArgumentError("FrozenLake: desc has no start S");
   }
+  if (!options.id.empty() && options.id != kFourId && options.id != kEightId) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "FrozenLake: unknown id '", options.id, "': valid ids are ", kFourId,
+        ", ", kEightId, " (or none: by the map)"));
+  }
   if (!(options.success_rate >= 0 && options.success_rate <= 1)) {
     return absl::InvalidArgumentError(absl::StrCat("FrozenLake: success_rate ",
                                                    options.success_rate,
@@ -89,12 +99,13 @@ const bool kRegistered =
 absl::StatusOr<std::unique_ptr<Env>> FromKwargs(const std::string& id,
                                                 const EnvKwargs& kwargs) {
   FrozenLake::Options options;
-  if (id == "FrozenLake8x8-v1") options.map_name = "8x8";
+  options.id = id;
+  if (id == kEightId) options.map_name = "8x8";
   EnvKwargsReader reader(id, kwargs);
   reader.String("map_name", &options.map_name);
   reader.Texts("desc", &options.desc);
   reader.Bool("is_slippery", &options.is_slippery);
-  reader.Double("success_rate", &options.success_rate);
+  reader.Probability("success_rate", &options.success_rate);
   std::vector<double> schedule = {options.reward_goal, options.reward_hole,
                                   options.reward_frozen};
   reader.Numbers("reward_schedule", &schedule, 3);

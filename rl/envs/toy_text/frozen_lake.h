@@ -8,7 +8,8 @@
 // default) a move goes the intended way with probability success_rate (1/3)
 // and to each perpendicular side with (1 - success_rate) / 2. Moves into the
 // border stay put. Reward 1 on reaching G, else 0. Terminates in G or H;
-// truncated at 100 steps (4x4) or 200 (8x8). Rendered as Gymnasium's
+// truncated at 100 steps (FrozenLake-v1, whatever the map) or 200
+// (FrozenLake8x8-v1). Rendered as Gymnasium's
 // pygame window: 64-pixel cells (at most 512 pixels a side), a 1-pixel grid
 // in (180, 200, 230), the elf facing its last move; sprites are drawn from
 // shapes (see sprites.h). 4 fps.
@@ -46,14 +47,21 @@ class FrozenLake : public TabularEnv {
     double reward_goal = 1;
     double reward_hole = 0;
     double reward_frozen = 0;
+    // The id it is made as, which sets the id and the time limit as
+    // Gymnasium's registration does, whatever the map: "FrozenLake-v1"
+    // (100 steps) or "FrozenLake8x8-v1" (200), so
+    // gym.make("FrozenLake-v1", map_name="8x8") keeps 100. Empty: by the
+    // map ("8x8" gives FrozenLake8x8-v1, anything else FrozenLake-v1).
+    std::string id;
   };
 
   // Gymnasium's maps.
   static const std::vector<std::string>& Map(const std::string& name);
 
   // Checks the options (a known map or a rectangular desc of S/F/H/G with
-  // one S; success_rate in [0, 1]) and builds the env. Registered ids use
-  // the defaults: FrozenLake-v1 ("4x4") and FrozenLake8x8-v1 ("8x8").
+  // one S; success_rate in [0, 1]; an id as above) and builds the env.
+  // Registered ids use the defaults: FrozenLake-v1 ("4x4") and FrozenLake8x8-v1
+  // ("8x8").
   static absl::StatusOr<std::unique_ptr<FrozenLake>> Create(
       const Options& options);
   // The defaults ("4x4", slippery); the options must be valid.

@@ -9,24 +9,26 @@
 #include "gtest/gtest.h"
 #include "rl/canvas/canvas.h"
 #include "rl/envs/env.h"
-#include "rl/envs/toy_text/table_fingerprint.h"
+#include "rl/envs/env_kwargs.h"
+#include "rl/envs/toy_text/table_golden.h"
 
 namespace rl {
 namespace {
 
 using ::testing::HasSubstr;
 
-// Fingerprints of the tables built by rl/envs/testdata/gymnasium_reference.py,
-// a plain-Python re-implementation of Gymnasium's FrozenLakeEnv.__init__
-// (frozen_lake.py), not by this code.
+// The whole tables, against those built by
+// rl/envs/testdata/gymnasium_reference.py, a plain-Python re-implementation
+// of Gymnasium's FrozenLakeEnv.__init__ (frozen_lake.py), not by this code.
 TEST(FrozenLakeTest, TransitionTablesMatchGymnasiums) {
-  EXPECT_NEAR(TableFingerprint(FrozenLake()), 5312.249999999999, 1e-6);
+  EXPECT_TRUE(TableMatchesGolden(FrozenLake(), "frozen_lake_4x4_slippery.txt"));
   FrozenLake::Options dry;
   dry.is_slippery = false;
-  EXPECT_NEAR(TableFingerprint(FrozenLake(dry)), 4828.25, 1e-6);
+  EXPECT_TRUE(TableMatchesGolden(FrozenLake(dry), "frozen_lake_4x4_dry.txt"));
   FrozenLake::Options eight;
   eight.map_name = "8x8";
-  EXPECT_NEAR(TableFingerprint(FrozenLake(eight)), 67030.50000000001, 1e-6);
+  EXPECT_TRUE(
+      TableMatchesGolden(FrozenLake(eight), "frozen_lake_8x8_slippery.txt"));
 }
 
 TEST(FrozenLakeTest, SlipperyMovesGoSidewaysAThirdOfTheTimeEach) {
@@ -98,6 +100,56 @@ TEST(FrozenLakeTest, RegisteredWithGymnasiumsLimitsAndSizes) {
   EXPECT_EQ((*eight)->spec().render_width, 512);
 }
 
+// Gymnasium registers the time limit with the id: gym.make("FrozenLake-v1",
+// map_name="8x8") is the 8x8 lake with FrozenLake-v1's 100 steps, and
+// FrozenLake8x8-v1 keeps 200 whatever its map.
+TEST(FrozenLakeTest, TheIdNotTheMapSetsTheTimeLimit) {
+  auto v1_eight = CreateEnv("FrozenLake-v1", {{"map_name", "8x8"}});
+  ASSERT_TRUE(v1_eight.ok()) << v1_eight.status();
+  EXPECT_EQ((*v1_eight)->id(), "FrozenLake-v1");
+  EXPECT_EQ((*v1_eight)->spec().max_episode_steps, 100);
+  EXPECT_EQ((*v1_eight)->observation_space().n, 64);
+  auto eight_four = CreateEnv("FrozenLake8x8-v1", {{"map_name", "4x4"}});
+  ASSERT_TRUE(eight_four.ok()) << eight_four.status();
+  EXPECT_EQ((*eight_four)->id(), "FrozenLake8x8-v1");
+  EXPECT_EQ((*eight_four)->spec().max_episode_steps, 200);
+  EXPECT_EQ((*eight_four)->observation_space().n, 16);
+
+  // Truncated at the 100th step: never terminating (up from the start stays
+  // put), the 8x8 lake made as FrozenLake-v1 ends after 100.
+  FrozenLake::Options options;
+  options.map_name = "8x8";
+  options.is_slippery = false;
+  options.id = "FrozenLake-v1";
+  FrozenLake env(options);
+  env.Reset(0);
+  StepResult result;
+  int steps = 0;
+  while (!env.episode_over()) {
+    ASSERT_TRUE(env.Step(Action::Discrete(FrozenLake::kUp), &result).ok());
+    ++steps;
+  }
+  EXPECT_EQ(steps, 100);
+  EXPECT_TRUE(result.truncated);
+  EXPECT_FALSE(result.terminated);
+
+  // Without an id, the map decides (the C++ API's convenience).
+  options.id.clear();
+  EXPECT_EQ(FrozenLake(options).id(), "FrozenLake8x8-v1");
+  EXPECT_EQ(FrozenLake(options).spec().max_episode_steps, 200);
+}
+
+TEST(FrozenLakeTest, KwargsAreCheckedByName) {
+  auto bad_rate = CreateEnv("FrozenLake-v1", {{"success_rate", "1.5"}});
+  EXPECT_EQ(bad_rate.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_rate.status().message(),
+              HasSubstr("FrozenLake-v1: keyword argument success_rate=1.5 is "
+                        "not a probability in [0, 1]"));
+  EXPECT_THAT(
+      CreateEnv("FrozenLake-v1", {{"is_slippery", "maybe"}}).status().message(),
+      HasSubstr("is_slippery=maybe is not True or False"));
+}
+
 TEST(FrozenLakeTest, CreateChecksTheOptions) {
   FrozenLake::Options options;
   options.map_name = "5x5";
@@ -115,6 +167,10 @@ TEST(FrozenLakeTest, CreateChecksTheOptions) {
   options.success_rate = 1.5;
   EXPECT_FALSE(FrozenLake::Create(options).ok());
   options.success_rate = 1;
+  options.id = "FrozenLake4x4-v1";
+  EXPECT_THAT(FrozenLake::Create(options).status().message(),
+              HasSubstr("valid ids are FrozenLake-v1, FrozenLake8x8-v1"));
+  options.id.clear();
   auto custom = FrozenLake::Create(options);
   ASSERT_TRUE(custom.ok());
   EXPECT_EQ((*custom)->observation_space().n, 4);

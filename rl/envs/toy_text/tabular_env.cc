@@ -29,7 +29,7 @@ void TabularEnv::ResetState(std::mt19937_64& rng, Observation* observation) {
   s_ = Categorical(rng, initial_distribution_.data(),
                    static_cast<int>(initial_distribution_.size()));
   last_action_.reset();
-  OnReset();
+  OnReset(rng);
   observation->assign(1, static_cast<float>(s_));
 }
 
@@ -50,9 +50,10 @@ void TabularEnv::StepState(const Action& action, StepResult* result) {
     }
   }
   const Transition& taken = outcomes[chosen];
+  const int previous_state = s_;
   s_ = taken.next_state;
   last_action_ = a;
-  OnStep(a, taken);
+  OnStep(previous_state, a, taken);
   result->reward = taken.reward;
   result->terminated = taken.terminated;
   result->observation.assign(1, static_cast<float>(s_));

@@ -7,6 +7,9 @@
 //
 // The observation is the state index as one float; the table is public, so
 // planners (value iteration, ...) can read the model as they do in Python.
+// As in Gymnasium, an env may add dynamics the table does not hold (Taxi's
+// fickle passenger, whose destination change is not in P); its header says
+// so.
 //
 // Example (a subclass's constructor):
 //   for (int s = 0; s < n; ++s)
@@ -62,9 +65,16 @@ class TabularEnv : public Env {
   void ResetState(std::mt19937_64& rng, Observation* observation) override;
   void StepState(const Action& action, StepResult* result) override;
 
-  // Hook for envs with more state than the table (Taxi's orientation).
-  virtual void OnStep(int action, const Transition& taken) {}
-  virtual void OnReset() {}
+  // Hooks for envs with more state than the table (Taxi's orientation and
+  // fickle passenger). OnReset runs after the initial state was drawn, with
+  // the same generator (so its draws follow Gymnasium's order). OnStep runs
+  // after the table's outcome `taken` was applied to `previous_state`; it
+  // may move the env elsewhere with SetState(), drawing from rng(), for
+  // dynamics the table does not hold (the observation is the state after
+  // the hook).
+  virtual void OnReset(std::mt19937_64& rng) {}
+  virtual void OnStep(int previous_state, int action, const Transition& taken) {
+  }
 
  private:
   int num_states_;

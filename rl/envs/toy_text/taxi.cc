@@ -4,6 +4,8 @@
 #include <memory>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "rl/envs/env_kwargs.h"
 #include "rl/envs/toy_text/sprites.h"
 
 namespace rl {
@@ -44,12 +46,54 @@ const bool kRegistered = Envs().Register(
       return std::make_unique<Taxi>();
     });
 
+// gym.make("Taxi-v4", is_rainy=..., fickle_passenger=..., ...).
+const bool kConfigurable = ConfigurableEnvs().Register(
+    "Taxi-v4", Envs().Description("Taxi-v4"),
+    [](const EnvKwargs& kwargs) -> absl::StatusOr<std::unique_ptr<Env>> {
+      Taxi::Options options;
+      EnvKwargsReader reader("Taxi-v4", kwargs);
+      reader.Bool("is_rainy", &options.is_rainy);
+      reader.Probability("rainy_probability", &options.rainy_probability);
+      reader.Bool("fickle_passenger", &options.fickle_passenger);
+      reader.Probability("fickle_probability", &options.fickle_probability);
+      const absl::Status status = reader.Finish();
+      if (!status.ok()) return status;
+      auto env = Taxi::Create(options);
+      if (!env.ok()) return env.status();
+      return std::unique_ptr<Env>(*std::move(env));
+    });
+
 int LocIndex(int row, int col) {
   for (int i = 0; i < 4; ++i) {
     if (kLocs[i][0] == row && kLocs[i][1] == col) return i;
   }
   return -1;
 }
+
+// Where a move from (row, col) in `direction` (kSouth..kWest) leads, by
+// Gymnasium's rules: the grid's edges and the map's walls stop it.
+std::pair<int, int> Move(int row, int col, int direction) {
+  constexpr int kMaxRow = 4, kMaxCol = 4;
+  switch (direction) {
+    case Taxi::kSouth:
+      return {std::min(row + 1, kMaxRow), col};
+    case Taxi::kNorth:
+      return {std::max(row - 1, 0), col};
+    case Taxi::kEast:
+      return {row, kMap[1 + row][2 * col + 2] == ':'
+                       ? std::min(col + 1, kMaxCol)
+                       : col};
+    default:  // kWest.
+      return {row, kMap[1 + row][2 * col] == ':' ? std::max(col - 1, 0) : col};
+  }
+}
+
+// The sideways moves of a rainy step, left and right of the heading, by
+// move (Gymnasium v4's order in P: ahead, left, right).
+constexpr int kLeftOf[4] = {Taxi::kEast, Taxi::kWest, Taxi::kNorth,
+                            Taxi::kSouth};
+constexpr int kRightOf[4] = {Taxi::kWest, Taxi::kEast, Taxi::kSouth,
+                             Taxi::kNorth};
 
 }  // namespace
 
@@ -67,50 +111,72 @@ std::array<int, 4> Taxi::Decode(int state) {
   return {row, col, passenger, destination};
 }
 
-Taxi::Taxi() : TabularEnv(TaxiSpec(), 500, 6) {
-  // Gymnasium's __init__ with _build_dry_transitions.
+absl::StatusOr<std::unique_ptr<Taxi>> Taxi::Create(const Options& options) {
+  for (const auto& [name, p] :
+       {std::pair{"rainy_probability", options.rainy_probability},
+        std::pair{"fickle_probability", options.fickle_probability}}) {
+    if (!(p >= 0 && p <= 1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Taxi: ", name, " ", p, " is outside [0, 1]"));
+    }
+  }
+  return std::make_unique<Taxi>(options);
+}
+
+Taxi::Taxi(const Options& options)
+    : TabularEnv(TaxiSpec(), 500, 6), options_(options) {
+  // Gymnasium's __init__: _build_transitions, dry or rainy.
   std::vector<double> initial(500, 0.0);
-  constexpr int kMaxRow = 4, kMaxCol = 4;
+  const double ahead = options.rainy_probability;
+  const double side = (1 - options.rainy_probability) / 2;
   for (int row = 0; row < 5; ++row) {
     for (int col = 0; col < 5; ++col) {
       for (int pass_idx = 0; pass_idx < 5; ++pass_idx) {
         for (int dest_idx = 0; dest_idx < 4; ++dest_idx) {
           const int state = Encode(row, col, pass_idx, dest_idx);
           if (pass_idx < 4 && pass_idx != dest_idx) initial[state] += 1;
-          for (int action = 0; action < 6; ++action) {
-            int new_row = row, new_col = col, new_pass_idx = pass_idx;
-            double reward = -1;
-            bool terminated = false;
-            const int here = LocIndex(row, col);
-            if (action == kSouth) {
-              new_row = std::min(row + 1, kMaxRow);
-            } else if (action == kNorth) {
-              new_row = std::max(row - 1, 0);
-            } else if (action == kEast && kMap[1 + row][2 * col + 2] == ':') {
-              new_col = std::min(col + 1, kMaxCol);
-            } else if (action == kWest && kMap[1 + row][2 * col] == ':') {
-              new_col = std::max(col - 1, 0);
-            } else if (action == kPickup) {
-              if (pass_idx < 4 && here == pass_idx) {
-                new_pass_idx = kInTaxi;
-              } else {
-                reward = -10;  // No passenger here to pick up.
-              }
-            } else if (action == kDropoff) {
-              if (here == dest_idx && pass_idx == kInTaxi) {
-                new_pass_idx = dest_idx;
-                terminated = true;
-                reward = 20;
-              } else if (here >= 0 && pass_idx == kInTaxi) {
-                new_pass_idx = here;  // Left at another stand.
-              } else {
-                reward = -10;
-              }
+          for (int action = kSouth; action <= kWest; ++action) {
+            const auto [new_row, new_col] = Move(row, col, action);
+            const int next = Encode(new_row, new_col, pass_idx, dest_idx);
+            if (!options.is_rainy) {
+              AddTransition(state, action, {1.0, next, -1, false});
+              continue;
             }
+            // Rain veers the taxi only when the intended move is possible.
+            const bool moves = new_row != row || new_col != col;
+            const auto [left_row, left_col] =
+                moves ? Move(row, col, kLeftOf[action]) : std::pair(row, col);
+            const auto [right_row, right_col] =
+                moves ? Move(row, col, kRightOf[action]) : std::pair(row, col);
+            AddTransition(state, action, {ahead, next, -1, false});
+            AddTransition(state, action,
+                          {side, Encode(left_row, left_col, pass_idx, dest_idx),
+                           -1, false});
             AddTransition(
                 state, action,
-                {1.0, Encode(new_row, new_col, new_pass_idx, dest_idx), reward,
-                 terminated});
+                {side, Encode(right_row, right_col, pass_idx, dest_idx), -1,
+                 false});
+          }
+          const int here = LocIndex(row, col);
+          // Pickup.
+          if (pass_idx < 4 && here == pass_idx) {
+            AddTransition(
+                state, kPickup,
+                {1.0, Encode(row, col, kInTaxi, dest_idx), -1, false});
+          } else {  // No passenger here to pick up.
+            AddTransition(state, kPickup, {1.0, state, -10, false});
+          }
+          // Dropoff.
+          if (here == dest_idx && pass_idx == kInTaxi) {
+            AddTransition(
+                state, kDropoff,
+                {1.0, Encode(row, col, dest_idx, dest_idx), 20, true});
+          } else if (here >= 0 && pass_idx == kInTaxi) {
+            // Left at another stand.
+            AddTransition(state, kDropoff,
+                          {1.0, Encode(row, col, here, dest_idx), -1, false});
+          } else {
+            AddTransition(state, kDropoff, {1.0, state, -10, false});
           }
         }
       }
@@ -135,8 +201,26 @@ std::array<int, 6> Taxi::ActionMask(int state) const {
   return mask;
 }
 
-void Taxi::OnStep(int action, const Transition& taken) {
+void Taxi::OnReset(std::mt19937_64& rng) {
+  orientation_ = 0;
+  // Drawn after the initial state, and only for a fickle passenger, as
+  // Gymnasium's reset does (`fickle_passenger and random() < p`).
+  fickle_step_ = options_.fickle_passenger &&
+                 UniformReal(rng, 0.0, 1.0) < options_.fickle_probability;
+}
+
+void Taxi::OnStep(int previous_state, int action, const Transition& taken) {
   if (action <= kWest) orientation_ = action;
+  if (!fickle_step_) return;
+  const auto [old_row, old_col, old_pass, old_dest] = Decode(previous_state);
+  const auto [row, col, pass, dest] = Decode(s());
+  // The first step that moves the taxi with the passenger aboard.
+  if (old_pass != kInTaxi || (row == old_row && col == old_col)) return;
+  fickle_step_ = false;
+  // One of the three other destinations, uniformly (np_random.choice over
+  // them in increasing order).
+  const int pick = static_cast<int>(UniformInt(rng(), 3));
+  SetState(Encode(row, col, pass, pick >= dest ? pick + 1 : pick));
 }
 
 void Taxi::Draw(Canvas* canvas) const {
