@@ -135,8 +135,9 @@ assert frame[:2] == b"\xff\xd8", "frame.jpg is not a JPEG"
 where = urllib.parse.urlsplit(url)
 stream = socket.create_connection((where.hostname, where.port), timeout=5)
 stream.sendall(b"GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n")
-data, deadline = b"", time.monotonic() + 5
-while time.monotonic() < deadline and not data.endswith(b"\r\n--frame\r\n"):
+# The headers end with the opening boundary too: wait for the picture's.
+data, deadline = b"", time.monotonic() + 10
+while time.monotonic() < deadline and not data.endswith(frame + b"\r\n--frame\r\n"):
     chunk = stream.recv(65536)
     if not chunk:
         break
