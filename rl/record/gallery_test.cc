@@ -13,11 +13,14 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rl/record/scoped_css_check.h"
 
 namespace rl {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::Not;
 
 std::string TempDir(const std::string& name) {
@@ -76,6 +79,40 @@ TEST(GalleryTest, EmbedsVideosAsBase64) {
   ASSERT_TRUE(WriteGallery(dir, {{"a.mp4", "A", {}}}, {"t", true}).ok());
   EXPECT_THAT(Slurp(dir + "/index.html"),
               HasSubstr("src=\"data:video/mp4;base64,Zm9vYmFy\""));
+}
+
+TEST(GalleryTest, VideoDataUriSaysTheType) {
+  const std::string dir = TempDir("data_uri");
+  std::ofstream(dir + "/a.webm", std::ios::binary) << "foo";
+  EXPECT_EQ(VideoDataUri(dir + "/a.webm").value_or(""),
+            "data:video/webm;base64,Zm9v");
+  EXPECT_THAT(VideoDataUri(dir + "/none.mp4").status().message(),
+              HasSubstr("none.mp4"));
+}
+
+// Inserted into a notebook cell, the page restyles nothing outside it:
+// every rule is under the page's root element, which holds the content.
+TEST(GalleryTest, CssIsScopedToThePage) {
+  const std::string dir = TempDir("scoped");
+  ASSERT_TRUE(WriteGallery(dir, {{"a.mp4", "A", {}}}, {"t", false}).ok());
+  const std::string html = Slurp(dir + "/index.html");
+  EXPECT_GE(StyleSelectors(html).size(), 5u);
+  EXPECT_THAT(UnscopedSelectors(html, ".rl-gallery"), IsEmpty());
+  EXPECT_LT(html.find("<div class=\"rl-gallery\">"), html.find("<h1>"));
+  EXPECT_LT(html.find("</figure>"), html.rfind("</div>\n</div>"));
+}
+
+// The check itself: it finds what would leak.
+TEST(ScopedCssCheckTest, FindsRulesOutsideTheRoot) {
+  const std::string html =
+      "<style>/* body{} */ .r{margin:0} .r h1, body{x:y}\n"
+      "@media (max-width:9px){* {a:b} .r p{c:d}} .r-x, html>.r{e:f}"
+      "</style><style>video{}</style>";
+  EXPECT_THAT(StyleSelectors(html),
+              ElementsAre(".r", ".r h1", "body", "*", ".r p", ".r-x", "html>.r",
+                          "video"));
+  EXPECT_THAT(UnscopedSelectors(html, ".r"),
+              ElementsAre("body", "*", ".r-x", "html>.r", "video"));
 }
 
 TEST(GalleryTest, MissingVideoToEmbedIsAClearErrorAndKeepsTheOldPage) {
