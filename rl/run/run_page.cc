@@ -193,10 +193,12 @@ std::string RunPageHtml(const std::string& title,
   AppendVideoMarkers(scale, videos, &svg);
   svg += "</svg>\n";
   const std::string refresh =
-      refresh_s > 0
-          ? absl::StrFormat("<meta http-equiv=\"refresh\" content=\"%.0f\">\n",
-                            refresh_s)
-          : "";
+      refresh_s > 0 ? absl::StrFormat(
+                          "<noscript data-refresh-s=\"%.0f\"><meta "
+                          "http-equiv=\"refresh\" content=\"%.0f\">"
+                          "</noscript>\n",
+                          refresh_s, refresh_s)
+                    : "";
   const bool has_eval_videos =
       std::any_of(videos.begin(), videos.end(),
                   [](const PageVideo& v) { return v.kind == "eval"; });

@@ -42,7 +42,8 @@ struct CurvePoint {
 // A video's data: URI (VideoDataUri) by its `file`, for --embed.
 using EmbeddedVideos = std::map<std::string, std::string>;
 
-// The page. `refresh_s` > 0 adds a meta refresh (while the run goes on);
+// The page. `refresh_s` > 0 makes it reload itself (while the run goes on;
+// not when inserted into another page, which a meta refresh would reload);
 // `total_steps` is the run's budget (the x axis spans at least that). A
 // video in `embedded` plays from its data: URI, so the page plays it with
 // no file around (loaded as a string into a notebook cell); the others
