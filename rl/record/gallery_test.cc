@@ -95,11 +95,8 @@ TEST(GalleryTest, VideoDataUriSaysTheType) {
 TEST(GalleryTest, CssIsScopedToThePage) {
   const std::string dir = TempDir("scoped");
   ASSERT_TRUE(WriteGallery(dir, {{"a.mp4", "A", {}}}, {"t", false}).ok());
-  const std::string html = Slurp(dir + "/index.html");
-  EXPECT_GE(StyleSelectors(html).size(), 5u);
-  EXPECT_THAT(UnscopedSelectors(html, ".rl-gallery"), IsEmpty());
-  EXPECT_LT(html.find("<div class=\"rl-gallery\">"), html.find("<h1>"));
-  EXPECT_LT(html.find("</figure>"), html.rfind("</div>\n</div>"));
+  EXPECT_THAT(ScopingProblems(Slurp(dir + "/index.html"), "rl-gallery"),
+              IsEmpty());
 }
 
 // The check itself: it finds what would leak.
@@ -113,6 +110,26 @@ TEST(ScopedCssCheckTest, FindsRulesOutsideTheRoot) {
                           "video"));
   EXPECT_THAT(UnscopedSelectors(html, ".r"),
               ElementsAre("body", "*", ".r-x", "html>.r", "video"));
+  const std::string style = "<style>.r{}</style>";
+  EXPECT_THAT(ScopingProblems(style + "<body>\n<div class=\"r\"><p>x</p></div>"
+                                      "\n<script>f()</script>\n</body>",
+                              "r"),
+              IsEmpty());
+  EXPECT_THAT(
+      ScopingProblems(html + "<body><div class=\"r\"></div></body>", "r"),
+      ElementsAre("rule outside .r: body", "rule outside .r: *",
+                  "rule outside .r: .r-x", "rule outside .r: html>.r",
+                  "rule outside .r: video"));
+  EXPECT_THAT(ScopingProblems("<body><div class=\"r\"></div></body>", "r"),
+              ElementsAre("no CSS rules"));
+  EXPECT_THAT(ScopingProblems(style + "<body><h1>x</h1><div class=\"r\">"
+                                      "</div></body>",
+                              "r"),
+              ElementsAre(HasSubstr("does not open with")));
+  EXPECT_THAT(ScopingProblems(style + "<body><div class=\"r\"></div><p>x</p>"
+                                      "</body>",
+                              "r"),
+              ElementsAre(HasSubstr("content after the root element")));
 }
 
 TEST(GalleryTest, MissingVideoToEmbedIsAClearErrorAndKeepsTheOldPage) {

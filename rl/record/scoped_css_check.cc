@@ -1,5 +1,6 @@
 #include "rl/record/scoped_css_check.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "absl/strings/match.h"
@@ -79,6 +80,42 @@ std::vector<std::string> UnscopedSelectors(absl::string_view html,
     if (!scoped) unscoped.push_back(selector);
   }
   return unscoped;
+}
+
+std::vector<std::string> ScopingProblems(absl::string_view html,
+                                         absl::string_view root_class) {
+  std::vector<std::string> problems;
+  if (StyleSelectors(html).empty()) problems.push_back("no CSS rules");
+  for (const std::string& selector :
+       UnscopedSelectors(html, absl::StrCat(".", root_class))) {
+    problems.push_back(
+        absl::StrCat("rule outside .", root_class, ": ", selector));
+  }
+  const size_t body = html.find("<body>");
+  const size_t end = html.rfind("</body>");
+  if (body == absl::string_view::npos || end == absl::string_view::npos ||
+      end < body) {
+    problems.push_back("no <body>...</body>");
+    return problems;
+  }
+  absl::string_view content =
+      absl::StripAsciiWhitespace(html.substr(body + 6, end - body - 6));
+  if (!absl::StartsWith(content,
+                        absl::StrCat("<div class=\"", root_class, "\">"))) {
+    problems.push_back(absl::StrCat("<body> does not open with <div class=\"",
+                                    root_class,
+                                    "\">: ", content.substr(0, 40)));
+  }
+  if (absl::EndsWith(content, "</script>")) {
+    content = absl::StripTrailingAsciiWhitespace(
+        content.substr(0, content.rfind("<script")));
+  }
+  if (!absl::EndsWith(content, "</div>")) {
+    const size_t tail = std::min<size_t>(40, content.size());
+    problems.push_back(absl::StrCat("content after the root element: ",
+                                    content.substr(content.size() - tail)));
+  }
+  return problems;
 }
 
 }  // namespace rl

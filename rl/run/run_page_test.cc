@@ -97,12 +97,7 @@ TEST(RunPageHtml, LinksBothGalleries) {
 TEST(RunPageHtml, CssIsScopedToThePage) {
   const std::string html = RunPageHtml(
       "t", {{1, 1}}, {}, {{"train", 0, "videos/a.mp4", 1, 0}}, 100, 0, "");
-  EXPECT_GE(StyleSelectors(html).size(), 4u);
-  EXPECT_THAT(UnscopedSelectors(html, ".rl-run-page"), IsEmpty());
-  const size_t root = html.find("<body><div class=\"rl-run-page\">");
-  ASSERT_NE(root, std::string::npos);
-  EXPECT_LT(root, html.find("<h1>"));
-  EXPECT_GT(html.rfind("</div>\n</body>"), html.rfind("</p>"));
+  EXPECT_THAT(ScopingProblems(html, "rl-run-page"), IsEmpty());
 }
 
 // While running, the page reloads itself: by a script that only does so
