@@ -7,7 +7,8 @@
 // episode, or per bin of episodes past 2000; evaluation means in class "ev")
 // and the recorded videos (#videos, one <a class="video"> each; a click plays
 // it in the page). It polls status.json once a second, asking only for the
-// curve points it does not have yet.
+// curve points it does not have yet. The content is in one
+// <div class="rl-live-page"> and every CSS rule is under it.
 #ifndef RL_LIVE_LIVE_PAGE_H_
 #define RL_LIVE_LIVE_PAGE_H_
 

@@ -19,7 +19,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "rl/core/status_macros.h"
 #include "rl/record/file_util.h"
+#include "rl/record/gallery_html.h"
 
 namespace rl {
 namespace {
@@ -119,6 +122,11 @@ std::vector<std::string> FinishedVideos(const std::string& dir) {
   return files;
 }
 
+absl::StatusOr<std::string> VideoDataUri(const std::string& path) {
+  RL_ASSIGN_OR_RETURN(const std::string bytes, ReadFile(path));
+  return absl::StrCat("data:", MimeType(path), ";base64,", Base64Encode(bytes));
+}
+
 std::string Base64Encode(absl::string_view bytes) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -175,23 +183,7 @@ std::string HtmlEscape(absl::string_view text) {
 absl::Status WriteGallery(const std::string& dir,
                           const std::vector<GalleryVideo>& videos,
                           const GalleryOptions& options) {
-  std::string html = absl::StrCat(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<title>",
-      HtmlEscape(options.title),
-      "</title>\n<style>\n"
-      "body{font-family:sans-serif;margin:1.5em;background:#fafafa;color:#222}"
-      "\n"
-      ".videos{display:flex;flex-wrap:wrap;gap:1.5em}\n"
-      "figure{margin:0;background:#fff;padding:.8em;border:1px solid #ddd;"
-      "border-radius:6px}\n"
-      "video{display:block;max-width:100%;height:auto}\n"
-      "figcaption{font-weight:bold;margin-bottom:.4em}\n"
-      "a.details{font-size:85%}\n"
-      "dl{display:grid;grid-template-columns:auto auto;gap:.1em 1em;"
-      "margin:.5em 0 0;font-size:90%}\ndt{color:#666}\ndd{margin:0}\n"
-      "</style>\n</head>\n<body>\n<h1>",
-      HtmlEscape(options.title), "</h1>\n<div class=\"videos\">\n");
+  std::string figures;
   std::vector<GalleryVideo> all = videos;
   for (GalleryVideo& video : InterruptedVideos(dir, videos)) {
     all.push_back(std::move(video));
@@ -199,30 +191,31 @@ absl::Status WriteGallery(const std::string& dir,
   for (const GalleryVideo& video : all) {
     std::string source;
     if (options.embed) {
-      auto bytes = ReadFile(absl::StrCat(dir, "/", video.file));
-      if (!bytes.ok()) return bytes.status();
-      source = absl::StrCat("data:", MimeType(video.file), ";base64,",
-                            Base64Encode(*bytes));
+      RL_ASSIGN_OR_RETURN(source,
+                          VideoDataUri(absl::StrCat(dir, "/", video.file)));
     } else {
       source = HtmlEscape(video.file);
     }
-    absl::StrAppend(&html, "<figure>\n<figcaption>", HtmlEscape(video.title),
+    absl::StrAppend(&figures, "<figure>\n<figcaption>", HtmlEscape(video.title),
                     "</figcaption>\n<video controls loop muted playsinline "
                     "preload=\"metadata\">\n<source src=\"",
                     source, "\" type=\"", MimeType(video.file),
                     "\">\n</video>\n<dl>\n");
     for (const auto& [label, value] : video.facts) {
-      absl::StrAppend(&html, "<dt>", HtmlEscape(label), "</dt><dd>",
+      absl::StrAppend(&figures, "<dt>", HtmlEscape(label), "</dt><dd>",
                       HtmlEscape(value), "</dd>\n");
     }
-    absl::StrAppend(&html, "</dl>\n");
+    absl::StrAppend(&figures, "</dl>\n");
     if (!video.details_file.empty()) {
-      absl::StrAppend(&html, "<a class=\"details\" href=\"",
+      absl::StrAppend(&figures, "<a class=\"details\" href=\"",
                       HtmlEscape(video.details_file), "\">details</a>\n");
     }
-    absl::StrAppend(&html, "</figure>\n");
+    absl::StrAppend(&figures, "</figure>\n");
   }
-  absl::StrAppend(&html, "</div>\n</body>\n</html>\n");
+  // One pass: a value holding "{{...}}" is never substituted again.
+  const std::string html = absl::StrReplaceAll(
+      kGalleryHtml,
+      {{"{{title}}", HtmlEscape(options.title)}, {"{{videos}}", figures}});
 
   // Write then rename, so a browser reloading mid-run never sees half a
   // page and a failed write leaves the previous page intact.

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace rl {
@@ -59,6 +60,11 @@ std::vector<GalleryVideo> InterruptedVideos(
 // another run's videos here (which its gallery would not list, and whose
 // sidecars a video of the same name but the other recorder would replace).
 std::vector<std::string> FinishedVideos(const std::string& dir);
+
+// The video at `path` as a data: URI ("data:video/mp4;base64,..." or
+// video/webm), so a page plays it with no file beside it. Errors name the
+// file and the OS reason.
+absl::StatusOr<std::string> VideoDataUri(const std::string& path);
 
 // Standard base64 (RFC 4648, with padding).
 std::string Base64Encode(absl::string_view bytes);

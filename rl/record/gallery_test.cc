@@ -13,11 +13,14 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rl/record/scoped_css_check.h"
 
 namespace rl {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::Not;
 
 std::string TempDir(const std::string& name) {
@@ -76,6 +79,57 @@ TEST(GalleryTest, EmbedsVideosAsBase64) {
   ASSERT_TRUE(WriteGallery(dir, {{"a.mp4", "A", {}}}, {"t", true}).ok());
   EXPECT_THAT(Slurp(dir + "/index.html"),
               HasSubstr("src=\"data:video/mp4;base64,Zm9vYmFy\""));
+}
+
+TEST(GalleryTest, VideoDataUriSaysTheType) {
+  const std::string dir = TempDir("data_uri");
+  std::ofstream(dir + "/a.webm", std::ios::binary) << "foo";
+  EXPECT_EQ(VideoDataUri(dir + "/a.webm").value_or(""),
+            "data:video/webm;base64,Zm9v");
+  EXPECT_THAT(VideoDataUri(dir + "/none.mp4").status().message(),
+              HasSubstr("none.mp4"));
+}
+
+// Inserted into a notebook cell, the page restyles nothing outside it:
+// every rule is under the page's root element, which holds the content.
+TEST(GalleryTest, CssIsScopedToThePage) {
+  const std::string dir = TempDir("scoped");
+  ASSERT_TRUE(WriteGallery(dir, {{"a.mp4", "A", {}}}, {"t", false}).ok());
+  EXPECT_THAT(ScopingProblems(Slurp(dir + "/index.html"), "rl-gallery"),
+              IsEmpty());
+}
+
+// The check itself: it finds what would leak.
+TEST(ScopedCssCheckTest, FindsRulesOutsideTheRoot) {
+  const std::string html =
+      "<style>/* body{} */ .r{margin:0} .r h1, body{x:y}\n"
+      "@media (max-width:9px){* {a:b} .r p{c:d}} .r-x, html>.r{e:f}"
+      "</style><style>video{}</style>";
+  EXPECT_THAT(StyleSelectors(html),
+              ElementsAre(".r", ".r h1", "body", "*", ".r p", ".r-x", "html>.r",
+                          "video"));
+  EXPECT_THAT(UnscopedSelectors(html, ".r"),
+              ElementsAre("body", "*", ".r-x", "html>.r", "video"));
+  const std::string style = "<style>.r{}</style>";
+  EXPECT_THAT(ScopingProblems(style + "<body>\n<div class=\"r\"><p>x</p></div>"
+                                      "\n<script>f()</script>\n</body>",
+                              "r"),
+              IsEmpty());
+  EXPECT_THAT(
+      ScopingProblems(html + "<body><div class=\"r\"></div></body>", "r"),
+      ElementsAre("rule outside .r: body", "rule outside .r: *",
+                  "rule outside .r: .r-x", "rule outside .r: html>.r",
+                  "rule outside .r: video"));
+  EXPECT_THAT(ScopingProblems("<body><div class=\"r\"></div></body>", "r"),
+              ElementsAre("no CSS rules"));
+  EXPECT_THAT(ScopingProblems(style + "<body><h1>x</h1><div class=\"r\">"
+                                      "</div></body>",
+                              "r"),
+              ElementsAre(HasSubstr("does not open with")));
+  EXPECT_THAT(ScopingProblems(style + "<body><div class=\"r\"></div><p>x</p>"
+                                      "</body>",
+                              "r"),
+              ElementsAre(HasSubstr("content after the root element")));
 }
 
 TEST(GalleryTest, MissingVideoToEmbedIsAClearErrorAndKeepsTheOldPage) {

@@ -11,7 +11,8 @@
 //   --preset (mp4), --vp9_speed, --vp9_row_mt, --vp9_tile_columns (webm)
 //                             shorthands for --encoder_options; given with
 //                             another recorder they are refused
-//   --embed                   inline the videos in index.html
+//   --embed                   inline the videos in the pages (galleries,
+//                             run page); pages as big as their videos
 //
 // The flags are read and checked together, before any work starts; an
 // error names the flag and keeps the library's reason ("--crf: mp4

@@ -140,28 +140,33 @@ void AppendVideoMarkers(const CurveScale& scale,
     const double vx = scale.x(v.step), vy = scale.y(v.video_return);
     absl::StrAppendFormat(
         svg,
-        "<a href=\"%s\"><circle class=\"video\" cx=\"%.1f\" cy=\"%.1f\" "
+        "<a href=\"#rl-run-video-%d\"><circle class=\"video\" cx=\"%.1f\" "
+        "cy=\"%.1f\" "
         "r=\"6\" fill=\"%s\" fill-opacity=\"0.8\"><title>video %d (%s, "
         "step %d, return %s)</title></circle><text x=\"%.1f\" y=\"%.1f\" "
         "font-size=\"9\" text-anchor=\"middle\" fill=\"#fff\">%d</text></a>\n",
-        HtmlEscape(v.file), vx, vy, v.kind == "eval" ? "#a40" : "#357", i + 1,
+        i + 1, vx, vy, v.kind == "eval" ? "#a40" : "#357", i + 1,
         KindLabel(v, v.kind), v.step, FormatNumber(v.video_return), vx, vy + 3,
         i + 1);
   }
 }
 
-std::string VideoFigures(const std::vector<PageVideo>& videos) {
+// The players, each with the id the curve's markers link to.
+std::string VideoFigures(const std::vector<PageVideo>& videos,
+                         const EmbeddedVideos& embedded) {
   std::string html;
   for (size_t i = 0; i < videos.size(); ++i) {
     const PageVideo& v = videos[i];
+    const auto data_uri = embedded.find(v.file);
     absl::StrAppendFormat(
         &html,
-        "<figure><video controls preload=\"metadata\" src=\"%s\"></video>"
-        "<figcaption>%d. %s at step %d, episode %d, return %s "
-        "(<a href=\"%s\">file</a>)</figcaption></figure>\n",
-        HtmlEscape(v.file), i + 1,
-        KindLabel(v, v.kind == "eval" ? "evaluation" : "training"), v.step,
-        v.episode, FormatNumber(v.video_return), HtmlEscape(v.file));
+        "<figure id=\"rl-run-video-%d\"><video controls preload=\"metadata\" "
+        "src=\"%s\"></video><figcaption>%d. %s at step %d, episode %d, "
+        "return %s (<a href=\"%s\">file</a>)</figcaption></figure>\n",
+        i + 1,
+        data_uri == embedded.end() ? HtmlEscape(v.file) : data_uri->second,
+        i + 1, KindLabel(v, v.kind == "eval" ? "evaluation" : "training"),
+        v.step, v.episode, FormatNumber(v.video_return), HtmlEscape(v.file));
   }
   return html;
 }
@@ -178,7 +183,8 @@ std::string RunPageHtml(const std::string& title,
                         const std::vector<EvalPoint>& evals,
                         const std::vector<PageVideo>& videos,
                         int64_t total_steps, double refresh_s,
-                        const std::string& status_line) {
+                        const std::string& status_line,
+                        const EmbeddedVideos& embedded) {
   const CurveScale scale(curve, evals, total_steps);
   std::string svg;
   AppendAxes(scale, &svg);
@@ -187,9 +193,18 @@ std::string RunPageHtml(const std::string& title,
   AppendVideoMarkers(scale, videos, &svg);
   svg += "</svg>\n";
   const std::string refresh =
-      refresh_s > 0
-          ? absl::StrFormat("<meta http-equiv=\"refresh\" content=\"%.0f\">\n",
-                            refresh_s)
+      refresh_s > 0 ? absl::StrFormat(
+                          "<noscript data-refresh-s=\"%.0f\"><meta "
+                          "http-equiv=\"refresh\" content=\"%.0f\">"
+                          "</noscript>\n",
+                          refresh_s, refresh_s)
+                    : "";
+  const bool has_eval_videos =
+      std::any_of(videos.begin(), videos.end(),
+                  [](const PageVideo& v) { return v.kind == "eval"; });
+  const std::string eval_gallery =
+      has_eval_videos
+          ? ", <a href=\"videos/eval/index.html\">evaluation gallery</a>"
           : "";
   // One pass: a value holding "{{...}}" is never substituted again.
   return absl::StrReplaceAll(kRunPageHtml,
@@ -197,7 +212,8 @@ std::string RunPageHtml(const std::string& title,
                               {"{{title}}", HtmlEscape(title)},
                               {"{{status}}", HtmlEscape(status_line)},
                               {"{{curve}}", svg},
-                              {"{{videos}}", VideoFigures(videos)}});
+                              {"{{videos}}", VideoFigures(videos, embedded)},
+                              {"{{eval_gallery}}", eval_gallery}});
 }
 
 }  // namespace rl

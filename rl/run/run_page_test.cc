@@ -3,10 +3,14 @@
 #include <string>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rl/record/scoped_css_check.h"
 
 namespace rl {
 namespace {
+
+using ::testing::IsEmpty;
 
 int Count(const std::string& text, const std::string& what) {
   int n = 0;
@@ -44,10 +48,73 @@ TEST(RunPageHtml, CurveEvalsAndVideosInOrder) {
   EXPECT_EQ(Count(html, "<video "), 2);
 }
 
+// With --embed every player plays from a data: URI, evaluation videos
+// included: loaded as a string with no files around (IPython's HTML()), the
+// page plays them all. The curve's markers go to the players on the page.
+TEST(RunPageHtml, EmbeddedPagePlaysEveryVideoWithoutFiles) {
+  const std::vector<PageVideo> videos = {
+      {"train", 0, "videos/a.mp4", 9, 0},
+      {"eval", 10, "videos/eval/b.webm", 20, 0},
+      {"train", 20, "videos/c.mp4", 15, 1}};
+  const EmbeddedVideos embedded = {
+      {"videos/a.mp4", "data:video/mp4;base64,QQ=="},
+      {"videos/eval/b.webm", "data:video/webm;base64,Qg=="},
+      {"videos/c.mp4", "data:video/mp4;base64,Qw=="}};
+  const std::string html = RunPageHtml("t", {{0, 9}, {20, 15}}, {{10, 20, 0}},
+                                       videos, 100, 0, "finished", embedded);
+  EXPECT_EQ(Count(html, "<video "), 3);
+  EXPECT_EQ(Count(html, " src=\"data:video/mp4;base64,"), 2);
+  EXPECT_EQ(Count(html, " src=\"data:video/webm;base64,"), 1);
+  EXPECT_EQ(Count(html, " src=\"data:"), Count(html, " src="));
+  EXPECT_LT(html.find("base64,QQ=="), html.find("base64,Qg=="));
+  EXPECT_LT(html.find("base64,Qg=="), html.find("base64,Qw=="));
+  for (int i = 1; i <= 3; ++i) {
+    const std::string id = "rl-run-video-" + std::to_string(i);
+    EXPECT_EQ(Count(html, "<a href=\"#" + id + "\">"), 1) << id;
+    EXPECT_EQ(Count(html, "<figure id=\"" + id + "\">"), 1) << id;
+  }
+  // Not embedded (unreadable): linked.
+  const std::string some = RunPageHtml("t", {}, {}, videos, 100, 0, "", {});
+  EXPECT_EQ(Count(some, " src=\"data:"), 0);
+  EXPECT_EQ(Count(some, " src=\"videos/"), 3);
+}
+
+TEST(RunPageHtml, LinksBothGalleries) {
+  const std::string train_only = RunPageHtml(
+      "t", {}, {}, {{"train", 0, "videos/a.mp4", 1, 0}}, 100, 0, "");
+  EXPECT_NE(train_only.find("<a href=\"videos/index.html\">training gallery"),
+            std::string::npos);
+  EXPECT_EQ(train_only.find("videos/eval/index.html"), std::string::npos);
+  const std::string with_eval = RunPageHtml(
+      "t", {}, {}, {{"eval", 0, "videos/eval/a.mp4", 1, 0}}, 100, 0, "");
+  EXPECT_NE(with_eval.find(
+                "<a href=\"videos/eval/index.html\">evaluation gallery</a>"),
+            std::string::npos);
+}
+
+// Inserted into a notebook cell, the page restyles nothing outside it:
+// every rule is under the root element, which holds all the content.
+TEST(RunPageHtml, CssIsScopedToThePage) {
+  const std::string html = RunPageHtml(
+      "t", {{1, 1}}, {}, {{"train", 0, "videos/a.mp4", 1, 0}}, 100, 0, "");
+  EXPECT_THAT(ScopingProblems(html, "rl-run-page"), IsEmpty());
+}
+
+// While running, the page reloads itself: by a script that only does so
+// when the page is a document of its own, so that the page inserted into a
+// notebook cell does not reload the notebook, as a meta refresh does
+// wherever it is inserted. The meta refresh is there for browsers without
+// JavaScript only (inserted into a page that runs scripts, a <noscript>'s
+// content is text).
 TEST(RunPageHtml, RefreshesWhileRunning) {
   const std::string html = RunPageHtml("t", {}, {}, {}, 1000, 5, "training");
-  EXPECT_NE(html.find("<meta http-equiv=\"refresh\" content=\"5\">"),
-            std::string::npos);
+  EXPECT_NE(html.find("<noscript data-refresh-s=\"5\"><meta "
+                      "http-equiv=\"refresh\" content=\"5\"></noscript>"),
+            std::string::npos)
+      << html;
+  EXPECT_EQ(Count(html, "http-equiv=\"refresh\""), 1);
+  EXPECT_NE(html.find("self.parentNode !== document.head"), std::string::npos);
+  EXPECT_LT(html.find("<noscript"), html.find("<script>"));
   EXPECT_NE(html.find("<svg"), std::string::npos);  // Empty curve, axes.
   EXPECT_EQ(Count(html, "<polyline"), 0);
 }

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <system_error>
 
@@ -113,6 +114,8 @@ class Run : public EpisodeObserver {
   absl::Status SaveCheckpoint(const std::string& path);
   absl::Status WritePage(bool running);
   std::string PageHtml(bool running) const;
+  // --embed: reads the videos new since the last page into embedded_.
+  void EmbedNewVideos();
   // "ENV (KWARGS) / AGENT / seed N", the page's and the live view's title.
   std::string RunTitle() const;
   void StartLive();
@@ -180,6 +183,10 @@ class Run : public EpisodeObserver {
   RunDirectory run_dir_;
   bool started_writing_ = false;
   std::string failure_;  // Why the run failed, for the page.
+  // --embed: the page's videos as data: URIs, each read once (the page is
+  // rewritten every few seconds); a video that cannot be read is linked.
+  EmbeddedVideos embedded_;
+  std::set<std::string> not_embedded_;  // Warned about once.
   double run_rate_ = 0;  // Steps/s over the whole run, at the last episode.
   nlohmann::json previous_config_;  // Resuming: the run's config.json.
   std::unique_ptr<RankSync> sync_;  // Data-parallel runs only.
@@ -791,8 +798,24 @@ absl::Status Run::RecordEvaluation(int64_t milestone,
   return absl::OkStatus();
 }
 
+void Run::EmbedNewVideos() {
+  if (!options_.video.embed) return;
+  for (const PageVideo& video : summary_.videos) {
+    if (embedded_.count(video.file) > 0) continue;
+    absl::StatusOr<std::string> data_uri =
+        VideoDataUri(absl::StrCat(options_.run_dir, "/", video.file));
+    if (data_uri.ok()) {
+      embedded_[video.file] = *std::move(data_uri);
+    } else if (not_embedded_.insert(video.file).second) {
+      Print(absl::StrCat("warning: the run page links ", video.file,
+                         " instead: ", data_uri.status().message(), "\n"));
+    }
+  }
+}
+
 absl::Status Run::WritePage(bool running) {
   last_page_ = Clock::now();
+  EmbedNewVideos();
   return WriteFileAtomically(options_.run_dir + "/index.html",
                              PageHtml(running));
 }
@@ -812,7 +835,7 @@ std::string Run::PageHtml(bool running) const {
   }
   return RunPageHtml(RunTitle(), curve_, summary_.evals, summary_.videos,
                      options_.steps, running ? options_.page_refresh_s : 0,
-                     status);
+                     status, embedded_);
 }
 
 std::string Run::RunTitle() const {

@@ -2,9 +2,14 @@
 """End-to-end check of the trainer's --live page in headless Chromium.
 
 usage: browser_check.py URL [--timeout SECONDS] [--screenshot-dir DIR]
+       browser_check.py --embedded PAGE=N [--embedded PAGE=N ...]
 
 Checks that the MJPEG picture moves, that the learning curve gains points
-and that a listed video plays. Talks the Chrome DevTools Protocol over
+and that a listed video plays. With --embedded, instead: each PAGE (an
+--embed run page or gallery), inserted as a string into a host page that
+styles its own body, as IPython's HTML() does in a notebook, leaves the
+host's body style as it was and plays its N videos (each gets metadata)
+with no file around it. Talks the Chrome DevTools Protocol over
 --remote-debugging-pipe (fd 3: commands in, fd 4: replies out, each JSON
 message ends in a NUL byte) so that only the Python stdlib is needed.
 Exit status: 0 all checks pass, 1 a check fails, 2 usage or launch error.
@@ -391,6 +396,68 @@ def open_page(b, url, timeout):
     return page
 
 
+# A notebook-like host: its own body style, the page as a string in a cell.
+HOST_STYLE = ('body{background:rgb(1,2,3);color:rgb(4,5,6);margin:3px;'
+              'font-family:serif;border:2px solid rgb(7,8,9)}')
+BODY_STYLE_JS = """(() => {
+  const s = getComputedStyle(document.body);
+  return [s.backgroundColor, s.color, s.margin, s.fontFamily, s.borderTopWidth,
+          s.borderTopColor].join(' / ');
+})()"""
+VIDEOS_READY_JS = """(() => {
+  const v = [...document.querySelectorAll('#cell video')];
+  return {n: v.length, ready: v.filter(x => x.readyState >= 1).length,
+          errors: v.filter(x => x.error).map(x => x.error.code),
+          sources: v.map(x => (x.currentSrc || '').slice(0, 22))};
+})()"""
+
+
+def check_embedded(b, path, want, timeout):
+    """An --embed page inserted into a host page: (ok, detail)."""
+    with open(path, encoding='utf-8') as f:
+        html = f.read()
+    page = open_page(b, 'about:blank', timeout)
+    page.js("document.head.innerHTML = '<style>%s</style>';"
+            "document.body.innerHTML = '<p>host</p><div id=\"cell\"></div>'"
+            % HOST_STYLE)
+    before = page.js(BODY_STYLE_JS)
+    page.js('document.getElementById("cell").innerHTML = '
+            + json.dumps(html), timeout=30)
+    after = page.js(BODY_STYLE_JS)
+    deadline = time.monotonic() + timeout
+    page.wait_js(VIDEOS_READY_JS + '.ready === ' + str(want), deadline)
+    r = page.js(VIDEOS_READY_JS)
+    name = os.path.basename(os.path.dirname(path)) + '/' + \
+        os.path.basename(path)
+    problems = []
+    if after != before:
+        problems.append(f'host body style {before!r} became {after!r}')
+    if r['n'] != want or r['ready'] != want:
+        problems.append(f"{r['ready']} of {r['n']} videos have metadata "
+                        f"(want {want}), errors {r['errors']}, sources "
+                        f"{sorted(set(r['sources']))}")
+    if problems:
+        return False, f'{name}: ' + '; '.join(problems)
+    return True, (f'{name}: {want} videos play inserted into a host page, '
+                  f'host body style unchanged ({before})')
+
+
+def run_embedded_checks(b, args):
+    failed = 0
+    for spec in args.embedded:
+        path, _, want = spec.rpartition('=')
+        try:
+            ok, detail = check_embedded(b, path, int(want), args.timeout)
+        except (CdpError, OSError, ValueError, KeyError, TypeError) as e:
+            ok, detail = False, f'{spec}: error: {e}'
+        failed += not ok
+        print(f"{'PASS' if ok else 'FAIL'} embedded page: {detail}",
+              flush=True)
+    print(f'FAILED {failed} of {len(args.embedded)} checks' if failed
+          else 'ALL PASS')
+    return not failed
+
+
 def run_checks(b, args):
     """PASS/FAIL lines for every check; True if all passed."""
     try:
@@ -437,7 +504,9 @@ def run(args):
             print(f'cannot start {exe}: {e}\n' + (b.log_tail() if b else ''),
                   file=sys.stderr)
             return 2
-        print(f'{version}, {args.url}', flush=True)
+        print(f'{version}, {args.url or "embedded pages"}', flush=True)
+        if args.embedded:
+            return 0 if run_embedded_checks(b, args) else 1
         return 0 if run_checks(b, args) else 1
     except Watchdog:
         print('FAIL: global deadline hit, something hung\n'
@@ -451,7 +520,11 @@ def run(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('url')
+    ap.add_argument('url', nargs='?', help='the live view')
+    ap.add_argument('--embedded', action='append', metavar='PAGE=N',
+                    help='instead: PAGE, made with --embed, plays its N '
+                    'videos inserted into a host page and leaves the host '
+                    "page's style as it was (repeatable)")
     ap.add_argument('--timeout', type=float, default=60,
                     help='seconds each check may wait (default 60)')
     ap.add_argument('--screenshot-dir', help='save live-1.png, live-2.png')
@@ -459,6 +532,8 @@ def main():
     args = ap.parse_args()
     if args.timeout <= 0:
         ap.error('--timeout must be positive')
+    if bool(args.url) == bool(args.embedded):
+        ap.error('give the live view URL or --embedded pages')
 
     def on_alarm(*_):
         raise Watchdog

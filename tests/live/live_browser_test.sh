@@ -5,8 +5,9 @@
 # curve gains points and a listed video plays (browser_check.py, over the
 # DevTools protocol). Then the flags a user gets wrong, Ctrl-C (SIGINT)
 # mid-run (the run stops cleanly, exit 130, with its page and metrics), play
-# --live --realtime on the checkpoint it left, and --live_linger (the page
-# outlives the run until Ctrl-C).
+# --live --realtime on the checkpoint it left, --live_linger (the page
+# outlives the run until Ctrl-C), and the pages of a run with --embed
+# inserted into a host page as a notebook cell would.
 set -uo pipefail
 train="$1"
 check="$2"
@@ -148,6 +149,27 @@ kill -INT "$linger_pid"
 wait "$linger_pid"
 code=$?
 [[ $code -eq 0 ]] || fail "Ctrl-C while lingering exited $code (want 0): $(cat "$linger_log")"
+
+# One notebook cell shows the result: a run with --embed leaves a run page
+# and galleries that, inserted as a string into a page with its own body
+# style (as IPython's HTML() does), play every video (training and
+# evaluation) with no file around and leave the host's style as it was.
+embedded="$TEST_TMPDIR/embedded"
+"$train" --env=CartPole-v1 --agent=ppo --steps=3000 --eval_every=1000 \
+  --eval_episodes=1 --embed --run_dir="$embedded" --render_backend=llvmpipe \
+  >"$TEST_TMPDIR/embedded.log" 2>&1 ||
+  fail "train --embed: $(tail -n 5 "$TEST_TMPDIR/embedded.log")"
+count() { find "$@" -maxdepth 1 -name '*.mp4' | wc -l; }
+train_videos="$(count "$embedded/videos")"
+eval_videos="$(count "$embedded/videos/eval")"
+if [[ $train_videos -lt 1 || $eval_videos -lt 2 ]]; then
+  fail "train --embed made $train_videos training and $eval_videos evaluation videos (want >= 1 and >= 2)"
+fi
+python3 "$check" --timeout 30 \
+  --embedded "$embedded/index.html=$((train_videos + eval_videos))" \
+  --embedded "$embedded/videos/index.html=$train_videos" \
+  --embedded "$embedded/videos/eval/index.html=$eval_videos" ||
+  fail "embedded pages (above)"
 
 if [[ $failures -gt 0 ]]; then
   echo "$failures failure(s); the run's log:"
