@@ -120,6 +120,7 @@ absl::StatusOr<std::unique_ptr<PictureRenderer>> PictureRenderer::Create(
   renderer_options.width = options.width;
   renderer_options.height = options.height;
   renderer_options.format = options.format;
+  renderer_options.fit = options.fit;
   RL_ASSIGN_OR_RETURN(renderer->renderer_,
                       Renderer::Create(std::move(backend), renderer_options));
   return renderer;

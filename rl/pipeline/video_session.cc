@@ -159,6 +159,7 @@ absl::Status VideoSession::MakeRenderer() {
   renderer_options.egl_device = options_.egl_device;
   renderer_options.width = options_.width;
   renderer_options.height = options_.height;
+  renderer_options.fit = options_.fit;
   // The encoders' own format: the renderer converts during readback
   // (SIMD on the CPU, or a shader on a GPU) and the recorder passes the
   // planes straight through, as //benchmarks:report measures.

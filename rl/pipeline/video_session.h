@@ -70,6 +70,8 @@ struct VideoSessionOptions {
   std::string video_dir = "videos";  // Created if missing.
   int width = 0;  // Frame size and rate; 0: the env's preference.
   int height = 0;
+  // 2D envs at a frame size of another aspect ratio than theirs.
+  Fit fit = Fit::kLetterbox;
   int fps = 0;
   VideoSchedule record;
   RecorderOptions encoder;  // Path, size and fps are set per video.
