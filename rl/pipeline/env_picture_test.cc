@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rl/core/frame.h"
@@ -202,6 +203,45 @@ TEST(EnvPictureTest, LetterboxKeepsTheEnvsAspectRatioBetweenBlackBars) {
       << "stretched " << s.width() << "x" << s.height();
   const uint8_t* corner = Pixel(stretched, 0, 0);
   EXPECT_EQ(corner[0] + corner[1] + corner[2], 3 * 255);  // No bars.
+}
+
+// MazeChase's SCORE / LEVEL / LIVES line (its spec's hud, the top 40
+// rows) is the same with and without the overlay, at its own size and
+// scaled up; the overlay is drawn (below it).
+TEST(EnvPictureTest, OverlayLeavesMazeChasesHudUntouched) {
+  std::unique_ptr<Env> env = MakeEnv("MazeChase-v0");
+  ASSERT_NE(env, nullptr);
+  const Rect hud = env->spec().hud;
+  ASSERT_EQ(hud.y, 0);
+  ASSERT_EQ(hud.height, 40);
+  ASSERT_EQ(hud.width, env->spec().render_width);
+  const Env* envs[] = {env.get()};
+  EnvPicture plain;
+  ASSERT_TRUE(plain.Take(envs, {}, PictureOptions()).ok());
+  EnvPicture with_overlay;
+  const OverlayInfo overlay[] = {{"MazeChase-v0", 12, 345, 678.0, true, "x"}};
+  ASSERT_TRUE(with_overlay.Take(envs, overlay, PictureOptions()).ok());
+  for (int scale : {1, 2}) {
+    SCOPED_TRACE(absl::StrCat("scale ", scale));
+    const int width = scale * env->spec().render_width;
+    const int height = scale * env->spec().render_height;
+    auto renderer = MakeRenderer(width, height, /*scene_3d=*/false);
+    ASSERT_NE(renderer, nullptr);
+    const Frame a = RenderOf(renderer.get(), plain);
+    const Frame b = RenderOf(renderer.get(), with_overlay);
+    const int hud_rows = scale * 40;
+    // The HUD has text in it, and every byte of it is the same.
+    int lit = 0;
+    for (int y = 0; y < hud_rows; ++y) {
+      for (int x = 0; x < width; ++x) lit += Pixel(a, x, y)[0] > 128;
+    }
+    EXPECT_GT(lit, 100 * scale * scale);
+    EXPECT_EQ(0, std::memcmp(a.data(), b.data(),
+                             static_cast<size_t>(hud_rows) * a.stride()));
+    EXPECT_GT(
+        MeanDifference(a, b, 0, hud_rows, width / 2, hud_rows + 40 * scale),
+        10.0);
+  }
 }
 
 TEST(EnvPictureTest, MujocoPictureIsItsSceneAndRepeatsExactly) {
