@@ -58,6 +58,15 @@ absl::StatusOr<std::unique_ptr<Renderer>> MakeRenderer(
   return Renderer::Create(*std::move(backend), options);
 }
 
+// A renderer on llvmpipe with `options`.
+absl::StatusOr<std::unique_ptr<Renderer>> MakeRendererWith(
+    const RendererOptions& options) {
+  absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
+      RenderBackends().Create("llvmpipe");
+  if (!backend.ok()) return backend.status();
+  return Renderer::Create(*std::move(backend), options);
+}
+
 // An axis-aligned rectangle as a polygon, corners (x0, y0) and (x1, y1).
 std::vector<Point> Rect(float x0, float y0, float x1, float y1) {
   return {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}};
@@ -236,14 +245,12 @@ TEST_F(RendererTest, LetterboxCentresTheCanvasBetweenBarsAndClipsIt) {
     for (Fit fit : {Fit::kLetterbox, Fit::kStretch}) {
       SCOPED_TRACE(absl::StrCat("antialiasing ", static_cast<int>(antialiasing),
                                 " fit ", static_cast<int>(fit)));
-      auto backend = RenderBackends().Create("llvmpipe");
-      ASSERT_TRUE(backend.ok()) << backend.status();
       RendererOptions options;
       options.width = 300;
       options.height = 100;
       options.antialiasing = antialiasing;
       options.fit = fit;
-      auto renderer = Renderer::Create(*std::move(backend), options);
+      auto renderer = MakeRendererWith(options);
       ASSERT_TRUE(renderer.ok()) << renderer.status();
       // Twice: the bars' clear and the scissor do not leak into the next
       // frame.
@@ -276,15 +283,13 @@ TEST_F(RendererTest, LetterboxBarsInYuvAreBlackOnTheCpuAndTheGpu) {
   Canvas canvas(100, 100, kWhite);
   for (YuvConversion conversion : {YuvConversion::kCpu, YuvConversion::kGpu}) {
     SCOPED_TRACE(static_cast<int>(conversion));
-    auto backend = RenderBackends().Create("llvmpipe");
-    ASSERT_TRUE(backend.ok()) << backend.status();
     RendererOptions options;
     options.width = 100;
     options.height = 300;
     options.format = PixelFormat::kYuv420p;
     options.yuv_conversion = conversion;
     options.fit = Fit::kLetterbox;
-    auto renderer = Renderer::Create(*std::move(backend), options);
+    auto renderer = MakeRendererWith(options);
     ASSERT_TRUE(renderer.ok()) << renderer.status();
     Frame yuv;
     ASSERT_TRUE((*renderer)->Render(canvas, &yuv).ok());
