@@ -47,6 +47,22 @@ struct Point {
   float y = 0;
 };
 
+// An axis-aligned rectangle: top-left corner and size, in logical pixels.
+// Empty (nothing) unless both sides are > 0.
+struct Rect {
+  float x = 0;
+  float y = 0;
+  float width = 0;
+  float height = 0;
+  bool empty() const { return !(width > 0 && height > 0); }
+  // Whether the two share some area (touching edges do not count).
+  bool Overlaps(const Rect& other) const {
+    return !empty() && !other.empty() && x < other.x + other.width &&
+           other.x < x + width && y < other.y + other.height &&
+           other.y < y + height;
+  }
+};
+
 // A filled simple polygon (convex or not, not self-intersecting), 3+ points.
 struct PolygonShape {
   std::vector<Point> points;

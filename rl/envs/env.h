@@ -86,6 +86,9 @@ struct EnvSpec {
   int render_width = 600;   // Preferred frame size and rate: the canvas Draw()
   int render_height = 400;  // fills has this logical size.
   int render_fps = 30;
+  // Where Draw() puts the env's own text (score, level, lives), in canvas
+  // pixels: overlays (rl/render/overlay.h) never cover it. Empty: none.
+  Rect hud;
   // True for envs that describe a 3D MuJoCo scene (rl/envs/mujoco): their
   // frames come from MuJoCo's renderer on a compatibility-profile context
   // (rl/pipeline/env_picture.h), and Draw() paints only a flat schematic.

@@ -42,6 +42,9 @@ absl::Status EnvPicture::Take(absl::Span<const Env* const> envs,
   }
   env_id_ = spec.id;
   const bool scene_3d = spec.scene_3d;
+  // Overlays stay off the env's own HUD.
+  OverlayOptions overlay = options.overlay;
+  if (!spec.hud.empty()) overlay.keep_clear = spec.hud;
   // Each env's tile: its drawing (2D) or its overlay alone (3D).
   auto draw_tile = [&](int i, Canvas* tile) {
     if (scene_3d) {
@@ -49,7 +52,7 @@ absl::Status EnvPicture::Take(absl::Span<const Env* const> envs,
     } else {
       envs[i]->Draw(tile);
     }
-    if (!overlays.empty()) DrawOverlay(overlays[i], options.overlay, tile);
+    if (!overlays.empty()) DrawOverlay(overlays[i], overlay, tile);
   };
   if (n == 1) {
     draw_tile(0, &canvas_);
@@ -120,6 +123,7 @@ absl::StatusOr<std::unique_ptr<PictureRenderer>> PictureRenderer::Create(
   renderer_options.width = options.width;
   renderer_options.height = options.height;
   renderer_options.format = options.format;
+  renderer_options.fit = options.fit;
   RL_ASSIGN_OR_RETURN(renderer->renderer_,
                       Renderer::Create(std::move(backend), renderer_options));
   return renderer;

@@ -110,6 +110,9 @@ struct PictureRendererOptions {
   int width = 600;  // Frame size and format.
   int height = 400;
   PixelFormat format = PixelFormat::kYuv420p;
+  // 2D pictures of another aspect ratio than the frame's (renderer.h); 3D
+  // scenes render any aspect ratio undistorted.
+  Fit fit = Fit::kLetterbox;
   // 3D look: shadows, reflections, skybox, multisampling (width, height
   // and format above win over the ones in here).
   MujocoRendererOptions scene;

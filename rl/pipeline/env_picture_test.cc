@@ -3,6 +3,7 @@
 // tracking camera on its body, overlays over it and N envs in a grid.
 #include "rl/pipeline/env_picture.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rl/core/frame.h"
@@ -114,6 +116,132 @@ TEST(EnvPictureTest, TwoDimensionalPictureIsTheEnvsCanvas) {
   ASSERT_TRUE((*direct)->Render(canvas, &expected).ok());
   ASSERT_EQ(frame.size_bytes(), expected.size_bytes());
   EXPECT_EQ(0, std::memcmp(frame.data(), expected.data(), frame.size_bytes()));
+}
+
+// The bounding box of the pixels of CartPole's pole (202, 152, 101), counting
+// a pixel when it is mostly pole (red well above blue; the white
+// background, the black cart and the blue axle are not).
+struct Box {
+  int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;  // x1, y1 exclusive.
+  int width() const { return x1 - x0; }
+  int height() const { return y1 - y0; }
+};
+Box PoleBox(const Frame& frame) {
+  Box box;
+  for (int y = 0; y < frame.height(); ++y) {
+    for (int x = 0; x < frame.width(); ++x) {
+      const uint8_t* p = Pixel(frame, x, y);
+      if (p[0] - p[2] > 60) {
+        box.x0 = std::min(box.x0, x);
+        box.y0 = std::min(box.y0, y);
+        box.x1 = std::max(box.x1, x + 1);
+        box.y1 = std::max(box.y1, y + 1);
+      }
+    }
+  }
+  return box;
+}
+
+TEST(EnvPictureTest, LetterboxKeepsTheEnvsAspectRatioBetweenBlackBars) {
+  std::unique_ptr<Env> env = MakeEnv("CartPole-v1");
+  ASSERT_NE(env, nullptr);
+  // Tilt the pole, so its box has a width to distort.
+  StepResult result;
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(env->Step(Action::Discrete(1), &result).ok());
+  }
+  EnvPicture picture;
+  const Env* envs[] = {env.get()};
+  ASSERT_TRUE(picture.Take(envs, {}, PictureOptions()).ok());
+  auto native = MakeRenderer(600, 400, /*scene_3d=*/false);
+  auto wide = MakeRenderer(1280, 720, /*scene_3d=*/false);  // Letterbox.
+  ASSERT_NE(native, nullptr);
+  ASSERT_NE(wide, nullptr);
+  const Frame at_native = RenderOf(native.get(), picture);
+  const Frame at_wide = RenderOf(wide.get(), picture);
+  const Box n = PoleBox(at_native);
+  const Box w = PoleBox(at_wide);
+  ASSERT_GT(n.width(), 10);
+  ASSERT_GT(n.height(), 50);
+  // Scaled by 720 / 400 = 1.8 both ways: the wide frame's box, brought back
+  // to the native height, is as wide as the native box within a pixel.
+  EXPECT_NEAR(w.width() * n.height() / double(w.height()), n.width(), 1.0)
+      << "native " << n.width() << "x" << n.height() << ", 1280x720 "
+      << w.width() << "x" << w.height();
+  EXPECT_NEAR(w.height(), 1.8 * n.height(), 2.0);
+  // Centred: 1080x720 from x = 100; the pole's box is where the native
+  // one lands.
+  EXPECT_EQ(LetterboxRect(600, 400, 1280, 720).x, 100);
+  EXPECT_NEAR(w.x0, 100 + 1.8 * n.x0, 2.0);
+  EXPECT_NEAR(w.y0, 1.8 * n.y0, 2.0);
+  // Black bars left and right, 100 pixels each, every row; the picture's
+  // white background from column 100 to 1179.
+  int bar_pixels_not_black = 0;
+  for (int y = 0; y < 720; ++y) {
+    for (int x : {0, 50, 99, 1180, 1230, 1279}) {
+      const uint8_t* p = Pixel(at_wide, x, y);
+      if (p[0] != 0 || p[1] != 0 || p[2] != 0) ++bar_pixels_not_black;
+    }
+  }
+  EXPECT_EQ(bar_pixels_not_black, 0);
+  for (int x : {100, 1179}) {
+    const uint8_t* p = Pixel(at_wide, x, 5);
+    EXPECT_EQ(p[0] + p[1] + p[2], 3 * 255) << "column " << x;
+  }
+
+  // Asked to stretch, the same frame distorts the pole past a pixel.
+  PictureRendererOptions options;
+  options.width = 1280;
+  options.height = 720;
+  options.format = PixelFormat::kRgb24;
+  options.fit = Fit::kStretch;
+  auto stretch = PictureRenderer::Create(options, /*scene_3d=*/false);
+  ASSERT_TRUE(stretch.ok()) << stretch.status();
+  const Frame stretched = RenderOf(stretch->get(), picture);
+  const Box s = PoleBox(stretched);
+  EXPECT_GT(s.width() * n.height() / double(s.height()) - n.width(), 2.0)
+      << "stretched " << s.width() << "x" << s.height();
+  const uint8_t* corner = Pixel(stretched, 0, 0);
+  EXPECT_EQ(corner[0] + corner[1] + corner[2], 3 * 255);  // No bars.
+}
+
+// MazeChase's SCORE / LEVEL / LIVES line (its spec's hud, the top 40
+// rows) is the same with and without the overlay, at its own size and
+// scaled up; the overlay is drawn (below it).
+TEST(EnvPictureTest, OverlayLeavesMazeChasesHudUntouched) {
+  std::unique_ptr<Env> env = MakeEnv("MazeChase-v0");
+  ASSERT_NE(env, nullptr);
+  const Rect hud = env->spec().hud;
+  ASSERT_EQ(hud.y, 0);
+  ASSERT_EQ(hud.height, 40);
+  ASSERT_EQ(hud.width, env->spec().render_width);
+  const Env* envs[] = {env.get()};
+  EnvPicture plain;
+  ASSERT_TRUE(plain.Take(envs, {}, PictureOptions()).ok());
+  EnvPicture with_overlay;
+  const OverlayInfo overlay[] = {{"MazeChase-v0", 12, 345, 678.0, true, "x"}};
+  ASSERT_TRUE(with_overlay.Take(envs, overlay, PictureOptions()).ok());
+  for (int scale : {1, 2}) {
+    SCOPED_TRACE(absl::StrCat("scale ", scale));
+    const int width = scale * env->spec().render_width;
+    const int height = scale * env->spec().render_height;
+    auto renderer = MakeRenderer(width, height, /*scene_3d=*/false);
+    ASSERT_NE(renderer, nullptr);
+    const Frame a = RenderOf(renderer.get(), plain);
+    const Frame b = RenderOf(renderer.get(), with_overlay);
+    const int hud_rows = scale * 40;
+    // The HUD has text in it, and every byte of it is the same.
+    int lit = 0;
+    for (int y = 0; y < hud_rows; ++y) {
+      for (int x = 0; x < width; ++x) lit += Pixel(a, x, y)[0] > 128;
+    }
+    EXPECT_GT(lit, 100 * scale * scale);
+    EXPECT_EQ(0, std::memcmp(a.data(), b.data(),
+                             static_cast<size_t>(hud_rows) * a.stride()));
+    EXPECT_GT(
+        MeanDifference(a, b, 0, hud_rows, width / 2, hud_rows + 40 * scale),
+        10.0);
+  }
 }
 
 TEST(EnvPictureTest, MujocoPictureIsItsSceneAndRepeatsExactly) {

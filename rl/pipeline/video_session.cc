@@ -25,6 +25,7 @@
 #include "rl/record/trigger.h"
 #include "rl/render/overlay.h"
 #include "rl/render/render_backend.h"
+#include "rl/render/renderer.h"
 
 namespace rl {
 namespace {
@@ -52,6 +53,35 @@ absl::Status ProbeEncoder(const std::string& recorder,
   return status;
 }
 
+// Tile labels' digits (7 of the font's 10 cell rows) at least this many
+// pixels tall on the page, with a tenth more so rounding never takes them
+// below.
+constexpr double kMinTileLabelPixels = 10;
+constexpr double kGlyphInkFraction = 0.7;
+
+// The tile label text height (logical pixels of the grid) that shows
+// kMinTileLabelPixels tall in a frame of `width` x `height` shown
+// `page_width` pixels wide.
+float MinTileLabelHeight(const VideoSessionOptions& options,
+                         const EnvSpec& spec) {
+  if (options.tiled_envs < 2 || options.width < 1 || options.height < 1) {
+    return 0;
+  }
+  const auto [grid_width, grid_height] = TiledSize(
+      options.tiled_envs, spec.render_width, spec.render_height, TileOptions());
+  // Frame pixels per grid pixel, down: letterboxed 2D, or stretched.
+  const int shown_height = !spec.scene_3d && options.fit == Fit::kLetterbox
+                               ? LetterboxRect(grid_width, grid_height,
+                                               options.width, options.height)
+                                     .height
+                               : options.height;
+  const double page_pixels_per_grid_pixel =
+      static_cast<double>(shown_height) / grid_height *
+      (options.page_video_width / options.width);
+  return static_cast<float>(1.1 * kMinTileLabelPixels / kGlyphInkFraction /
+                            page_pixels_per_grid_pixel);
+}
+
 }  // namespace
 
 VideoSession::VideoSession(const VideoSessionOptions& options,
@@ -61,7 +91,9 @@ VideoSession::VideoSession(const VideoSessionOptions& options,
       trigger_(options.record),
       prefix_(NamePrefix(options.record, spec.id)),
       log_(log),
-      tiles_(options.tiled_envs > 1 ? options.tiled_envs : 0) {}
+      tiles_(options.tiled_envs > 1 ? options.tiled_envs : 0) {
+  picture_options_.tiles.min_label_height = MinTileLabelHeight(options, spec);
+}
 
 VideoSession::~VideoSession() {
   // A video cut short by an error keeps its "-recording" name: what was
@@ -159,6 +191,7 @@ absl::Status VideoSession::MakeRenderer() {
   renderer_options.egl_device = options_.egl_device;
   renderer_options.width = options_.width;
   renderer_options.height = options_.height;
+  renderer_options.fit = options_.fit;
   // The encoders' own format: the renderer converts during readback
   // (SIMD on the CPU, or a shader on a GPU) and the recorder passes the
   // planes straight through, as //benchmarks:report measures.
@@ -247,7 +280,7 @@ absl::Status VideoSession::Capture(const Env& env, double reward,
       add(*tile.env, tile.episode, tile.episode_return);
     }
   }
-  RL_RETURN_IF_ERROR(picture_.Take(shown_envs_, overlays_, PictureOptions()));
+  RL_RETURN_IF_ERROR(picture_.Take(shown_envs_, overlays_, picture_options_));
   return RenderAndWrite(reward, is_step);
 }
 

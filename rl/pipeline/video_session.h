@@ -70,6 +70,8 @@ struct VideoSessionOptions {
   std::string video_dir = "videos";  // Created if missing.
   int width = 0;  // Frame size and rate; 0: the env's preference.
   int height = 0;
+  // 2D envs at a frame size of another aspect ratio than theirs.
+  Fit fit = Fit::kLetterbox;
   int fps = 0;
   VideoSchedule record;
   RecorderOptions encoder;  // Path, size and fps are set per video.
@@ -87,6 +89,11 @@ struct VideoSessionOptions {
   // same step at its last state: the loop resets envs in order). The loop
   // must run that many.
   int tiled_envs = 1;
+  // How wide the smallest page shows a video, in CSS pixels: the run page
+  // (rl/run/run_page.html, video{width:300px}); the gallery shows them as
+  // large as they are, up to its width. Tiled videos' labels are made at
+  // least kMinTileLabelPixels tall there.
+  double page_video_width = 300;
   // For the sidecars and the gallery.
   std::string agent;
   uint64_t seed = 0;
@@ -175,6 +182,7 @@ class VideoSession : public EpisodeObserver {
   std::unique_ptr<PictureRenderer> renderer_;
   double episode_return_ = 0;  // For the overlay.
   EnvPicture picture_;
+  PictureOptions picture_options_;  // Tiled: labels readable on the pages.
   // What Capture() shows, kept across frames.
   std::vector<const Env*> shown_envs_;
   std::vector<OverlayInfo> overlays_;

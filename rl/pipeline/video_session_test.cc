@@ -2,6 +2,7 @@
 // tile's lockstep step, and the video shows the grid.
 #include "rl/pipeline/video_session.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +18,9 @@
 #include "gtest/gtest.h"
 #include "rl/core/frame.h"
 #include "rl/envs/env.h"
+#include "rl/envs/vector/tiling.h"
 #include "rl/record/video_decoder.h"
+#include "rl/render/renderer.h"
 
 namespace rl {
 namespace {
@@ -85,6 +88,97 @@ TEST(VideoSessionTest, TiledVideoShowsEveryEnvAfterTheSameStep) {
     }
   }
   EXPECT_GT(difference / (600 * 400), 0.5);
+}
+
+// Records a tiled video of `n` CartPoles (three steps) and returns the
+// height in frame pixels of the ink of tile 0's label ("0"), found in its
+// dark badge at the tile's bottom-left corner, and the video's width.
+std::pair<int, int> TileLabelInkHeight(const std::string& name, int n,
+                                       int width, int height) {
+  std::vector<std::unique_ptr<Env>> envs;
+  for (int i = 0; i < n; ++i) {
+    auto env = Envs().Create("CartPole-v1");
+    EXPECT_TRUE(env.ok()) << env.status();
+    if (!env.ok()) return {0, 0};
+    envs.push_back(std::move(*env));
+  }
+  VideoSessionOptions options = TiledOptions(name, n);
+  options.width = width;
+  options.height = height;
+  options.encoder.crf = 10;  // Sharp edges to measure.
+  std::ostringstream log;
+  auto session = VideoSession::Create(options, envs[0]->spec(), &log);
+  EXPECT_TRUE(session.ok()) << session.status();
+  if (!session.ok()) return {0, 0};
+  EXPECT_TRUE((*session)->Prepare().ok());
+  for (int i = 0; i < n; ++i) {
+    envs[i]->Reset(/*seed=*/i + 1);
+    EXPECT_TRUE((*session)->OnReset(i, 0, *envs[i]).ok());
+  }
+  StepResult result;
+  for (int step = 0; step < 3; ++step) {
+    for (int i = 0; i < n; ++i) {
+      EXPECT_TRUE(envs[i]->Step(Action::Discrete(i % 2), &result).ok());
+      EXPECT_TRUE((*session)->OnStep(i, *envs[i], result).ok());
+    }
+  }
+  EXPECT_TRUE((*session)->Finish("stopped").ok());
+  const VideoRecord& video = (*session)->videos().at(0);
+  auto decoded = DecodeVideo(options.video_dir + "/" + video.file);
+  EXPECT_TRUE(decoded.ok()) << decoded.status();
+  if (!decoded.ok() || decoded->frames.empty()) return {0, 0};
+  const Frame& frame = decoded->frames.back();
+  auto brightness = [&](int x, int y) {
+    const Rgb c = frame.at(x, y);
+    return (c.r + c.g + c.b) / 3;
+  };
+  // Tile 0 in the frame: the grid of 600x400 tiles with 4-pixel gaps,
+  // letterboxed (or, at its own aspect ratio, filling the frame).
+  const auto [grid_width, grid_height] = TiledSize(n, 600, 400, TileOptions());
+  const PixelRect area =
+      LetterboxRect(grid_width, grid_height, frame.width(), frame.height());
+  const double scale = static_cast<double>(area.height) / grid_height;
+  const int tile_left = area.x + static_cast<int>(std::ceil(4 * scale));
+  const int tile_bottom = area.y + static_cast<int>(404 * scale) - 1;
+  // The badge: dark from the tile's bottom-left corner up, in a column
+  // left of the text.
+  const int column = tile_left + 2;
+  const int bottom = tile_bottom - 1;
+  if (brightness(column, bottom) >= 150) {
+    ADD_FAILURE() << "no dark badge at (" << column << ", " << bottom << ")";
+    return {0, 0};
+  }
+  int top = bottom;
+  while (top > 0 && brightness(column, top - 1) < 150) --top;
+  int right = column;
+  while (right < frame.width() && brightness(right, bottom) < 150) ++right;
+  // The ink: bright pixels inside the badge.
+  int ink_top = -1, ink_bottom = -1;
+  for (int row = top + 1; row < bottom; ++row) {
+    for (int x = column; x < right - 1; ++x) {
+      if (brightness(x, row) > 180) {
+        if (ink_top < 0) ink_top = row;
+        ink_bottom = row;
+      }
+    }
+  }
+  EXPECT_GE(ink_top, 0) << "no label in the badge rows " << top << ".."
+                        << bottom << ", columns " << column << ".." << right;
+  return {ink_top < 0 ? 0 : ink_bottom - ink_top + 1, frame.width()};
+}
+
+// PPO's 8 lockstep envs in one video: on the run page, which shows videos
+// 300 pixels wide, tile 0's label is at least 10 pixels tall (measured
+// in the decoded video), at the default size and letterboxed in 1280x720.
+TEST(VideoSessionTest, TileLabelsAreReadableAtTheRunPagesSize) {
+  for (auto [width, height] : {std::pair{0, 0}, std::pair{1280, 720}}) {
+    SCOPED_TRACE(absl::StrCat(width, "x", height));
+    const auto [ink, video_width] =
+        TileLabelInkHeight(absl::StrCat("labels", width), 8, width, height);
+    ASSERT_GT(video_width, 0);
+    EXPECT_GE(ink * 300.0 / video_width, 10.0)
+        << ink << " of " << video_width << " pixels";
+  }
 }
 
 TEST(VideoSessionTest, TiledCountOutOfRangeIsRefused) {

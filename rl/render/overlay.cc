@@ -47,12 +47,20 @@ void DrawOverlay(const OverlayInfo& info, const OverlayOptions& options,
   const float box_right = std::min<float>(canvas->width(), 2 * margin + width);
   const float box_bottom = std::min<float>(
       canvas->height(), 2 * margin + height * static_cast<float>(lines.size()));
-  canvas->FillPolygon(
-      {{0, 0}, {box_right, 0}, {box_right, box_bottom}, {0, box_bottom}},
-      options.box_color);
+  float top = 0;
+  const Rect& hud = options.keep_clear;
+  if (Rect{0, 0, box_right, box_bottom}.Overlaps(hud)) {
+    // Below the HUD, a pixel apart so antialiasing leaves it untouched;
+    // else the bottom.
+    const float below = hud.y + hud.height + 1;
+    top = below + box_bottom <= canvas->height()
+              ? below
+              : std::max(0.0f, canvas->height() - box_bottom);
+  }
+  canvas->FillRect(0, top, box_right, box_bottom, options.box_color);
   for (size_t i = 0; i < lines.size(); ++i) {
-    canvas->DrawText({margin, margin + height * static_cast<float>(i)}, height,
-                     options.text_color, lines[i]);
+    canvas->DrawText({margin, top + margin + height * static_cast<float>(i)},
+                     height, options.text_color, lines[i]);
   }
 }
 

@@ -34,14 +34,20 @@ struct OverlayOptions {
   float text_height = 0;
   Color text_color = kWhite;
   Color box_color = Color{0, 0, 0, 150};  // Translucent black.
+  // A part of the canvas the overlay never covers: an env's own HUD
+  // (EnvSpec::hud). The box goes at the top-left corner unless it would
+  // overlap it; then just below it, or, if there is no room below, at the
+  // bottom-left corner.
+  Rect keep_clear;
 };
 
 // The lines DrawOverlay writes, e.g. {"CartPole-v1  episode 2",
 // "step 57  return 57", "my label"}; empty lines are left out.
 std::vector<std::string> OverlayLines(const OverlayInfo& info);
 
-// Draws the overlay lines at the canvas' top-left corner on a backing box.
-// Draws nothing if there are no lines.
+// Draws the overlay lines at the canvas' top-left corner (or off
+// options.keep_clear, see there) on a backing box. Draws nothing if there
+// are no lines.
 void DrawOverlay(const OverlayInfo& info, const OverlayOptions& options,
                  Canvas* canvas);
 

@@ -63,6 +63,38 @@ TEST(OverlayTest, BoxThenOneTextPerLine) {
   EXPECT_GE(box->points[1].x, text->top_left.x + 22 * 0.6f * 20);
 }
 
+// The box's top and bottom, and the first line's top.
+struct Placed {
+  float top = 0;
+  float bottom = 0;
+  float text_top = 0;
+};
+Placed PlaceOverlay(const Rect& keep_clear, int canvas_height) {
+  Canvas canvas(600, canvas_height);
+  OverlayOptions options;
+  options.keep_clear = keep_clear;
+  DrawOverlay(OverlayInfo{"MazeChase-v0", 0, 3, 3.0, true, ""}, options,
+              &canvas);
+  const auto* box = std::get_if<PolygonShape>(&canvas.shapes()[0]);
+  const auto* text = std::get_if<TextShape>(&canvas.shapes()[1]);
+  if (box == nullptr || text == nullptr) return {};
+  return {box->points[0].y, box->points[2].y, text->top_left.y};
+}
+
+TEST(OverlayTest, StaysOffTheRectangleToKeepClear) {
+  // Nothing to keep clear, or something elsewhere: the top-left corner.
+  EXPECT_EQ(PlaceOverlay(Rect(), 400).top, 0);
+  EXPECT_EQ(PlaceOverlay(Rect{400, 0, 200, 40}, 400).top, 0);
+  // A HUD line across the top: just below it, the text with it.
+  const Placed below = PlaceOverlay(Rect{0, 0, 600, 40}, 400);
+  EXPECT_GE(below.top, 40);
+  EXPECT_LE(below.top, 42);
+  EXPECT_GT(below.text_top, below.top);
+  // No room below: the bottom.
+  const Placed bottom = PlaceOverlay(Rect{0, 0, 600, 380}, 400);
+  EXPECT_EQ(bottom.bottom, 400);
+}
+
 // The overlay drawn into a frame: white text on a darkened box, the rest of
 // the picture untouched.
 TEST(OverlayTest, Rendered) {

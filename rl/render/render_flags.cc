@@ -23,6 +23,12 @@ ABSL_FLAG(int, egl_device, -1,
 ABSL_FLAG(std::string, size, "",
           "Frame size WIDTHxHEIGHT, e.g. 1280x720; empty: the env's own "
           "(600x400 for CartPole).");
+ABSL_FLAG(std::string, fit, "letterbox",
+          "How a 2D env's picture fills a --size of another aspect ratio "
+          "than the env's own: letterbox (scaled uniformly, centred, black "
+          "bars on the two sides left over) or stretch (fills the frame, "
+          "scaled unevenly: circles become ellipses). 3D (MuJoCo) envs "
+          "render any aspect ratio undistorted, with a wider or taller view.");
 ABSL_FLAG(bool, overlay, false,
           "Draw the env id, episode, step and return into the video frames.");
 ABSL_FLAG(std::string, overlay_label, "",
@@ -102,6 +108,15 @@ absl::StatusOr<RenderFlags> RenderFlagsFromCommandLine() {
   if (!parsed.ok()) return FlagError("size", size, parsed.status());
   flags.width = parsed->first;
   flags.height = parsed->second;
+  const std::string fit = absl::GetFlag(FLAGS_fit);
+  if (fit == "letterbox") {
+    flags.fit = Fit::kLetterbox;
+  } else if (fit == "stretch") {
+    flags.fit = Fit::kStretch;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--fit=", fit, ": unknown fit: valid values are letterbox, stretch"));
+  }
   flags.overlay = absl::GetFlag(FLAGS_overlay);
   flags.overlay_label = absl::GetFlag(FLAGS_overlay_label);
   const std::string scene = absl::GetFlag(FLAGS_scene_options);

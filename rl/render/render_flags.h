@@ -4,6 +4,8 @@
 //                          registered backends, RenderBackends())
 //   --egl_device=-1        the EGL device (GPU) egl uses; -1: the first GPU
 //   --size=                frame size WIDTHxHEIGHT; empty: the env's own
+//   --fit=letterbox        a 2D env at another aspect ratio: letterbox or
+//                          stretch
 //   --overlay              draw env id, episode, step and return in frames
 //   --overlay_label=       a label of the user's drawn in frames
 //   --scene_options=       the look of 3D (MuJoCo) envs: shadows,
@@ -27,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "rl/render/mujoco/mujoco_renderer.h"
+#include "rl/render/renderer.h"
 
 namespace rl {
 
@@ -36,6 +39,7 @@ struct RenderFlags {
   int egl_device = -1;                  // -1, or a device index >= 0.
   int width = 0;                        // Both 0: the env's own size.
   int height = 0;
+  Fit fit = Fit::kLetterbox;  // 2D envs at a --size of another aspect.
   bool overlay = false;
   std::string overlay_label;
   // 3D envs' look, checked (rl/render/mujoco/mujoco_renderer.h; size and

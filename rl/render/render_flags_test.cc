@@ -42,10 +42,11 @@ TEST_F(RenderFlagsTest, DefaultsAreTheEnvsSizeAndAuto) {
   EXPECT_EQ(flags->height, 0);
   EXPECT_FALSE(flags->overlay);
   EXPECT_EQ(flags->overlay_label, "");
+  EXPECT_EQ(flags->fit, Fit::kLetterbox);
   for (auto [name, value] :
        {std::pair{"render_backend", "auto"}, std::pair{"egl_device", "-1"},
-        std::pair{"size", ""}, std::pair{"overlay", "false"},
-        std::pair{"overlay_label", ""}}) {
+        std::pair{"size", ""}, std::pair{"fit", "letterbox"},
+        std::pair{"overlay", "false"}, std::pair{"overlay_label", ""}}) {
     const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
     ASSERT_NE(flag, nullptr) << name;
     EXPECT_EQ(flag->DefaultValue(), value) << name;
@@ -58,6 +59,7 @@ TEST_F(RenderFlagsTest, ReadsEveryFlag) {
   Set("size", "601x401");
   Set("overlay", "true");
   Set("overlay_label", "run 7");
+  Set("fit", "stretch");
   absl::StatusOr<RenderFlags> flags = RenderFlagsFromCommandLine();
   ASSERT_TRUE(flags.ok()) << flags.status();
   EXPECT_EQ(flags->render_backend, "llvmpipe");
@@ -66,6 +68,16 @@ TEST_F(RenderFlagsTest, ReadsEveryFlag) {
   EXPECT_EQ(flags->height, 401);
   EXPECT_TRUE(flags->overlay);
   EXPECT_EQ(flags->overlay_label, "run 7");
+  EXPECT_EQ(flags->fit, Fit::kStretch);
+}
+
+TEST_F(RenderFlagsTest, AnUnknownFitNamesTheFlagAndTheValidValues) {
+  Set("fit", "crop");
+  absl::StatusOr<RenderFlags> flags = RenderFlagsFromCommandLine();
+  ASSERT_FALSE(flags.ok());
+  EXPECT_EQ(flags.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(flags.status().message(),
+            "--fit=crop: unknown fit: valid values are letterbox, stretch");
 }
 
 TEST_F(RenderFlagsTest, AnUnknownBackendNamesTheFlagAndTheValidValues) {

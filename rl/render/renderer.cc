@@ -174,6 +174,9 @@ class GlRenderer : public Renderer {
   // Reads what Draw made: to `destination` in memory, or (null) at offset 0
   // of the bound GL_PIXEL_PACK_BUFFER.
   void ReadPixels(uint8_t* destination);
+  // The clear values of the render targets for `color` (YUV on the GPU:
+  // luma and chroma).
+  void ClearValues(Color color, float values[2][4]) const;
   // Turns read-back bytes into `frame`.
   void Convert(const uint8_t* pixels, Frame* frame) const;
 
@@ -202,6 +205,9 @@ class GlRenderer : public Renderer {
   GLuint chroma_framebuffer_ = 0;
   GLuint chroma_texture_ = 0;
   float clear_[2][4] = {};
+  float bar_clear_[2][4] = {};
+  int scale_width_ = 0;  // What the `scale` uniform is set for.
+  int scale_height_ = 0;
 
   std::vector<Slot> slots_;
   int oldest_ = 0;  // Slot of the oldest pending frame.
@@ -334,6 +340,8 @@ absl::Status GlRenderer::InitGl() {
   }
   glUseProgram(program_);
   glUniform2f(scale_location_, 2.0f / width, 2.0f / height);
+  scale_width_ = width;
+  scale_height_ = height;
   // Row-major, transposed on upload.
   float matrix[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
   if (options_.format == PixelFormat::kYuv420p && gpu_yuv_) {
@@ -383,6 +391,7 @@ absl::Status GlRenderer::InitGl() {
                       GL_ONE_MINUS_SRC_ALPHA);
   if (options_.msaa_samples > 0) glEnable(GL_MULTISAMPLE);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  ClearValues(options_.bar_color, bar_clear_);
   return CheckGl("setting up the shader programs and vertex array");
 }
 
@@ -395,13 +404,8 @@ absl::Status GlRenderer::CheckCanvas(const Canvas& canvas) const {
   return absl::OkStatus();
 }
 
-absl::Status GlRenderer::Draw(const Canvas& canvas) {
-  tessellator_.Tessellate(canvas, options_.width, options_.height,
-                          options_.antialiasing == Antialiasing::kAnalytic,
-                          &vertices_);
-  const Color background = canvas.background();
-  const float rgb[3] = {background.r / 255.0f, background.g / 255.0f,
-                        background.b / 255.0f};
+void GlRenderer::ClearValues(Color color, float values[2][4]) const {
+  const float rgb[3] = {color.r / 255.0f, color.g / 255.0f, color.b / 255.0f};
   if (gpu_yuv_) {
     float yuv[3];
     for (int row = 0; row < 3; ++row) {
@@ -411,19 +415,50 @@ absl::Status GlRenderer::Draw(const Canvas& canvas) {
     }
     const float luma[4] = {yuv[0], 0, 0, 1};
     const float chroma[4] = {yuv[1], yuv[2], 0, 1};
-    std::copy(luma, luma + 4, clear_[0]);
-    std::copy(chroma, chroma + 4, clear_[1]);
+    std::copy(luma, luma + 4, values[0]);
+    std::copy(chroma, chroma + 4, values[1]);
   } else {
-    const float color[4] = {rgb[0], rgb[1], rgb[2], 1};
-    std::copy(color, color + 4, clear_[0]);
+    const float rgba[4] = {rgb[0], rgb[1], rgb[2], 1};
+    std::copy(rgba, rgba + 4, values[0]);
   }
+}
+
+absl::Status GlRenderer::Draw(const Canvas& canvas) {
+  // The canvas' rectangle in the frame: the viewport maps the shader's
+  // output onto it and clips every triangle to it, so the tessellation and
+  // the shaders are those of a frame of the rectangle's size.
+  const PixelRect area = options_.fit == Fit::kLetterbox
+                             ? LetterboxRect(canvas.width(), canvas.height(),
+                                             options_.width, options_.height)
+                             : PixelRect{0, 0, options_.width, options_.height};
+  const bool bars =
+      area.width != options_.width || area.height != options_.height;
+  tessellator_.Tessellate(canvas, area.width, area.height,
+                          options_.antialiasing == Antialiasing::kAnalytic,
+                          &vertices_);
+  ClearValues(canvas.background(), clear_);
 
   glBindFramebuffer(GL_FRAMEBUFFER, options_.msaa_samples > 0
                                         ? msaa_framebuffer_
                                         : framebuffer_);
-  glViewport(0, 0, options_.width, options_.height);
+  if (bars) {
+    for (int i = 0; i < target_count_; ++i) {
+      glClearBufferfv(GL_COLOR, i, bar_clear_[i]);
+    }
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(area.x, area.y, area.width, area.height);
+  }
+  // Rows go top first (see the vertex shader), so y counts from the top.
+  glViewport(area.x, area.y, area.width, area.height);
   for (int i = 0; i < target_count_; ++i) {
     glClearBufferfv(GL_COLOR, i, clear_[i]);
+  }
+  if (bars) glDisable(GL_SCISSOR_TEST);
+  if (area.width != scale_width_ || area.height != scale_height_) {
+    glUseProgram(program_);
+    glUniform2f(scale_location_, 2.0f / area.width, 2.0f / area.height);
+    scale_width_ = area.width;
+    scale_height_ = area.height;
   }
   if (!vertices_.empty()) {
     glEnable(GL_BLEND);
@@ -630,10 +665,26 @@ std::string GlRenderer::Describe() const {
           : "",
       options_.readback == Readback::kPixelBuffers
           ? absl::StrCat(", PBO readback (", slots_.size(), " in flight)")
-          : ", direct readback");
+          : ", direct readback",
+      options_.fit == Fit::kLetterbox ? ", letterboxed" : "");
 }
 
 }  // namespace
+
+PixelRect LetterboxRect(int canvas_width, int canvas_height, int frame_width,
+                        int frame_height) {
+  const double scale =
+      std::min(static_cast<double>(frame_width) / canvas_width,
+               static_cast<double>(frame_height) / canvas_height);
+  PixelRect rect;
+  rect.width = std::clamp(static_cast<int>(std::lround(canvas_width * scale)),
+                          1, frame_width);
+  rect.height = std::clamp(static_cast<int>(std::lround(canvas_height * scale)),
+                           1, frame_height);
+  rect.x = ((frame_width - rect.width) / 2) & ~1;
+  rect.y = ((frame_height - rect.height) / 2) & ~1;
+  return rect;
+}
 
 absl::StatusOr<std::unique_ptr<Renderer>> Renderer::Create(
     std::unique_ptr<RenderBackend> backend, const RendererOptions& options) {

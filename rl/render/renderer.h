@@ -75,6 +75,28 @@ namespace rl {
 enum class Antialiasing { kNone, kAnalytic, kMsaa };
 enum class YuvConversion { kAuto, kGpu, kCpu };
 enum class Readback { kAuto, kPixelBuffers, kDirect };
+// How a canvas whose aspect ratio differs from the frame's is fitted.
+//   kStretch    fills the whole frame, scaled unevenly (a circle becomes an
+//               ellipse).
+//   kLetterbox  scaled uniformly to the largest size that fits, centred,
+//               with bars of `bar_color` on the two sides left over; what
+//               lies outside the canvas does not spill into the bars. At
+//               the canvas' own aspect ratio it draws what kStretch draws.
+enum class Fit { kStretch, kLetterbox };
+
+// Where kLetterbox puts a canvas of `canvas_width` x `canvas_height` in a
+// frame of `frame_width` x `frame_height` pixels (all > 0): whole pixels,
+// top-left corner first, rows counted from the top; the offsets are even
+// (so bars keep whole YUV 4:2:0 chroma samples) unless the canvas fills
+// that side.
+struct PixelRect {
+  int x = 0;
+  int y = 0;
+  int width = 0;
+  int height = 0;
+};
+PixelRect LetterboxRect(int canvas_width, int canvas_height, int frame_width,
+                        int frame_height);
 
 struct RendererOptions {
   int width = 600;  // Frame size in pixels, 1..8192 each.
@@ -87,6 +109,11 @@ struct RendererOptions {
   YuvConversion yuv_conversion = YuvConversion::kAuto;
   Readback readback = Readback::kAuto;
   int frames_in_flight = 2;  // 1..16.
+  Fit fit = Fit::kStretch;
+  // kLetterbox: the bars' colour. Black, as a video player's: the canvas'
+  // edge stays visible (CartPole's edges are where the cart's episode ends,
+  // which bars of its white background would hide).
+  Color bar_color = kBlack;
 };
 
 class Renderer {

@@ -58,6 +58,15 @@ absl::StatusOr<std::unique_ptr<Renderer>> MakeRenderer(
   return Renderer::Create(*std::move(backend), options);
 }
 
+// A renderer on llvmpipe with `options`.
+absl::StatusOr<std::unique_ptr<Renderer>> MakeRendererWith(
+    const RendererOptions& options) {
+  absl::StatusOr<std::unique_ptr<RenderBackend>> backend =
+      RenderBackends().Create("llvmpipe");
+  if (!backend.ok()) return backend.status();
+  return Renderer::Create(*std::move(backend), options);
+}
+
 // An axis-aligned rectangle as a polygon, corners (x0, y0) and (x1, y1).
 std::vector<Point> Rect(float x0, float y0, float x1, float y1) {
   return {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}};
@@ -200,6 +209,102 @@ TEST_F(RendererTest, NonUniformStretch) {
   canvas.FillPolygon(Rect(10, 20, 50, 60), kRed);
   RenderOnce(canvas, 300, 50, kNoAa);
   ExpectRect(30, 10, 150, 30, kRed, kWhite, 0);
+}
+
+TEST(LetterboxRectTest, CentresTheLargestUniformScaleOnEvenOffsets) {
+  const PixelRect wide = LetterboxRect(600, 400, 1280, 720);
+  EXPECT_EQ(wide.x, 100);
+  EXPECT_EQ(wide.y, 0);
+  EXPECT_EQ(wide.width, 1080);
+  EXPECT_EQ(wide.height, 720);
+  const PixelRect tall = LetterboxRect(600, 400, 600, 600);
+  EXPECT_EQ(tall.x, 0);
+  EXPECT_EQ(tall.y, 100);
+  EXPECT_EQ(tall.width, 600);
+  EXPECT_EQ(tall.height, 400);
+  const PixelRect same = LetterboxRect(600, 400, 300, 200);
+  EXPECT_EQ(same.x, 0);
+  EXPECT_EQ(same.y, 0);
+  EXPECT_EQ(same.width, 300);
+  EXPECT_EQ(same.height, 200);
+  const PixelRect odd = LetterboxRect(100, 100, 203, 100);  // 51.5 bars.
+  EXPECT_EQ(odd.x, 50);
+  EXPECT_EQ(odd.width, 100);
+  const PixelRect tiny = LetterboxRect(1000, 1, 1, 1);
+  EXPECT_EQ(tiny.width, 1);
+  EXPECT_EQ(tiny.height, 1);
+}
+
+// A square canvas in a 3:1 frame: black bars of a third each side, the
+// canvas unscaled in the middle, and a rectangle that reaches past the
+// canvas' right and top edges clipped there, not drawn into the bars.
+TEST_F(RendererTest, LetterboxCentresTheCanvasBetweenBarsAndClipsIt) {
+  Canvas canvas(100, 100, kWhite);
+  canvas.FillPolygon(Rect(50, -20, 150, 50), kRed);
+  for (Antialiasing antialiasing : {kAnalytic, kMsaa, kNoAa}) {
+    for (Fit fit : {Fit::kLetterbox, Fit::kStretch}) {
+      SCOPED_TRACE(absl::StrCat("antialiasing ", static_cast<int>(antialiasing),
+                                " fit ", static_cast<int>(fit)));
+      RendererOptions options;
+      options.width = 300;
+      options.height = 100;
+      options.antialiasing = antialiasing;
+      options.fit = fit;
+      auto renderer = MakeRendererWith(options);
+      ASSERT_TRUE(renderer.ok()) << renderer.status();
+      // Twice: the bars' clear and the scissor do not leak into the next
+      // frame.
+      for (int i = 0; i < 2; ++i) {
+        ASSERT_TRUE((*renderer)->Render(canvas, &frame_).ok());
+      }
+      if (fit == Fit::kStretch) {
+        ExpectRect(150, 0, 300, 50, kRed, kWhite, /*slack=*/1);
+        continue;
+      }
+      EXPECT_THAT((*renderer)->Describe(), HasSubstr("letterboxed"));
+      int wrong = 0;
+      for (int y = 0; y < 100; ++y) {
+        for (int x = 0; x < 300; ++x) {
+          const bool bar = x < 100 || x >= 200;
+          const bool red = x >= 150 && x < 200 && y < 50;
+          const Rgb want = bar   ? Rgb{0, 0, 0}
+                           : red ? ToRgb(kRed)
+                                 : Rgb{255, 255, 255};
+          const bool edge = (x >= 149 && x <= 150) || (y >= 49 && y <= 50);
+          if (!edge && !(frame_.at(x, y) == want)) ++wrong;
+        }
+      }
+      EXPECT_EQ(wrong, 0);
+    }
+  }
+}
+
+TEST_F(RendererTest, LetterboxBarsInYuvAreBlackOnTheCpuAndTheGpu) {
+  Canvas canvas(100, 100, kWhite);
+  for (YuvConversion conversion : {YuvConversion::kCpu, YuvConversion::kGpu}) {
+    SCOPED_TRACE(static_cast<int>(conversion));
+    RendererOptions options;
+    options.width = 100;
+    options.height = 300;
+    options.format = PixelFormat::kYuv420p;
+    options.yuv_conversion = conversion;
+    options.fit = Fit::kLetterbox;
+    auto renderer = MakeRendererWith(options);
+    ASSERT_TRUE(renderer.ok()) << renderer.status();
+    Frame yuv;
+    ASSERT_TRUE((*renderer)->Render(canvas, &yuv).ok());
+    const uint8_t* luma = yuv.plane(0);
+    const uint8_t* u = yuv.plane(1);
+    for (int y : {0, 99, 200, 299}) {
+      EXPECT_NEAR(luma[y * yuv.plane_stride(0) + 50], 16, 1)  // Black.
+          << "row " << y;
+      EXPECT_NEAR(u[(y / 2) * yuv.plane_stride(1) + 25], 128, 1) << "row " << y;
+    }
+    for (int y : {100, 150, 199}) {
+      EXPECT_NEAR(luma[y * yuv.plane_stride(0) + 50], 235, 1)  // White.
+          << "row " << y;
+    }
+  }
 }
 
 TEST_F(RendererTest, CircleIsRoundAndHasTheRightArea) {

@@ -208,6 +208,7 @@ rl::VideoSessionOptions VideoOptionsFromFlags(const rl::RenderFlags& render,
   video.height = render.height;
   video.overlay = render.overlay;
   video.overlay_label = render.overlay_label;
+  video.fit = render.fit;
   video.scene = render.scene;
   video.recorder = recording.recorder;
   video.fps = recording.fps;

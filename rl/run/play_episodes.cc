@@ -64,6 +64,7 @@ VideoSessionOptions VideoOptions(const RunOptions& options,
   video_options.egl_device = options.egl_device;
   video_options.overlay = options.overlay;
   video_options.overlay_label = options.overlay_label;
+  video_options.fit = options.fit;
   video_options.scene = options.scene;
   video_options.recorder = options.recorder;
   video_options.video_dir = options.video_dir;

@@ -30,6 +30,7 @@
 #include "rl/record/sidecar.h"
 #include "rl/record/trigger.h"
 #include "rl/render/mujoco/mujoco_renderer.h"
+#include "rl/render/renderer.h"
 
 namespace rl {
 
@@ -47,6 +48,8 @@ struct RunOptions {
   // Draw the env id, episode, step and return into the frames.
   bool overlay = false;
   std::string overlay_label;  // Drawn into the frames too, when not empty.
+  // A 2D env at a frame size of another aspect ratio than its own.
+  Fit fit = Fit::kLetterbox;
   // The look of 3D (MuJoCo) envs (size and format are the video's).
   MujocoRendererOptions scene;
   std::string recorder = "mp4";

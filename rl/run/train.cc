@@ -192,6 +192,7 @@ rl::RunOptions EpisodeOptionsFromFlags(const rl::RenderFlags& render,
   options.egl_device = render.egl_device;
   options.overlay = render.overlay;
   options.overlay_label = render.overlay_label;
+  options.fit = render.fit;
   options.scene = render.scene;
   options.recorder = recording.recorder;
   options.video_dir =
@@ -276,6 +277,7 @@ absl::StatusOr<rl::TrainingRunOptions> TrainingOptionsFromFlags(
   training.video.egl_device = options.egl_device;
   training.video.overlay = options.overlay;
   training.video.overlay_label = options.overlay_label;
+  training.video.fit = options.fit;
   training.video.scene = options.scene;
   training.video.recorder = options.recorder;
   training.video.width = options.width;

@@ -116,6 +116,9 @@ EnvSpec MazeChaseSpec() {
   spec.render_height =
       MazeChase::kHudHeight + MazeChase::kRows * MazeChase::kCellSize;
   spec.render_fps = 10;
+  // The SCORE / LEVEL / LIVES line (Draw()).
+  spec.hud = Rect{0, 0, static_cast<float>(spec.render_width),
+                  static_cast<float>(MazeChase::kHudHeight)};
   return spec;
 }
 

@@ -56,7 +56,9 @@ void TileCanvases(absl::Span<const Canvas> tiles, const TileOptions& options,
       // Bottom left: envs keep their own titles and scores at the top.
       const std::string label =
           i < static_cast<int>(labels.size()) ? labels[i] : absl::StrCat(i);
-      const float text_height = std::max(10.0f, 0.05f * cell_h);
+      const float text_height =
+          std::min(std::max({10.0f, 0.05f * cell_h, options.min_label_height}),
+                   0.5f * cell_h);
       const float badge_h = text_height * 1.3f;
       // The font's cells are about 0.6 of their height wide.
       const float badge_w = (0.6f * label.size() + 0.6f) * text_height;

@@ -31,8 +31,12 @@ struct TileOptions {
   Color gap_color{48, 48, 48, 255};
   // Draws each tile's label (below) in its bottom-left corner (envs keep
   // titles and scores at the top), white on a dark badge; the text height
-  // is 5% of the tile height, at least 10.
+  // is 5% of the tile height, at least 10 and at least min_label_height,
+  // but at most half the tile height.
   bool labels = true;
+  // In the grid's logical pixels: how tall labels must be to stay readable
+  // where the grid is shown small (VideoSession sets it for the run page).
+  float min_label_height = 0;
 };
 
 // The grid's logical size for `n` tiles of `tile_width` x `tile_height`.
