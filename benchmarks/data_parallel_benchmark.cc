@@ -38,7 +38,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
-#include "rl/agents/defaults.h"
 #include "rl/mpi/mpi_world.h"
 #include "rl/pipeline/trainer.h"
 

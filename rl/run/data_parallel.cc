@@ -78,7 +78,6 @@ bool RankSync::ShouldStop(int64_t steps, bool stop_asked) {
 absl::Status RankSync::Finish() { return Meet(false, /*final=*/true); }
 
 absl::Status RankSync::Meet(bool stop_asked, bool final) {
-  ++meetings_;
   const bool root = collective_->rank() == 0;
   if (!final) {
     long long agree[2] = {stop_asked ? 1 : 0,

@@ -61,7 +61,6 @@ class RankSync {
   const absl::Status& error() const { return error_; }
   // What rank 0 said at the last meeting.
   bool viewers() const { return viewers_wanted_; }
-  int64_t meetings() const { return meetings_; }
 
  private:
   absl::Status Meet(bool stop_asked, bool final);
@@ -75,7 +74,6 @@ class RankSync {
   bool stopped_ = false;
   bool viewers_wanted_ = false;
   absl::Status error_;
-  int64_t meetings_ = 0;
 };
 
 }  // namespace rl
