@@ -62,7 +62,7 @@ done
 # untrained greedy policy (all Q-values 0: always left) stays put until
 # FrozenLake-v1's time limit, 100 steps, which Gymnasium registers with the
 # id whatever the map (FrozenLake8x8-v1's is 200).
-first_eval="$run/videos/eval/FrozenLake-v1-eval-episode-0-steps-0-100.json"
+first_eval="$run/videos/eval/FrozenLake-v1-eval-step-0-episode-0.json"
 grep -q '"steps": 100,' "$first_eval" && grep -q '"ended": "truncated"' "$first_eval" ||
   fail "the evaluation did not stop at FrozenLake-v1's limit: $(ls "$run/videos/eval")"
 

@@ -55,7 +55,7 @@ grep -q -- "--crf: mp4 recorder: crf is 0, valid range is 1\.\.51" < <("$train" 
 expect_exit 0 "a good --overwrite" "$train" --env=CartPole-v1 --agent=ppo \
   --steps=1000 --eval_every=500 --eval_episodes=1 --seed=4 --run_dir="$run" \
   --overwrite "${common[@]}"
-grep -q '"seed": "4"' "$run/config.json" || fail "--overwrite kept the old config"
+grep -Eq '"seed": 4(,|$)' "$run/config.json" || fail "--overwrite kept the old config"
 [[ -z "$(find "$run" -name '.replaced-*')" ]] || fail "the replaced run was left"
 (($(wc -l <"$run/evals.csv") == 4)) ||
   fail "evals after --overwrite: $(cat "$run/evals.csv")"
@@ -145,7 +145,7 @@ expect_exit 0 "resume to 4000" "$train" --resume="$latest" --steps=4000 \
 [[ $(tail -n +2 "$resumed/evals.csv" | cut -d, -f1 | tr '\n' ' ') == "0 1000 2000 3000 4000 " ]] ||
   fail "evals.csv after resume: $(cat "$resumed/evals.csv")"
 grep -q '"resumes"' "$resumed/config.json" || fail "config.json does not record the resume"
-grep -q '"steps": "4000"' "$resumed/config.json" || fail "config.json: not the new budget"
+grep -Eq '"steps": 4000(,|$)' "$resumed/config.json" || fail "config.json: not the new budget"
 # Video names go on counting: no step range of env 0 overlaps another.
 ls "$resumed/videos" | grep -E '^CartPole-v1-episode-.*\.mp4$' |
   sed -E 's/.*-steps-([0-9]+)-([0-9]+)\.mp4/\1 \2/' | sort -n |

@@ -70,6 +70,34 @@ links=$(grep -o 'href="videos/[^"]*\.mp4"' "$run/index.html" | sort -u | sed 's/
 [[ $(echo "$links" | grep -c eval) -eq 5 ]] || fail "want 5 eval videos linked, got: $links"
 [[ $(echo "$links" | grep -vc eval) -ge 2 ]] || fail "want training videos linked, got: $links"
 for link in $links; do check_video "$run/$link"; done
+# One numbering (rl/pipeline/observer.h): a training video
+# ENV-episode-E-steps-A-B that ended with its episode is metrics.csv's row
+# "B,E,RETURN,..." (8 lockstep envs: the run's steps and episodes, not env
+# 0's), its sidecar says the same and the page captions it "at step B,
+# episode E"; evaluation videos are named by the evals.csv step they ran at.
+checked=0
+for sidecar in "$run"/videos/CartPole-v1-episode-*.json; do
+  grep -Eq '"ended": "(terminated|truncated)"' "$sidecar" || continue
+  name=$(basename "$sidecar" .json)
+  [[ $name =~ -episode-([0-9]+)-steps-([0-9]+)-([0-9]+)$ ]] || fail "odd video name $name"
+  e=${BASH_REMATCH[1]} a=${BASH_REMATCH[2]} b=${BASH_REMATCH[3]}
+  grep -q "\"episode\": $e," "$sidecar" && grep -q "\"first_step\": $a," "$sidecar" &&
+    grep -q "\"last_step\": $b," "$sidecar" || fail "sidecar $name says other numbers"
+  video_return=$(sed -nE 's/^ *"return": ([-0-9.e+]+),$/\1/p' "$sidecar")
+  row=$(grep -E "^$b,$e," "$run/metrics.csv")
+  awk -F, -v r="$video_return" '{ exit !($3 == r) }' <<<"$row" ||
+    fail "video $name (return $video_return) is not metrics.csv's episode $e at step $b: '$row'"
+  grep -q "at step $b, episode $e," "$run/index.html" || fail "no page caption 'at step $b, episode $e'"
+  checked=$((checked + 1))
+done
+((checked >= 2)) || fail "only $checked training videos checked: $(ls "$run/videos")"
+for s in $(tail -n +2 "$run/evals.csv" | cut -d, -f1); do
+  [[ -s "$run/videos/eval/CartPole-v1-eval-step-$s-episode-0.mp4" ]] ||
+    fail "no evaluation video named by its step $s: $(ls "$run/videos/eval")"
+done
+grep -q '"num_envs": 8,' "$run/config.json" && grep -q '"record_eval": true,' "$run/config.json" &&
+  grep -Eq '"learning_rate": 0.001(,|$)' "$run/config.json" ||
+  fail "config.json does not keep numbers as numbers: $(cat "$run/config.json")"
 
 # 2. Reproducible: the same seed gives the same metrics (but for steps/s).
 "$train" --agent=ppo --steps=4000 --eval_every=1000 --eval_episodes=2 --seed=3 \
@@ -185,7 +213,7 @@ check_video "$sig/$lastvideo"
 "$train" --agent=dqn --steps=1500 --run_dir="$TEST_TMPDIR/dqn" --record=none \
   --hparams=learning_starts=200 >"$out" 2>&1 || { fail "dqn run"; cat "$out"; }
 [[ -s "$TEST_TMPDIR/dqn/checkpoints/best.ckpt" ]] || fail "dqn wrote no checkpoint"
-grep -q 'learning_starts": "200"' "$TEST_TMPDIR/dqn/config.json" || fail "--hparams not in config.json"
+grep -Eq 'learning_starts": 200(,|$)' "$TEST_TMPDIR/dqn/config.json" || fail "--hparams not in config.json"
 "$train" --agent=random --steps=500 --run_dir="$TEST_TMPDIR/random" --record=none \
   >"$out" 2>&1 || { fail "random run"; cat "$out"; }
 check_metrics "$TEST_TMPDIR/random/metrics.csv"

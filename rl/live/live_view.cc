@@ -124,9 +124,9 @@ LiveEpisodes::LiveEpisodes(LiveView* live, std::string env_id,
   }
 }
 
-absl::Status LiveEpisodes::OnReset(int env_index, int64_t episode,
+absl::Status LiveEpisodes::OnReset(int env_index, const EpisodeStart& start,
                                    const Env& env) {
-  overlay_.episode = static_cast<int>(episode);
+  overlay_.episode = static_cast<int>(start.episode);
   overlay_.step = 0;
   overlay_.episode_return = 0;
   if (live_ != nullptr) live_->ShowEnvs({&env}, {overlay_});
@@ -134,9 +134,9 @@ absl::Status LiveEpisodes::OnReset(int env_index, int64_t episode,
 }
 
 absl::Status LiveEpisodes::OnStep(int env_index, const Env& env,
-                                  const StepResult& result) {
+                                  const StepResult& result, int64_t step) {
   ++overlay_.step;
-  ++steps_;
+  steps_ = step;
   overlay_.episode_return += result.reward;
   if (live_ != nullptr && live_->wanted()) {
     live_->board().SetProgress(steps_, episodes_);

@@ -124,9 +124,10 @@ class LiveEpisodes : public EpisodeObserver {
   LiveEpisodes(LiveView* live, std::string env_id, std::string label);
   // Videos to list after each episode (not owned; may be null).
   void WatchVideos(const std::vector<VideoRecord>* videos) { videos_ = videos; }
-  absl::Status OnReset(int env_index, int64_t episode, const Env& env) override;
-  absl::Status OnStep(int env_index, const Env& env,
-                      const StepResult& result) override;
+  absl::Status OnReset(int env_index, const EpisodeStart& start,
+                       const Env& env) override;
+  absl::Status OnStep(int env_index, const Env& env, const StepResult& result,
+                      int64_t step) override;
   absl::Status OnEpisodeEnd(const EpisodeRecord& record) override;
   // Lists the videos in `videos` not listed yet (files relative to the
   // served directory).

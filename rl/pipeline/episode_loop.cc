@@ -57,9 +57,11 @@ absl::Status EpisodeLoop::StartEpisode(int index) {
   slot.episode_return = 0;
   slot.length = 0;
   slot.started = true;
+  slot.run_episode = episodes_started_++;
   slot.actions.clear();
+  const EpisodeStart start{slot.run_episode, slot.episode, steps_};
   for (EpisodeObserver* observer : observers_) {
-    RL_RETURN_IF_ERROR(observer->OnReset(index, slot.episode, *slot.env));
+    RL_RETURN_IF_ERROR(observer->OnReset(index, start, *slot.env));
   }
   return absl::OkStatus();
 }
@@ -85,7 +87,7 @@ absl::Status EpisodeLoop::ChooseActions() {
 absl::Status EpisodeLoop::EndEpisode(int index, const StepResult& result) {
   EnvSlot& slot = slots_[index];
   EpisodeRecord record;
-  record.episode = static_cast<int64_t>(episodes_.size());
+  record.episode = slot.run_episode;
   record.env_index = index;
   record.env_episode = slot.episode;
   record.step = steps_;
@@ -127,6 +129,7 @@ absl::Status EpisodeLoop::Run(const Budget& budget,
     if (should_stop && should_stop()) break;
     Pace();
     RL_RETURN_IF_ERROR(ChooseActions());
+    const int64_t steps_after = steps_ + n * options_.step_weight;
     for (int e = 0; e < n; ++e) {
       EnvSlot& slot = slots_[e];
       RL_RETURN_IF_ERROR(WithContext(
@@ -136,7 +139,8 @@ absl::Status EpisodeLoop::Run(const Budget& budget,
       slot.episode_return += results_[e].reward;
       ++slot.length;
       for (EpisodeObserver* observer : observers_) {
-        RL_RETURN_IF_ERROR(observer->OnStep(e, *slot.env, results_[e]));
+        RL_RETURN_IF_ERROR(
+            observer->OnStep(e, *slot.env, results_[e], steps_after));
       }
     }
     if (options_.learn) {
@@ -150,7 +154,7 @@ absl::Status EpisodeLoop::Run(const Budget& budget,
                  : agent_->ObserveBatch(transitions_),
           absl::StrCat(options_.what, ": the agent at step ", steps_)));
     }
-    steps_ += n * options_.step_weight;
+    steps_ = steps_after;
     for (int e = 0; e < n; ++e) {
       const StepResult& result = results_[e];
       const bool cut = options_.max_episode_steps > 0 &&

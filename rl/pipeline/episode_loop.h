@@ -96,7 +96,8 @@ class EpisodeLoop {
   // One env and its episode in progress (or, between episodes, the next).
   struct EnvSlot {
     std::unique_ptr<Env> env;
-    int64_t episode = 0;  // This env's current episode number.
+    int64_t episode = 0;       // This env's current episode number (its own).
+    int64_t run_episode = -1;  // The run's number of it (EpisodeStart).
     double episode_return = 0;
     int64_t length = 0;
     bool started = false;
@@ -118,6 +119,9 @@ class EpisodeLoop {
   Observation& mutable_observation(int index) { return observations_[index]; }
   std::vector<EpisodeRecord>& mutable_episodes() { return episodes_; }
   void set_steps(int64_t steps) { steps_ = steps; }
+  // The run's number for the next episode to start.
+  int64_t episodes_started() const { return episodes_started_; }
+  void set_episodes_started(int64_t count) { episodes_started_ = count; }
   void set_seconds_before(double seconds);
   // The seed options.reset_seed gives (nullopt if unset).
   std::optional<uint64_t> ResetSeed(int env_index, int64_t env_episode) const;
@@ -133,6 +137,7 @@ class EpisodeLoop {
   std::vector<EnvSlot> slots_;
   std::vector<EpisodeObserver*> observers_;
   int64_t steps_ = 0;
+  int64_t episodes_started_ = 0;
   std::vector<EpisodeRecord> episodes_;
   double seconds_before_ = 0;    // Wall time of the run before a resume.
   int64_t start_ticks_ = 0;      // steady_clock when the loop was made.

@@ -15,22 +15,27 @@
 namespace rl {
 namespace {
 
-// Writes what it is told as lines: "reset 0 0", "step 0", "end 0 0 12".
+// Writes what it is told as lines: "reset 0 0", "step 0", "end 0 0 12",
+// and keeps the run's numbers: every start and every end.
 class Transcript : public EpisodeObserver {
  public:
-  absl::Status OnReset(int env_index, int64_t episode,
+  absl::Status OnReset(int env_index, const EpisodeStart& start,
                        const Env& env) override {
     EXPECT_EQ(env.elapsed_steps(), 0);
-    lines.push_back(absl::StrCat("reset ", env_index, " ", episode));
+    lines.push_back(absl::StrCat("reset ", env_index, " ", start.env_episode));
+    starts.push_back(start);
     return absl::OkStatus();
   }
-  absl::Status OnStep(int env_index, const Env&, const StepResult&) override {
+  absl::Status OnStep(int env_index, const Env&, const StepResult&,
+                      int64_t step) override {
     lines.push_back(absl::StrCat("step ", env_index));
+    step_after.push_back(step);
     return absl::OkStatus();
   }
   absl::Status OnEpisodeEnd(const EpisodeRecord& record) override {
     lines.push_back(absl::StrCat("end ", record.env_index, " ",
                                  record.env_episode, " ", record.length));
+    ends.push_back(record);
     return absl::OkStatus();
   }
   int Count(absl::string_view prefix) const {
@@ -39,6 +44,9 @@ class Transcript : public EpisodeObserver {
     return n;
   }
   std::vector<std::string> lines;
+  std::vector<EpisodeStart> starts;
+  std::vector<int64_t> step_after;
+  std::vector<EpisodeRecord> ends;
 };
 
 // Counts the calls of each kind; acts 1 greedily, 0 otherwise.
@@ -170,6 +178,53 @@ TEST(EpisodeLoopTest, LockstepEnvsAreEachResetAndStepped) {
   EXPECT_EQ(agent.observed, 300);
 }
 
+// The run's numbering (observer.h): episodes numbered as they start, steps
+// over all envs; an episode's end carries the number and the step its
+// start and last OnStep said, so names given at the start and rows written
+// at the end agree.
+TEST(EpisodeLoopTest, EpisodesAreNumberedAsTheyStartAndStepsCountAllEnvs) {
+  CountingAgent agent;
+  EpisodeLoopOptions options = Seeded(true);
+  options.step_weight = 2;  // As two data-parallel ranks count.
+  EpisodeLoop loop(&agent, MakeEnvs("CartPole-v1", 3), options);
+  Transcript transcript;
+  loop.AddObserver(&transcript);
+  EpisodeLoop::Budget budget;
+  budget.steps = 600;
+  ASSERT_TRUE(loop.Run(budget).ok());
+  ASSERT_EQ(transcript.step_after.size(), 300u);
+  // Every lockstep step of 3 envs adds 3 x 2 steps; each env's OnStep of
+  // one lockstep step says the count after it.
+  for (size_t k = 0; k < 300; ++k) {
+    EXPECT_EQ(transcript.step_after[k], 6 * static_cast<int64_t>(k / 3 + 1));
+  }
+  ASSERT_GT(transcript.ends.size(), 10u);
+  // Starts numbered 0, 1, 2, ...; the first three at step 0 in env order.
+  for (size_t i = 0; i < transcript.starts.size(); ++i) {
+    EXPECT_EQ(transcript.starts[i].episode, static_cast<int64_t>(i));
+    if (i < 3) {
+      EXPECT_EQ(transcript.starts[i].step, 0);
+      EXPECT_EQ(transcript.starts[i].env_episode, 0);
+    }
+  }
+  // Envs end episodes in another order than they started them (the
+  // seeds differ): the numbers are the starts', not the order of ends.
+  bool reordered = false;
+  for (size_t i = 0; i < transcript.ends.size(); ++i) {
+    reordered =
+        reordered || transcript.ends[i].episode != static_cast<int64_t>(i);
+  }
+  EXPECT_TRUE(reordered);
+  for (const EpisodeRecord& end : transcript.ends) {
+    const EpisodeStart& start = transcript.starts.at(end.episode);
+    EXPECT_EQ(end.env_episode, start.env_episode);
+    EXPECT_EQ(end.step, start.step + 6 * end.length) << end.episode;
+    EXPECT_EQ(loop.episodes()[&end - &transcript.ends[0]].episode, end.episode);
+  }
+  EXPECT_EQ(loop.episodes_started(),
+            static_cast<int64_t>(transcript.starts.size()));
+}
+
 TEST(EpisodeLoopTest, StopAndObserverErrorsEndTheRun) {
   CountingAgent agent;
   EpisodeLoop loop(&agent, MakeEnvs("CartPole-v1", 1), Seeded(true));
@@ -178,7 +233,7 @@ TEST(EpisodeLoopTest, StopAndObserverErrorsEndTheRun) {
   EXPECT_EQ(loop.steps(), 7);
 
   class Failing : public EpisodeObserver {
-    absl::Status OnStep(int, const Env&, const StepResult&) override {
+    absl::Status OnStep(int, const Env&, const StepResult&, int64_t) override {
       return absl::DataLossError("disk gone");
     }
   } failing;

@@ -19,9 +19,26 @@
 
 namespace rl {
 
+// The run's numbering, the one every file and page uses (metrics.csv, video
+// file names, sidecars, captions, the live view):
+// - a step is an env step of the run, counted over all its envs (and all
+//   ranks of a data-parallel run): the x axis of every curve;
+// - an episode is numbered 0, 1, ... in the order episodes started (envs
+//   started at the same step in env order), so an episode has its number
+//   from its first frame on, and a video can be named by it.
+
+// An episode starting.
+struct EpisodeStart {
+  int64_t episode = 0;      // The run's episode number.
+  int64_t env_episode = 0;  // This env's own episode count (0, 1, ...):
+                            // what video schedules count, as Gymnasium's
+                            // RecordVideo does on the one env it wraps.
+  int64_t step = 0;         // The run's steps when it started.
+};
+
 // One finished episode.
 struct EpisodeRecord {
-  int64_t episode = 0;      // 0, 1, ... in the order episodes finished.
+  int64_t episode = 0;      // The run's episode number (EpisodeStart's).
   int env_index = 0;        // Which of the lockstep envs.
   int64_t env_episode = 0;  // That env's episode number.
   int64_t step = 0;         // Env steps (all envs) when it finished.
@@ -37,14 +54,16 @@ struct EpisodeRecord {
 class EpisodeObserver {
  public:
   virtual ~EpisodeObserver() = default;
-  // Env `env_index` started its episode `env_episode` (after Reset()).
-  virtual absl::Status OnReset(int env_index, int64_t env_episode,
+  // Env `env_index` started an episode (after Reset()).
+  virtual absl::Status OnReset(int env_index, const EpisodeStart& start,
                                const Env& env) {
     return absl::OkStatus();
   }
-  // Env `env_index` took a step (after Step() succeeded).
+  // Env `env_index` took a step (after Step() succeeded); `step` is the
+  // run's step count once this lockstep step is done (the `step` its
+  // EpisodeRecord gets if the episode ends here).
   virtual absl::Status OnStep(int env_index, const Env& env,
-                              const StepResult& result) {
+                              const StepResult& result, int64_t step) {
     return absl::OkStatus();
   }
   virtual absl::Status OnEpisodeEnd(const EpisodeRecord& record) {

@@ -14,7 +14,9 @@
 namespace rl {
 namespace {
 
-constexpr uint32_t kTrainerStateVersion = 1;
+// 2: the run's episode numbers (EpisodeStart) of the episodes in progress
+// and the next one.
+constexpr uint32_t kTrainerStateVersion = 2;
 
 absl::Status WithContext(const absl::Status& status, absl::string_view what) {
   if (status.ok()) return status;
@@ -120,6 +122,7 @@ std::string Trainer::SaveTrainerState() const {
   out.I64(loop_->steps());
   out.F64(loop_->Elapsed());
   out.U32(static_cast<uint32_t>(loop_->num_envs()));
+  out.I64(loop_->episodes_started());
   const bool discrete = context_.action_space.kind == Space::Kind::kDiscrete;
   for (int e = 0; e < loop_->num_envs(); ++e) {
     const EpisodeLoop::EnvSlot& slot = loop_->slot(e);
@@ -127,6 +130,7 @@ std::string Trainer::SaveTrainerState() const {
     out.F64(slot.episode_return);
     out.I64(slot.length);
     out.Bool(slot.started);
+    out.I64(slot.run_episode);
     out.U64(slot.actions.size());
     for (const Action& action : slot.actions) {
       if (discrete) {
@@ -180,6 +184,7 @@ absl::Status Trainer::LoadEnvSlot(int e, absl::string_view source,
   RL_RETURN_IF_ERROR(in->F64(&slot.episode_return));
   RL_RETURN_IF_ERROR(in->I64(&slot.length));
   RL_RETURN_IF_ERROR(in->Bool(&slot.started));
+  RL_RETURN_IF_ERROR(in->I64(&slot.run_episode));
   RL_RETURN_IF_ERROR(in->U64(&count));
   if (count > in->remaining() / 8 + 1 ||
       count != static_cast<uint64_t>(slot.length)) {
@@ -244,11 +249,12 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
     return in.Error(absl::StrCat("version ", version, ", this build reads ",
                                  kTrainerStateVersion));
   }
-  int64_t steps;
+  int64_t steps, episodes_started;
   double seconds_before;
   RL_RETURN_IF_ERROR(in.I64(&steps));
   RL_RETURN_IF_ERROR(in.F64(&seconds_before));
   RL_RETURN_IF_ERROR(in.U32(&envs));
+  RL_RETURN_IF_ERROR(in.I64(&episodes_started));
   if (envs != static_cast<uint32_t>(loop_->num_envs())) {
     return in.Error(absl::StrCat("saved with ", envs, " envs, the agent has ",
                                  loop_->num_envs()));
@@ -262,6 +268,7 @@ absl::Status Trainer::LoadTrainerState(absl::string_view state,
     episode_seed_ = nn::MixSeed(options_.seed, static_cast<uint64_t>(steps));
     return absl::OkStatus();
   }
+  loop_->set_episodes_started(episodes_started);
   for (uint32_t e = 0; e < envs; ++e) {
     RL_RETURN_IF_ERROR(LoadEnvSlot(static_cast<int>(e), source, &in));
   }

@@ -119,6 +119,10 @@ class Trainer {
   // The episode number of env `index` in progress (or, between episodes,
   // the next one): in OnReset, the episode that just started.
   int64_t env_episode(int index) const { return loop_->slot(index).episode; }
+  // The run's number of env `index`'s episode in progress (EpisodeStart).
+  int64_t run_episode(int index) const {
+    return loop_->slot(index).run_episode;
+  }
   // Steps env `index` has taken in its episode in progress (0 if none).
   int64_t steps_into_episode(int index) const {
     return loop_->steps_into_episode(index);

@@ -79,12 +79,12 @@ TEST(TrainerTest, ResolvedHyperParametersIncludeTheDefaults) {
 // Counts what the loop tells it; fails every step once told to.
 class CountingObserver : public EpisodeObserver {
  public:
-  absl::Status OnReset(int, int64_t, const Env& env) override {
+  absl::Status OnReset(int, const EpisodeStart&, const Env& env) override {
     EXPECT_EQ(env.elapsed_steps(), 0);
     ++resets;
     return absl::OkStatus();
   }
-  absl::Status OnStep(int, const Env&, const StepResult&) override {
+  absl::Status OnStep(int, const Env&, const StepResult&, int64_t) override {
     ++steps;
     if (fail_steps) return absl::CancelledError("observer says stop");
     return absl::OkStatus();

@@ -212,7 +212,11 @@ absl::Status VideoSession::Start(int64_t episode) {
   // Recorders never replace a file: a leftover of a crashed run by this
   // name (the gallery lists it as interrupted) stays, and this video takes
   // the first free "-2", "-3", ... name instead.
-  const std::string stem = RecordingFileStem(prefix_, episode, steps_);
+  const std::string stem =
+      options_.evaluation
+          ? absl::StrCat(EvaluationVideoStem(prefix_, run_step_, episode),
+                         "-recording")
+          : RecordingFileStem(prefix_, episode, run_step_);
   for (int copy = 1;; ++copy) {
     encoder.path = absl::StrCat(options_.video_dir, "/", stem,
                                 copy == 1 ? "" : absl::StrCat("-", copy), ".",
@@ -231,7 +235,7 @@ absl::Status VideoSession::Start(int64_t episode) {
   current_ = VideoRecord();
   current_.env_id = spec_.id;
   current_.episode = episode;
-  current_.first_step = steps_;
+  current_.first_step = run_step_;
   current_.seed = options_.seed;
   current_.agent = options_.agent;
   current_.env_kwargs = options_.env_kwargs;
@@ -289,7 +293,7 @@ absl::Status VideoSession::RenderAndWrite(double reward, bool is_step) {
   RL_RETURN_IF_ERROR(recorder_->WriteFrame(frame_));
   ++current_.frames;
   current_.last_episode = episode_;
-  current_.last_step = steps_;
+  current_.last_step = run_step_;
   if (is_step) {
     ++current_.steps;
     current_.video_return += reward;
@@ -305,8 +309,11 @@ absl::Status VideoSession::RenderAndWrite(double reward, bool is_step) {
 absl::Status VideoSession::Close(absl::string_view why) {
   std::unique_ptr<Recorder> recorder = std::move(recorder_);
   RL_RETURN_IF_ERROR(recorder->Close());
-  std::string stem = VideoFileStem(prefix_, current_.episode,
-                                   current_.first_step, current_.last_step);
+  std::string stem =
+      options_.evaluation
+          ? EvaluationVideoStem(prefix_, current_.first_step, current_.episode)
+          : VideoFileStem(prefix_, current_.episode, current_.first_step,
+                          current_.last_step);
   current_.ended = std::string(why);
   // Never over another video (one left by an earlier part of a resumed run
   // may have this name): the first free "-2", "-3", ... suffix instead.
@@ -349,20 +356,23 @@ bool VideoSession::SeeTile(int env_index, const Env& env) {
   return true;
 }
 
-absl::Status VideoSession::OnReset(int env_index, int64_t episode,
+absl::Status VideoSession::OnReset(int env_index, const EpisodeStart& start,
                                    const Env& env) {
   if (SeeTile(env_index, env)) {
     Tile& tile = tiles_[env_index - options_.env_index];
-    tile.episode = episode;
+    tile.episode = start.episode;
     tile.episode_return = 0;
   }
   if (env_index == options_.env_index) {
-    episode_ = episode;
+    episode_ = start.episode;
+    run_step_ = start.step;
     episode_return_ = 0;
     if (recording() && trigger_.EndsWithEpisode()) {
       RL_RETURN_IF_ERROR(Close("episode ended"));
     }
-    if (trigger_.StartsAtEpisode(episode)) RL_RETURN_IF_ERROR(Start(episode));
+    if (trigger_.StartsAtEpisode(start.env_episode)) {
+      RL_RETURN_IF_ERROR(Start(episode_));
+    }
     if (!recording()) return absl::OkStatus();
     return Emit(&env, 0, /*is_step=*/false, nullptr);
   }
@@ -374,16 +384,17 @@ absl::Status VideoSession::OnReset(int env_index, int64_t episode,
 }
 
 absl::Status VideoSession::OnStep(int env_index, const Env& env,
-                                  const StepResult& result) {
+                                  const StepResult& result, int64_t step) {
   if (SeeTile(env_index, env)) {
     tiles_[env_index - options_.env_index].episode_return += result.reward;
   }
   if (env_index == options_.env_index) {
+    run_step_ = step;
     if (episode_ < 0) {  // The rest of an episode begun before a resume.
-      ++steps_;
+      ++env_steps_;
       return absl::OkStatus();
     }
-    const int64_t step_id = steps_++;  // Gymnasium's step_id: 0-based.
+    const int64_t step_id = env_steps_++;  // Gymnasium's step_id: 0-based.
     episode_return_ += result.reward;
     if (trigger_.StartsAtStep(step_id)) RL_RETURN_IF_ERROR(Start(episode_));
     if (!recording()) return absl::OkStatus();

@@ -15,8 +15,9 @@
 //   options.record.mode = RecordMode::kEveryEpisodes;
 //   RL_ASSIGN_OR_RETURN(auto videos, VideoSession::Create(options, spec,
 //   &log)); RL_RETURN_IF_ERROR(videos->Prepare()); env.Reset(seed,
-//   &observation); RL_RETURN_IF_ERROR(videos->OnReset(env, /*episode=*/0));
-//   ... env.Step(action, &result); videos->OnStep(env, result); ...
+//   &observation); RL_RETURN_IF_ERROR(videos->OnReset(0, EpisodeStart{},
+//   env)); ... env.Step(action, &result); videos->OnStep(0, env, result,
+//   step); ...
 //   RL_RETURN_IF_ERROR(videos->Finish("run ended"));
 #ifndef RL_PIPELINE_VIDEO_SESSION_H_
 #define RL_PIPELINE_VIDEO_SESSION_H_
@@ -81,6 +82,11 @@ struct VideoSessionOptions {
   bool embed = false;
   std::string gallery_title = "Videos";
   int env_index = 0;  // Which of a loop's lockstep envs is recorded.
+  // Videos of evaluations: named "<prefix>-step-S-episode-E" (S: the run's
+  // step the evaluation ran at, as the loop's EpisodeStart::step and
+  // OnStep's step give it; E: the episode within the evaluation) instead of
+  // by episode and step range.
+  bool evaluation = false;
   // > 1: envs env_index .. env_index + tiled_envs - 1 of the loop in one
   // video, as a grid (labelled 0, 1, ...; each with its own overlay). The
   // schedule, names and sidecars follow env env_index; every step's frame
@@ -123,20 +129,24 @@ class VideoSession : public EpisodeObserver {
   // deletes the earlier run's videos first) and its gallery page (proving
   // it writable). Before the first OnReset().
   absl::Status Prepare();
-  // The first step number in video names and sidecars: a resumed run's
-  // videos go on counting from where its earlier part stopped.
-  void ContinueStepCount(int64_t steps) { steps_ = steps; }
+  // The recorded env's own step count so far (the step_id a `steps`
+  // schedule counts): a resumed run's schedule goes on from where its
+  // earlier part stopped.
+  void ContinueStepCount(int64_t env_steps) { env_steps_ = env_steps; }
   // Closes a video still open, keeping its "-recording" name.
   ~VideoSession() override;
 
-  // After env.Reset() started episode `episode` (0-based, in run order) of
-  // env `env_index`; other envs than options.env_index are ignored.
-  absl::Status OnReset(int env_index, int64_t episode, const Env& env) override;
-  // After env.Step() succeeded with `result`. Before the first OnReset()
-  // (the rest of an episode a resumed run was in the middle of) only
-  // counted.
-  absl::Status OnStep(int env_index, const Env& env,
-                      const StepResult& result) override;
+  // After env.Reset() of env `env_index` started an episode: the schedule
+  // counts `start.env_episode`; names, sidecars and overlays say the run's
+  // `start.episode` and steps. Other envs than options.env_index (and its
+  // tiles) are ignored.
+  absl::Status OnReset(int env_index, const EpisodeStart& start,
+                       const Env& env) override;
+  // After env.Step() succeeded with `result`; `step`: the run's steps after
+  // it. Before the first OnReset() (the rest of an episode a resumed run
+  // was in the middle of) only counted.
+  absl::Status OnStep(int env_index, const Env& env, const StepResult& result,
+                      int64_t step) override;
   // Ends the video in progress, if any: `why` goes in its sidecar
   // ("stopped", "run ended").
   absl::Status Finish(absl::string_view why);
@@ -144,8 +154,8 @@ class VideoSession : public EpisodeObserver {
   bool recording() const { return recorder_ != nullptr; }
   // The videos finished so far.
   const std::vector<VideoRecord>& videos() const { return videos_; }
-  // Frames recorded of `episode` (over all videos), and the first finished
-  // video showing it ("" if none).
+  // Frames recorded of the run's episode `episode` (over all videos), and
+  // the first finished video showing it ("" if none).
   int64_t FramesOfEpisode(int64_t episode) const;
   std::string FirstVideoOfEpisode(int64_t episode) const;
   const std::string& video_dir() const { return options_.video_dir; }
@@ -214,8 +224,9 @@ class VideoSession : public EpisodeObserver {
     int video;  // Index in videos_, or -1 while in progress.
   };
   std::vector<Part> parts_;
-  int64_t episode_ = -1;  // The current episode.
-  int64_t steps_ = 0;     // Env steps taken in the run so far.
+  int64_t episode_ = -1;   // The run's number of the recorded env's episode.
+  int64_t run_step_ = 0;   // The run's steps at the latest reset or step.
+  int64_t env_steps_ = 0;  // The recorded env's steps so far.
 };
 
 }  // namespace rl

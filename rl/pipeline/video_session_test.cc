@@ -53,14 +53,14 @@ TEST(VideoSessionTest, TiledVideoShowsEveryEnvAfterTheSameStep) {
   // steps, each env's step followed by its OnStep.
   for (int i = 0; i < 2; ++i) {
     envs[i]->Reset(/*seed=*/i + 1);
-    ASSERT_TRUE((*session)->OnReset(i, 0, *envs[i]).ok());
+    ASSERT_TRUE((*session)->OnReset(i, {i, 0, 0}, *envs[i]).ok());
   }
   StepResult result;
   for (int step = 0; step < 5; ++step) {
     for (int i = 0; i < 2; ++i) {
       // Env 0 pushes right, env 1 left: their carts part ways.
       ASSERT_TRUE(envs[i]->Step(Action::Discrete(1 - i), &result).ok());
-      ASSERT_TRUE((*session)->OnStep(i, *envs[i], result).ok());
+      ASSERT_TRUE((*session)->OnStep(i, *envs[i], result, 2 * step + 2).ok());
     }
   }
   ASSERT_TRUE((*session)->Finish("stopped").ok());
@@ -113,13 +113,13 @@ std::pair<int, int> TileLabelInkHeight(const std::string& name, int n,
   EXPECT_TRUE((*session)->Prepare().ok());
   for (int i = 0; i < n; ++i) {
     envs[i]->Reset(/*seed=*/i + 1);
-    EXPECT_TRUE((*session)->OnReset(i, 0, *envs[i]).ok());
+    EXPECT_TRUE((*session)->OnReset(i, {i, 0, 0}, *envs[i]).ok());
   }
   StepResult result;
   for (int step = 0; step < 3; ++step) {
     for (int i = 0; i < n; ++i) {
       EXPECT_TRUE(envs[i]->Step(Action::Discrete(i % 2), &result).ok());
-      EXPECT_TRUE((*session)->OnStep(i, *envs[i], result).ok());
+      EXPECT_TRUE((*session)->OnStep(i, *envs[i], result, n * (step + 1)).ok());
     }
   }
   EXPECT_TRUE((*session)->Finish("stopped").ok());
@@ -241,7 +241,7 @@ TEST(VideoSessionTest, VideosOfEnvsWithoutATimeLimitEndAtTheFrameCap) {
     ASSERT_TRUE(session.ok()) << session.status();
     ASSERT_TRUE((*session)->Prepare().ok());
     (*env)->Reset(/*seed=*/1);
-    ASSERT_TRUE((*session)->OnReset(0, 0, **env).ok());
+    ASSERT_TRUE((*session)->OnReset(0, {}, **env).ok());
     StepResult result;
     for (int step = 0; step < 7; ++step) {
       // CliffWalking: up, then left into the wall; CartPole: left, right,
@@ -250,7 +250,7 @@ TEST(VideoSessionTest, VideosOfEnvsWithoutATimeLimitEndAtTheFrameCap) {
       const int action = cliff ? (step == 0 ? 0 : 3) : step % 2;
       ASSERT_TRUE((*env)->Step(Action::Discrete(action), &result).ok());
       ASSERT_FALSE(result.terminated || result.truncated) << id;
-      ASSERT_TRUE((*session)->OnStep(0, **env, result).ok());
+      ASSERT_TRUE((*session)->OnStep(0, **env, result, step + 1).ok());
     }
     ASSERT_TRUE((*session)->Finish("stopped").ok());
     ASSERT_EQ((*session)->videos().size(), 1u) << id;

@@ -121,6 +121,11 @@ std::string VideoFileStem(absl::string_view prefix, int64_t episode,
                       last_step);
 }
 
+std::string EvaluationVideoStem(absl::string_view prefix, int64_t step,
+                                int64_t episode) {
+  return absl::StrCat(prefix, "-step-", step, "-episode-", episode);
+}
+
 std::string RecordingFileStem(absl::string_view prefix, int64_t episode,
                               int64_t first_step) {
   return absl::StrCat(prefix, "-episode-", episode, "-steps-", first_step,

@@ -97,10 +97,16 @@ class VideoTrigger {
 std::string NamePrefix(const VideoSchedule& schedule, absl::string_view env_id);
 
 // "<prefix>-episode-<episode>-steps-<first>-<last>": a closed video whose
-// first frame belongs to `episode` and whose frames show the env after
-// `first_step`..`last_step` steps of the run (0: before the first step).
+// first frame belongs to the run's episode `episode` and whose frames show
+// the env when the run had taken `first_step`..`last_step` steps (over all
+// its envs: the numbers of metrics.csv; 0: before the first step).
 std::string VideoFileStem(absl::string_view prefix, int64_t episode,
                           int64_t first_step, int64_t last_step);
+
+// "<prefix>-step-<step>-episode-<episode>": a video of an evaluation the
+// run made at `step`, showing its episode `episode` (0-based).
+std::string EvaluationVideoStem(absl::string_view prefix, int64_t step,
+                                int64_t episode);
 
 // "<prefix>-episode-<episode>-steps-<first>-recording": the name a video
 // has while it is being written (the last step is not known yet). It is

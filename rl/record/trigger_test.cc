@@ -124,6 +124,8 @@ TEST(TriggerTest, FileNamesSayEnvEpisodeAndSteps) {
             "CartPole-v1-episode-8-steps-180-203");
   EXPECT_EQ(RecordingFileStem("CartPole-v1", 8, 180),
             "CartPole-v1-episode-8-steps-180-recording");
+  EXPECT_EQ(EvaluationVideoStem("CartPole-v1-eval", 40000, 0),
+            "CartPole-v1-eval-step-40000-episode-0");
 }
 
 }  // namespace

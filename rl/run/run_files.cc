@@ -1,7 +1,9 @@
 #include "rl/run/run_files.h"
 
+#include <cmath>
 #include <fstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -67,16 +69,41 @@ nlohmann::json ReadConfig(const std::string& path) {
   return config.is_discarded() ? nlohmann::json(nullptr) : config;
 }
 
+nlohmann::json ConfigValue(const std::string& text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  int64_t integer;
+  if (absl::SimpleAtoi(text, &integer) && absl::StrCat(integer) == text) {
+    return integer;
+  }
+  double number;
+  // A fraction or exponent ("0.2", "1e-05"); not "inf", "nan" or " 1",
+  // which JSON has no numbers for, nor "007".
+  if (!text.empty() &&
+      (absl::ascii_isdigit(text[0]) || text[0] == '-' || text[0] == '.') &&
+      text.find_first_of(".eE") != std::string::npos &&
+      absl::SimpleAtod(text, &number) && std::isfinite(number)) {
+    return number;
+  }
+  return text;
+}
+
 std::optional<int64_t> ConfigInt(const nlohmann::json& config,
                                  const char* key) {
-  int64_t value = 0;
   if (!config.is_object() || !config.contains("run") ||
-      !config["run"].is_object() || !config["run"].contains(key) ||
-      !config["run"][key].is_string() ||
-      !absl::SimpleAtoi(config["run"][key].get<std::string>(), &value)) {
+      !config["run"].is_object() || !config["run"].contains(key)) {
     return std::nullopt;
   }
-  return value;
+  const nlohmann::json& value = config["run"][key];
+  if (value.is_number_integer()) return value.get<int64_t>();
+  if (value.is_boolean()) return value.get<bool>() ? 1 : 0;
+  // Runs written before config.json kept numbers as numbers.
+  int64_t parsed = 0;
+  if (value.is_string() &&
+      absl::SimpleAtoi(value.get<std::string>(), &parsed)) {
+    return parsed;
+  }
+  return std::nullopt;
 }
 
 absl::StatusOr<EnvKwargs> ConfigEnvKwargs(const nlohmann::json& config,
@@ -110,16 +137,6 @@ std::string RunDirOfCheckpoint(const std::string& checkpoint) {
     dir.clear();
   }
   return dir.empty() ? "." : dir;
-}
-
-int64_t LastStepInVideoName(const std::string& file) {
-  const size_t at = file.rfind("-steps-");
-  if (at == std::string::npos) return -1;
-  std::vector<std::string> parts =
-      absl::StrSplit(file.substr(at + 7), absl::ByAnyChar("-."));
-  int64_t last = -1;
-  if (parts.size() < 2 || !absl::SimpleAtoi(parts[1], &last)) return -1;
-  return last;
 }
 
 }  // namespace rl

@@ -36,6 +36,10 @@ absl::StatusOr<std::vector<std::vector<std::string>>> TruncateCsv(
     const std::string& path, int64_t max_step, std::string* header);
 
 // The previous part's config.json when resuming (null if unreadable).
+// A setting's text as config.json keeps it: "true"/"false" as a boolean,
+// a decimal number as a number, anything else as the string.
+nlohmann::json ConfigValue(const std::string& text);
+
 nlohmann::json ReadConfig(const std::string& path);
 
 // A value of config.json's "run" section as an integer, if there.
@@ -51,9 +55,6 @@ absl::StatusOr<EnvKwargs> ConfigEnvKwargs(const nlohmann::json& config,
 // The run directory of a checkpoint: RUN_DIR for RUN_DIR/checkpoints/X.ckpt,
 // else the checkpoint's directory ("." for a bare file name).
 std::string RunDirOfCheckpoint(const std::string& checkpoint);
-
-// The last step number in a video file name "...-steps-A-B.ext", or -1.
-int64_t LastStepInVideoName(const std::string& file);
 
 }  // namespace rl
 

@@ -1,5 +1,6 @@
 #include "rl/run/run_files.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -32,6 +33,32 @@ TEST(ConfigEnvKwargs, ReadsTheRunsAndNoneWhenAbsent) {
     EXPECT_NE(bad.message().find("c.json: run.env_kwargs"), std::string::npos)
         << bad;
   }
+}
+
+TEST(ConfigValue, KeepsNumbersAndBooleansTyped) {
+  EXPECT_EQ(ConfigValue("42"), nlohmann::json(42));
+  EXPECT_EQ(ConfigValue("-3"), nlohmann::json(-3));
+  EXPECT_EQ(ConfigValue("1e-05"), nlohmann::json(1e-05));
+  EXPECT_EQ(ConfigValue("0.2"), nlohmann::json(0.2));
+  EXPECT_EQ(ConfigValue("true"), nlohmann::json(true));
+  EXPECT_EQ(ConfigValue("false"), nlohmann::json(false));
+  // Anything else stays text: lists, names, JSON's missing numbers.
+  for (const char* text : {"64,64", "tanh", "", "inf", "nan", " 1", "007"}) {
+    EXPECT_EQ(ConfigValue(text), nlohmann::json(text)) << text;
+  }
+}
+
+TEST(ConfigInt, ReadsNumbersAndTheStringsOfOlderRuns) {
+  const nlohmann::json config = {{"run",
+                                  {{"steps", 4000},
+                                   {"old", "300"},
+                                   {"record_eval", true},
+                                   {"env", "CartPole-v1"}}}};
+  EXPECT_EQ(ConfigInt(config, "steps"), 4000);
+  EXPECT_EQ(ConfigInt(config, "old"), 300);
+  EXPECT_EQ(ConfigInt(config, "record_eval"), 1);
+  EXPECT_EQ(ConfigInt(config, "env"), std::nullopt);
+  EXPECT_EQ(ConfigInt(config, "missing"), std::nullopt);
 }
 
 TEST(RunDirOfCheckpoint, IsTheDirectoryAboveCheckpoints) {

@@ -46,6 +46,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "nlohmann/json.hpp"
 #include "rl/agents/agent.h"
 #include "rl/agents/defaults.h"
 #include "rl/agents/hyperparams.h"
@@ -125,6 +126,18 @@ void PrintRegistry(const char* title, const RegistryT& registry) {
 // absl's own record of it; Debian 12's Abseil has no public accessor.
 bool Given(absl::string_view name) {
   return absl::flags_internal::WasPresentOnCommandLine(name);
+}
+
+// A flag's value for config.json: numbers and booleans typed (rather than
+// by the look of the value: --record_ranks=0 is a list, kept a string).
+nlohmann::json TypedFlagValue(const absl::CommandLineFlag& flag) {
+  const std::string value = flag.CurrentValue();
+  if (flag.IsOfType<bool>() || flag.IsOfType<int>() ||
+      flag.IsOfType<int64_t>() || flag.IsOfType<uint64_t>() ||
+      flag.IsOfType<double>() || flag.IsOfType<float>()) {
+    return rl::ConfigValue(value);
+  }
+  return value;
 }
 
 // --live serving `root`: the live view, null without --live; if it cannot
@@ -240,7 +253,7 @@ void NoteGivenFlags(rl::TrainingRunOptions* training) {
         "render_backend", "size", "fps", "overlay", "record_ranks",
         "max_episode_steps"}) {
     if (const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name)) {
-      training->flags[std::string(flag->Name())] = flag->CurrentValue();
+      training->flags[std::string(flag->Name())] = TypedFlagValue(*flag);
     }
   }
 }

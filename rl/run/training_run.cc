@@ -87,9 +87,10 @@ class Run : public EpisodeObserver {
   // why. Best effort: the error is what matters.
   void CleanUpAfterError(const absl::Status& error);
 
-  absl::Status OnReset(int index, int64_t env_episode, const Env& env) override;
-  absl::Status OnStep(int index, const Env& env,
-                      const StepResult& result) override;
+  absl::Status OnReset(int index, const EpisodeStart& start,
+                       const Env& env) override;
+  absl::Status OnStep(int index, const Env& env, const StepResult& result,
+                      int64_t step) override;
   absl::Status OnEpisodeEnd(const EpisodeRecord& record) override;
 
  private:
@@ -125,8 +126,10 @@ class Run : public EpisodeObserver {
   void SetLiveState(const std::string& state) {
     if (options_.live != nullptr) options_.live->board().SetState(state);
   }
+  // Lists `session`'s videos not listed yet on the page, the live view and
+  // videos.csv.
   void CollectVideos(VideoSession* session, const std::string& kind,
-                     const std::string& subdir, size_t* seen, int64_t step);
+                     const std::string& subdir, size_t* seen);
   void Progress(bool force);
   void Print(const std::string& text);
   bool StopRequested() const {
@@ -400,6 +403,7 @@ absl::Status Run::CreateVideoSessions() {
     eval.rank = -1;  // Evaluations are rank 0's alone.
     eval.video_dir = options_.run_dir + "/videos/eval";
     eval.tiled_envs = 1;  // Evaluations run one env.
+    eval.evaluation = true;
     eval.record = VideoSchedule();
     eval.record.mode = RecordMode::kEveryEpisodes;
     eval.record.every = 1;
@@ -430,16 +434,7 @@ absl::Status Run::WriteRunFiles() {
       videos_csv_.Open(dir + "/videos.csv", "step,kind,episode,return,file"));
   RL_RETURN_IF_ERROR(WriteConfig());
   RL_RETURN_IF_ERROR(train_videos_->Prepare());
-  if (eval_videos_ != nullptr) {
-    RL_RETURN_IF_ERROR(eval_videos_->Prepare());
-    // Evaluation videos go on counting steps where the earlier part's
-    // stopped, so no name repeats.
-    for (const PageVideo& video : summary_.videos) {
-      if (video.kind != "eval") continue;
-      const int64_t last = LastStepInVideoName(video.file);
-      if (last >= 0) eval_videos_->ContinueStepCount(last + 1);
-    }
-  }
+  if (eval_videos_ != nullptr) RL_RETURN_IF_ERROR(eval_videos_->Prepare());
   return WritePage(/*running=*/true);
 }
 
@@ -503,18 +498,21 @@ absl::Status Run::WriteConfig() {
       {"env", env_id_},
       {"env_kwargs", FormatEnvKwargs(env_kwargs_)},
       {"agent", agent_},
-      {"seed", absl::StrCat(trainer_->options().seed)},
-      {"steps", absl::StrCat(options_.steps)},
-      {"num_envs", absl::StrCat(trainer_->num_envs())},
-      {"eval_every", absl::StrCat(options_.eval_every)},
-      {"eval_episodes", absl::StrCat(options_.eval_episodes)},
-      {"record_eval", options_.record_eval ? "1" : "0"},
+      {"seed", trainer_->options().seed},
+      {"steps", options_.steps},
+      {"num_envs", trainer_->num_envs()},
+      {"eval_every", options_.eval_every},
+      {"eval_episodes", options_.eval_episodes},
+      {"record_eval", options_.record_eval},
       {"resumed_from", options_.resume},
       {"ranks", DataParallel() ? options_.trainer.collective->size() : 1},
-      {"resumed_at_step", absl::StrCat(start_step_)}};
-  nlohmann::json config = {{"run", run},
-                           {"hyperparams", trainer_->agent().hyperparams()},
-                           {"flags", options_.flags}};
+      {"resumed_at_step", start_step_}};
+  nlohmann::json hyperparams = nlohmann::json::object();
+  for (const auto& [name, value] : trainer_->agent().hyperparams()) {
+    hyperparams[name] = ConfigValue(value);
+  }
+  nlohmann::json config = {
+      {"run", run}, {"hyperparams", hyperparams}, {"flags", options_.flags}};
   if (!options_.resume.empty() && previous_config_.is_object()) {
     if (previous_config_.contains("flags")) {
       config["flags"] = previous_config_["flags"];
@@ -571,7 +569,7 @@ void Run::ShowTraining(bool last) {
     envs[i] = &trainer_->env(i);
     OverlayInfo& overlay = overlays[i];
     overlay.env_id = n == 1 ? env_id_ : absl::StrCat("env ", i);
-    overlay.episode = static_cast<int>(trainer_->env_episode(i));
+    overlay.episode = static_cast<int>(trainer_->run_episode(i));
     overlay.step = static_cast<int>(live_steps_[i]);
     overlay.episode_return = live_returns_[i];
   }
@@ -583,7 +581,7 @@ void Run::ShowTraining(bool last) {
 }
 
 void Run::CollectVideos(VideoSession* session, const std::string& kind,
-                        const std::string& subdir, size_t* seen, int64_t step) {
+                        const std::string& subdir, size_t* seen) {
   if (session == nullptr) return;
   const std::string log = session_log_.str();
   if (!log.empty()) {
@@ -595,15 +593,17 @@ void Run::CollectVideos(VideoSession* session, const std::string& kind,
     PageVideo video;
     video.kind = kind;
     video.rank = record.rank;
-    video.step = step;
+    // Where the video ends on the run's curve: its last frame's step (an
+    // evaluation's: the step it ran at).
+    video.step = record.last_step;
     video.file = subdir + "/" + record.file;
     video.video_return = record.video_return;
     video.episode = record.episode;
     summary_.videos.push_back(video);
     if (options_.live != nullptr) {
-      options_.live->board().AddVideo({kind, video.file, video.episode, step,
-                                       record.frames, record.video_return,
-                                       record.ended});
+      options_.live->board().AddVideo({kind, video.file, video.episode,
+                                       video.step, record.frames,
+                                       record.video_return, record.ended});
     }
     absl::Status status = videos_csv_.Append(
         absl::StrCat(video.step, ",", kind, ",", video.episode, ",",
@@ -666,36 +666,41 @@ absl::Status Run::SaveCheckpoint(const std::string& path) {
   return status;
 }
 
-// Watches an evaluation: records its first episode (as video number
-// `video_episode` of the evaluation session) and shows it live.
+// Watches an evaluation the run makes at step `step`: records its first
+// episode and shows it live.
 class EvaluationObserver : public EpisodeObserver {
  public:
-  EvaluationObserver(VideoSession* videos, int64_t video_episode,
-                     LiveView* live, OverlayInfo overlay, std::string label,
-                     int episodes)
+  EvaluationObserver(VideoSession* videos, int64_t step, LiveView* live,
+                     OverlayInfo overlay, std::string label, int episodes)
       : videos_(videos),
-        video_episode_(video_episode),
+        step_(step),
         live_(live),
         overlay_(std::move(overlay)),
         label_(std::move(label)),
         episodes_(episodes) {}
 
-  absl::Status OnReset(int, int64_t episode, const Env& env) override {
-    episode_ = episode;
-    overlay_.episode = static_cast<int>(episode);
+  // The evaluation's episodes are numbered 0 .. episodes - 1, its steps
+  // are the run's step it runs at (the run stands still meanwhile).
+  absl::Status OnReset(int, const EpisodeStart& start,
+                       const Env& env) override {
+    episode_ = start.episode;
+    overlay_.episode = static_cast<int>(start.episode);
     overlay_.step = 0;
     overlay_.episode_return = 0;
-    overlay_.label =
-        absl::StrCat(label_, ", episode ", episode + 1, " of ", episodes_);
-    if (recording()) return videos_->OnReset(0, video_episode_, env);
+    overlay_.label = absl::StrCat(label_, ", episode ", start.episode, " (of ",
+                                  episodes_, ")");
+    if (recording()) {
+      return videos_->OnReset(0, EpisodeStart{start.episode, 0, step_}, env);
+    }
     return absl::OkStatus();
   }
-  absl::Status OnStep(int, const Env& env, const StepResult& result) override {
+  absl::Status OnStep(int, const Env& env, const StepResult& result,
+                      int64_t) override {
     ++overlay_.step;
     overlay_.episode_return += result.reward;
     if (live_ != nullptr && live_->wanted())
       live_->ShowEnvs({&env}, {overlay_});
-    if (recording()) return videos_->OnStep(0, env, result);
+    if (recording()) return videos_->OnStep(0, env, result, step_);
     return absl::OkStatus();
   }
   absl::Status OnEpisodeEnd(const EpisodeRecord&) override {
@@ -707,7 +712,7 @@ class EvaluationObserver : public EpisodeObserver {
   bool recording() const { return videos_ != nullptr && episode_ == 0; }
 
   VideoSession* const videos_;  // Null: nothing recorded.
-  const int64_t video_episode_;
+  const int64_t step_;
   LiveView* const live_;
   OverlayInfo overlay_;
   const std::string label_;  // "evaluation at step N".
@@ -730,9 +735,8 @@ absl::Status Run::Evaluate(int64_t milestone) {
   OverlayInfo overlay;
   overlay.env_id = env_id_;
   EvaluationObserver observer(
-      eval_videos_.get(), static_cast<int64_t>(summary_.evals.size()),
-      options_.live, overlay, absl::StrCat("evaluation at step ", milestone),
-      options_.eval_episodes);
+      eval_videos_.get(), milestone, options_.live, overlay,
+      absl::StrCat("evaluation at step ", milestone), options_.eval_episodes);
   loop.AddObserver(&observer);
   EpisodeLoop::Budget budget;
   budget.episodes = options_.eval_episodes;
@@ -741,8 +745,7 @@ absl::Status Run::Evaluate(int64_t milestone) {
     // The first episode's video, finished by its end or cut by a stop.
     RL_RETURN_IF_ERROR(
         eval_videos_->Finish(StopRequested() ? "stopped" : "run ended"));
-    CollectVideos(eval_videos_.get(), "eval", "videos/eval", &eval_seen_,
-                  milestone);
+    CollectVideos(eval_videos_.get(), "eval", "videos/eval", &eval_seen_);
   }
   std::vector<double> returns;
   for (const EpisodeRecord& record : loop.episodes()) {
@@ -847,26 +850,25 @@ std::string Run::RunTitle() const {
       " / ", agent_, " / seed ", trainer_->options().seed);
 }
 
-absl::Status Run::OnReset(int index, int64_t env_episode, const Env& env) {
+absl::Status Run::OnReset(int index, const EpisodeStart&, const Env& env) {
   if (options_.live != nullptr) {
     live_returns_[index] = 0;
     live_steps_[index] = 0;
   }
   if (index != 0) return absl::OkStatus();
-  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
-                trainer_->steps());
+  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_);
   return absl::OkStatus();
 }
 
-absl::Status Run::OnStep(int index, const Env& env, const StepResult& result) {
+absl::Status Run::OnStep(int index, const Env& env, const StepResult& result,
+                         int64_t) {
   if (options_.live != nullptr) {
     live_returns_[index] += result.reward;
     ++live_steps_[index];
     if (index == trainer_->num_envs() - 1) ShowTraining();
   }
   if (index != 0) return absl::OkStatus();
-  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
-                trainer_->steps());
+  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_);
   Progress(false);
   return absl::OkStatus();
 }
@@ -891,7 +893,7 @@ absl::Status Run::OnEpisodeEnd(const EpisodeRecord& record) {
   curve_.push_back({record.step, record.episode_return});
   if (options_.live != nullptr) {
     options_.live->board().AddEpisode(record.step, record.episode_return);
-    options_.live->board().SetProgress(record.step, record.episode + 1);
+    options_.live->board().SetProgress(record.step, TotalEpisodes());
   }
   recent_returns_.push_back(record.episode_return);
   if (recent_returns_.size() > 20) recent_returns_.pop_front();
@@ -985,8 +987,7 @@ absl::StatusOr<TrainingSummary> Run::Go() {
   SetLiveState(summary_.stopped ? "stopping" : "finishing");
   RL_RETURN_IF_ERROR(
       train_videos_->Finish(summary_.stopped ? "stopped" : "run ended"));
-  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
-                trainer_->steps());
+  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_);
   // The other ranks' last videos.
   if (sync_ != nullptr) RL_RETURN_IF_ERROR(sync_->Finish());
   RL_RETURN_IF_ERROR(

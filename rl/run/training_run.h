@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
 #include "rl/live/live_view.h"
 #include "rl/pipeline/trainer.h"
 #include "rl/pipeline/video_session.h"
@@ -93,8 +94,9 @@ struct TrainingRunOptions {
   bool tty = false;
   double progress_interval_s = 10;
   double page_refresh_s = 5;  // index.html's refresh period while running.
-  // The command line, for config.json.
-  std::map<std::string, std::string> flags;
+  // The command line, for config.json: numbers as numbers, booleans as
+  // booleans (the flags' types), the rest as strings.
+  std::map<std::string, nlohmann::json> flags;
   const std::atomic<bool>* stop_requested = nullptr;
   // Data-parallel training (trainer.collective set, more than one rank):
   // rank 0 runs everything said above, the other ranks only train

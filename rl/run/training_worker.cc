@@ -72,14 +72,15 @@ class RankLive : public EpisodeObserver {
     }
   }
 
-  absl::Status OnReset(int index, int64_t episode, const Env& env) override {
+  absl::Status OnReset(int index, const EpisodeStart&,
+                       const Env& env) override {
     returns_[index] = 0;
     steps_[index] = 0;
     return absl::OkStatus();
   }
 
-  absl::Status OnStep(int index, const Env& env,
-                      const StepResult& result) override {
+  absl::Status OnStep(int index, const Env& env, const StepResult& result,
+                      int64_t) override {
     returns_[index] += result.reward;
     ++steps_[index];
     if (index + 1 < trainer_->num_envs() || feed_ == nullptr ||
@@ -92,7 +93,7 @@ class RankLive : public EpisodeObserver {
     for (int i = 0; i < n; ++i) {
       envs[i] = &trainer_->env(i);
       overlays[i].env_id = absl::StrCat("rank ", rank_, " env ", i);
-      overlays[i].episode = static_cast<int>(trainer_->env_episode(i));
+      overlays[i].episode = static_cast<int>(trainer_->run_episode(i));
       overlays[i].step = static_cast<int>(steps_[i]);
       overlays[i].episode_return = returns_[i];
     }
@@ -177,9 +178,6 @@ absl::StatusOr<TrainingSummary> RunTrainingWorker(
                         VideoSession::Create(video, trainer->env(0).spec(),
                                              /*log=*/nullptr));
     RL_RETURN_IF_ERROR(videos->Prepare());
-    // A resumed rank's episodes start again at 0: its step count goes on
-    // from the run's, so no name repeats one from before.
-    if (!options.resume.empty()) videos->ContinueStepCount(trainer->steps());
     trainer->AddObserver(videos.get());
   }
   EpisodeCounter episodes;
@@ -199,7 +197,7 @@ absl::StatusOr<TrainingSummary> RunTrainingWorker(
     for (; videos != nullptr && sent < videos->videos().size(); ++sent) {
       const VideoRecord& record = videos->videos()[sent];
       list.push_back({{"file", subdir + "/" + record.file},
-                      {"step", trainer->steps()},
+                      {"step", record.last_step},
                       {"episode", record.episode},
                       {"return", record.video_return},
                       {"frames", record.frames},
