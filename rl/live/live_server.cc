@@ -507,6 +507,7 @@ std::string ContentTypeOf(const std::string& path) {
       {".mp4", "video/mp4"},
       {".webm", "video/webm"},
       {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
       {".json", "application/json"},
       {".csv", "text/csv; charset=utf-8"},
       {".txt", "text/plain; charset=utf-8"},
@@ -675,8 +676,8 @@ bool LiveServer::IsRunFile(const std::string& relative) const {
     if (absl::StartsWith(segment, ".")) return false;  // Hidden, "..".
   }
   for (const char* name :
-       {"index.html", "metrics.csv", "evals.csv", "videos.csv", "config.json",
-        "videos/index.html", "videos/eval/index.html",
+       {"index.html", "page_data.js", "metrics.csv", "evals.csv", "videos.csv",
+        "config.json", "videos/index.html", "videos/eval/index.html",
         "checkpoints/latest.ckpt", "checkpoints/best.ckpt"}) {
     if (relative == name) return true;
   }

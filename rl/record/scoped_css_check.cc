@@ -100,8 +100,10 @@ std::vector<std::string> ScopingProblems(absl::string_view html,
   }
   absl::string_view content =
       absl::StripAsciiWhitespace(html.substr(body + 6, end - body - 6));
-  if (!absl::StartsWith(content,
-                        absl::StrCat("<div class=\"", root_class, "\">"))) {
+  // <div class="root"> or <div class="root" data-...>.
+  const std::string opening = absl::StrCat("<div class=\"", root_class, "\"");
+  if (!absl::StartsWith(content, opening) || content.size() <= opening.size() ||
+      (content[opening.size()] != '>' && content[opening.size()] != ' ')) {
     problems.push_back(absl::StrCat("<body> does not open with <div class=\"",
                                     root_class,
                                     "\">: ", content.substr(0, 40)));

@@ -25,7 +25,8 @@ std::vector<std::string> UnscopedSelectors(absl::string_view html,
 // What in `html` (a whole document) would restyle a document it is inserted
 // into, or not be styled itself: no CSS rules at all, rules outside the
 // class `root_class` ("rl-gallery"), a <body> that does not open with
-// <div class="root_class"> or has content after that element (a final
+// <div class="root_class"> (further attributes allowed) or has content
+// after that element (a final
 // <script> aside). Empty if none.
 std::vector<std::string> ScopingProblems(absl::string_view html,
                                          absl::string_view root_class);

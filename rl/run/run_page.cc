@@ -6,149 +6,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "nlohmann/json.hpp"
+#include "rl/charts/charts_js.h"
 #include "rl/record/gallery.h"
 #include "rl/run/run_page_html.h"
+#include "rl/run/run_page_js.h"
 
 namespace rl {
 namespace {
-
-constexpr double kWidth = 900, kHeight = 320, kLeft = 60, kRight = 20,
-                 kTop = 20, kBottom = 40;
-
-// Maps steps and returns to the curve's pixels.
-class CurveScale {
- public:
-  CurveScale(const std::vector<CurvePoint>& curve,
-             const std::vector<EvalPoint>& evals, int64_t total_steps)
-      : max_step_(std::max<int64_t>(1, total_steps)) {
-    for (const CurvePoint& p : curve) Widen(p.step, p.episode_return);
-    for (const EvalPoint& p : evals) Widen(p.step, p.mean_return);
-    if (hi_ - lo_ < 1e-9) {
-      lo_ -= 1;
-      hi_ += 1;
-    }
-  }
-  double x(int64_t step) const {
-    return kLeft + (kWidth - kLeft - kRight) * step / max_step_;
-  }
-  double y(double value) const {
-    if (!std::isfinite(value)) value = lo_;
-    return kTop + (kHeight - kTop - kBottom) * (hi_ - value) / (hi_ - lo_);
-  }
-  double lo() const { return lo_; }
-  double hi() const { return hi_; }
-  int64_t max_step() const { return max_step_; }
-
- private:
-  void Widen(int64_t step, double value) {
-    max_step_ = std::max(max_step_, step);
-    if (!std::isfinite(value)) return;
-    if (!any_) lo_ = hi_ = value;
-    any_ = true;
-    lo_ = std::min(lo_, value);
-    hi_ = std::max(hi_, value);
-  }
-
-  int64_t max_step_;
-  double lo_ = 0, hi_ = 1;
-  bool any_ = false;
-};
-
-// The frame, the axes and a few ticks.
-void AppendAxes(const CurveScale& scale, std::string* svg) {
-  absl::StrAppendFormat(
-      svg,
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-      "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" class=\"curve\">\n"
-      "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#fff\"/>\n",
-      kWidth, kHeight, kWidth, kHeight, kWidth, kHeight);
-  absl::StrAppendFormat(
-      svg,
-      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-      "stroke=\"#333\"/>\n<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-      "y2=\"%.1f\" stroke=\"#333\"/>\n",
-      kLeft, kTop, kLeft, kHeight - kBottom, kLeft, kHeight - kBottom,
-      kWidth - kRight, kHeight - kBottom);
-  for (int i = 0; i <= 4; ++i) {
-    const double v = scale.lo() + (scale.hi() - scale.lo()) * i / 4;
-    const int64_t s = scale.max_step() * i / 4;
-    absl::StrAppendFormat(svg,
-                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-                          "text-anchor=\"end\">%s</text>\n"
-                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-                          "text-anchor=\"middle\">%d</text>\n",
-                          kLeft - 4, scale.y(v) + 4, FormatNumber(v),
-                          scale.x(s), kHeight - kBottom + 14, s);
-  }
-  absl::StrAppendFormat(svg,
-                        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
-                        "text-anchor=\"middle\">env steps</text>\n",
-                        (kWidth + kLeft) / 2, kHeight - 6);
-}
-
-// Training returns, at most ~2000 points.
-void AppendTrainingLine(const CurveScale& scale,
-                        const std::vector<CurvePoint>& curve,
-                        std::string* svg) {
-  if (curve.empty()) return;
-  const size_t stride = std::max<size_t>(1, curve.size() / 2000);
-  std::string points;
-  for (size_t i = 0; i < curve.size(); i += stride) {
-    absl::StrAppendFormat(&points, "%.1f,%.1f ", scale.x(curve[i].step),
-                          scale.y(curve[i].episode_return));
-  }
-  absl::StrAppend(svg,
-                  "<polyline class=\"train\" fill=\"none\" "
-                  "stroke=\"#8ab\" stroke-width=\"1\" points=\"",
-                  points, "\"/>\n");
-}
-
-void AppendEvaluations(const CurveScale& scale,
-                       const std::vector<EvalPoint>& evals, std::string* svg) {
-  if (evals.empty()) return;
-  std::string points;
-  for (const EvalPoint& p : evals) {
-    absl::StrAppendFormat(&points, "%.1f,%.1f ", scale.x(p.step),
-                          scale.y(p.mean_return));
-  }
-  absl::StrAppend(svg,
-                  "<polyline class=\"eval\" fill=\"none\" stroke=\"#d60\" "
-                  "stroke-width=\"2\" points=\"",
-                  points, "\"/>\n");
-  for (const EvalPoint& p : evals) {
-    absl::StrAppendFormat(
-        svg,
-        "<circle class=\"eval\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
-        "fill=\"#d60\"><title>eval at step %d: %s</title></circle>\n",
-        scale.x(p.step), scale.y(p.mean_return), p.step,
-        FormatNumber(p.mean_return));
-  }
-}
 
 // "training" or, in a data-parallel run, "training on rank 1".
 std::string KindLabel(const PageVideo& video, const std::string& kind) {
   if (video.rank < 0) return kind;
   return absl::StrCat(kind, " on rank ", video.rank);
-}
-
-// Video markers, numbered in training order.
-void AppendVideoMarkers(const CurveScale& scale,
-                        const std::vector<PageVideo>& videos,
-                        std::string* svg) {
-  for (size_t i = 0; i < videos.size(); ++i) {
-    const PageVideo& v = videos[i];
-    const double vx = scale.x(v.step), vy = scale.y(v.video_return);
-    absl::StrAppendFormat(
-        svg,
-        "<a href=\"#rl-run-video-%d\"><circle class=\"video\" cx=\"%.1f\" "
-        "cy=\"%.1f\" "
-        "r=\"6\" fill=\"%s\" fill-opacity=\"0.8\"><title>video %d (%s, "
-        "step %d, return %s)</title></circle><text x=\"%.1f\" y=\"%.1f\" "
-        "font-size=\"9\" text-anchor=\"middle\" fill=\"#fff\">%d</text></a>\n",
-        i + 1, vx, vy, v.kind == "eval" ? "#a40" : "#357", i + 1,
-        KindLabel(v, v.kind), v.step, FormatNumber(v.video_return), vx, vy + 3,
-        i + 1);
-  }
 }
 
 // The players, each with the id the curve's markers link to.
@@ -171,49 +41,125 @@ std::string VideoFigures(const std::vector<PageVideo>& videos,
   return html;
 }
 
+// A JSON string (escaped, quoted) that cannot end a <script> element.
+std::string JsonString(const std::string& text) {
+  return absl::StrReplaceAll(nlohmann::json(text).dump(), {{"</", "<\\/"}});
+}
+
+// A number as the run's CSV files write it, or null.
+std::string JsonNumber(double value) {
+  return std::isfinite(value) ? FormatNumber(value) : "null";
+}
+
+std::string DataJson(const RunPageData& data) {
+  std::string json = absl::StrCat(
+      "{\"title\":", JsonString(data.title),
+      ",\"status\":", JsonString(data.status_line),
+      ",\"running\":", data.running ? "true" : "false", ",\"metrics\":{");
+  std::vector<std::string> columns;
+  if (data.metrics != nullptr) columns = data.metrics->columns();
+  absl::StrAppend(&json, "\"columns\":[");
+  for (size_t i = 0; i < columns.size(); ++i) {
+    absl::StrAppend(&json, i ? "," : "", JsonString(columns[i]));
+  }
+  absl::StrAppend(&json, "],\"rows\":[");
+  if (data.metrics != nullptr) {
+    bool first_row = true;
+    for (const std::vector<double>& row : data.metrics->Rows()) {
+      absl::StrAppend(&json, first_row ? "[" : ",[");
+      first_row = false;
+      for (size_t i = 0; i < row.size(); ++i) {
+        absl::StrAppend(&json, i ? "," : "", JsonNumber(row[i]));
+      }
+      json += "]";
+    }
+  }
+  absl::StrAppend(&json,
+                  "],\"total\":", data.metrics ? data.metrics->total() : 0,
+                  ",\"stride\":", data.metrics ? data.metrics->stride() : 1,
+                  "},\"evals\":[");
+  for (size_t i = 0; i < data.evals.size(); ++i) {
+    const EvalPoint& e = data.evals[i];
+    absl::StrAppend(&json, i ? "," : "", "[", e.step, ",",
+                    JsonNumber(e.mean_return), ",", JsonNumber(e.std_return),
+                    ",", e.episodes, "]");
+  }
+  absl::StrAppend(&json, "],\"videos\":[");
+  for (size_t i = 0; i < data.videos.size(); ++i) {
+    const PageVideo& v = data.videos[i];
+    absl::StrAppend(
+        &json, i ? "," : "", "{\"n\":", i + 1, ",\"kind\":", JsonString(v.kind),
+        ",\"step\":", v.step, ",\"episode\":", v.episode,
+        ",\"return\":", JsonNumber(v.video_return),
+        ",\"file\":", JsonString(v.file), ",\"rank\":", v.rank, "}");
+  }
+  json += "]}";
+  return json;
+}
+
 }  // namespace
+
+void MetricTable::Add(std::vector<double> row) {
+  const int64_t index = total_++;
+  if (index % stride_ == 0) {
+    kept_.push_back(row);
+    if (kept_.size() > max_rows_) {
+      // Keep rows 0, 2 stride, 4 stride, ...: every other one.
+      size_t out = 0;
+      for (size_t i = 0; i < kept_.size(); i += 2) kept_[out++] = kept_[i];
+      kept_.resize(out);
+      stride_ *= 2;
+    }
+  }
+  latest_ = std::move(row);
+}
+
+std::vector<std::vector<double>> MetricTable::Rows() const {
+  std::vector<std::vector<double>> rows = kept_;
+  if (total_ > 0 && (total_ - 1) % stride_ != 0) rows.push_back(latest_);
+  return rows;
+}
 
 std::string FormatNumber(double value) {
   if (!std::isfinite(value)) return "nan";
   return absl::StrFormat("%.6g", value);
 }
 
-std::string RunPageHtml(const std::string& title,
-                        const std::vector<CurvePoint>& curve,
-                        const std::vector<EvalPoint>& evals,
-                        const std::vector<PageVideo>& videos,
-                        int64_t total_steps, double refresh_s,
-                        const std::string& status_line,
-                        const EmbeddedVideos& embedded) {
-  const CurveScale scale(curve, evals, total_steps);
-  std::string svg;
-  AppendAxes(scale, &svg);
-  AppendTrainingLine(scale, curve, &svg);
-  AppendEvaluations(scale, evals, &svg);
-  AppendVideoMarkers(scale, videos, &svg);
-  svg += "</svg>\n";
+std::string RunPageHtml(const RunPageData& data, const std::string& key,
+                        double refresh_s, const EmbeddedVideos& embedded) {
   const std::string refresh =
       refresh_s > 0 ? absl::StrFormat(
-                          "<noscript data-refresh-s=\"%.0f\"><meta "
-                          "http-equiv=\"refresh\" content=\"%.0f\">"
-                          "</noscript>\n",
-                          refresh_s, refresh_s)
+                          "<noscript><meta http-equiv=\"refresh\" "
+                          "content=\"%.0f\"></noscript>\n",
+                          refresh_s)
                     : "";
   const bool has_eval_videos =
-      std::any_of(videos.begin(), videos.end(),
+      std::any_of(data.videos.begin(), data.videos.end(),
                   [](const PageVideo& v) { return v.kind == "eval"; });
   const std::string eval_gallery =
       has_eval_videos
           ? ", <a href=\"videos/eval/index.html\">evaluation gallery</a>"
           : "";
+  const std::string runs_link =
+      data.runs_overview ? ", <a href=\"../index.html\">all runs</a>" : "";
   // One pass: a value holding "{{...}}" is never substituted again.
-  return absl::StrReplaceAll(kRunPageHtml,
-                             {{"{{refresh}}", refresh},
-                              {"{{title}}", HtmlEscape(title)},
-                              {"{{status}}", HtmlEscape(status_line)},
-                              {"{{curve}}", svg},
-                              {"{{videos}}", VideoFigures(videos, embedded)},
-                              {"{{eval_gallery}}", eval_gallery}});
+  return absl::StrReplaceAll(
+      kRunPageHtml, {{"{{refresh}}", refresh},
+                     {"{{title}}", HtmlEscape(data.title)},
+                     {"{{status}}", HtmlEscape(data.status_line)},
+                     {"{{key}}", HtmlEscape(key)},
+                     {"{{videos}}", VideoFigures(data.videos, embedded)},
+                     {"{{eval_gallery}}", eval_gallery},
+                     {"{{runs_link}}", runs_link},
+                     {"{{charts_js}}", kChartsJs},
+                     {"{{run_page_js}}", kRunPageJs},
+                     {"{{data}}", DataJson(data)},
+                     {"{{refresh_s}}", absl::StrFormat("%g", refresh_s)}});
+}
+
+std::string RunPageDataScript(const RunPageData& data, const std::string& key) {
+  return absl::StrCat("RlRunPage.update(", JsonString(key), ", ",
+                      DataJson(data), ");\n");
 }
 
 }  // namespace rl

@@ -114,7 +114,9 @@ class Run : public EpisodeObserver {
                                 const std::vector<double>& returns);
   absl::Status SaveCheckpoint(const std::string& path);
   absl::Status WritePage(bool running);
-  std::string PageHtml(bool running) const;
+  RunPageData PageData(bool running) const;
+  // One metrics.csv row (its fields as written) for the page's charts.
+  void AddMetricRow(const std::vector<std::string>& row);
   // --embed: reads the videos new since the last page into embedded_.
   void EmbedNewVideos();
   // "ENV (KWARGS) / AGENT / seed N", the page's and the live view's title.
@@ -168,6 +170,9 @@ class Run : public EpisodeObserver {
   std::unique_ptr<VideoSession> train_videos_, eval_videos_;
   size_t train_seen_ = 0, eval_seen_ = 0;
   std::vector<std::string> stat_keys_;
+  MetricTable metric_table_;  // metrics.csv's rows the page charts.
+  // Resuming: the earlier part's rows, until the table has its columns.
+  std::vector<std::vector<std::string>> earlier_metric_rows_;
   CsvAppender metrics_, evals_csv_, videos_csv_;
   std::vector<CurvePoint> curve_;
   TrainingSummary summary_;
@@ -214,7 +219,9 @@ void Run::CleanUpAfterError(const absl::Status& error) {
   if (absl::IsResourceExhausted(WritePage(/*running=*/false))) {
     // A full disk: no room for a new page beside the old one, but the old
     // one's blocks will do; otherwise it would say "training" forever.
-    OverwriteInPlace(options_.run_dir + "/index.html", PageHtml(false))
+    OverwriteInPlace(options_.run_dir + "/index.html",
+                     RunPageHtml(PageData(false), options_.run_dir, 0,
+                                 embedded_))
         .IgnoreError();
   }
 }
@@ -423,11 +430,15 @@ absl::Status Run::WriteRunFiles() {
     stat_keys_.push_back(key);
   }
   if (!options_.resume.empty()) RL_RETURN_IF_ERROR(LoadEarlierRows());
-  RL_RETURN_IF_ERROR(
-      metrics_.Open(dir + "/metrics.csv",
-                    absl::StrCat("step,episode,return,length,steps_per_s",
-                                 stat_keys_.empty() ? "" : ",",
-                                 absl::StrJoin(stat_keys_, ","))));
+  const std::string metrics_header = absl::StrCat(
+      "step,episode,return,length,steps_per_s", stat_keys_.empty() ? "" : ",",
+      absl::StrJoin(stat_keys_, ","));
+  RL_RETURN_IF_ERROR(metrics_.Open(dir + "/metrics.csv", metrics_header));
+  metric_table_.SetColumns(absl::StrSplit(metrics_header, ','));
+  for (const std::vector<std::string>& row : earlier_metric_rows_) {
+    AddMetricRow(row);
+  }
+  earlier_metric_rows_.clear();
   RL_RETURN_IF_ERROR(evals_csv_.Open(dir + "/evals.csv",
                                      "step,mean_return,std_return,episodes"));
   RL_RETURN_IF_ERROR(
@@ -445,6 +456,7 @@ absl::Status Run::LoadEarlierRows() {
   std::string header;
   RL_ASSIGN_OR_RETURN(auto metric_rows,
                       TruncateCsv(dir + "/metrics.csv", at, &header));
+  earlier_metric_rows_ = metric_rows;
   for (const auto& row : metric_rows) {
     CurvePoint point;
     if (row.size() > 2 && absl::SimpleAtoi(row[0], &point.step) &&
@@ -465,6 +477,7 @@ absl::Status Run::LoadEarlierRows() {
     if (row.size() >= 3 && absl::SimpleAtoi(row[0], &point.step) &&
         absl::SimpleAtod(row[1], &point.mean_return) &&
         absl::SimpleAtod(row[2], &point.std_return)) {
+      if (row.size() >= 4) absl::SimpleAtoi(row[3], &point.episodes);
       summary_.evals.push_back(point);
       if (!has_best_ || point.mean_return >= summary_.best_eval) {
         summary_.best_eval = point.mean_return;
@@ -771,6 +784,7 @@ absl::Status Run::RecordEvaluation(int64_t milestone,
     point.std_return += (r - point.mean_return) * (r - point.mean_return);
   }
   point.std_return = std::sqrt(point.std_return / returns.size());
+  point.episodes = static_cast<int>(returns.size());
   summary_.evals.push_back(point);
   SetLiveState("training");
   if (options_.live != nullptr) {
@@ -816,14 +830,30 @@ void Run::EmbedNewVideos() {
   }
 }
 
+void Run::AddMetricRow(const std::vector<std::string>& row) {
+  // The CSV's own text, so the page shows the values metrics.csv holds.
+  std::vector<double> values(metric_table_.columns().size(), NAN);
+  for (size_t i = 0; i < row.size() && i < values.size(); ++i) {
+    if (!absl::SimpleAtod(row[i], &values[i])) values[i] = NAN;
+  }
+  metric_table_.Add(std::move(values));
+}
+
 absl::Status Run::WritePage(bool running) {
   last_page_ = Clock::now();
   EmbedNewVideos();
-  return WriteFileAtomically(options_.run_dir + "/index.html",
-                             PageHtml(running));
+  const RunPageData data = PageData(running);
+  const std::string& dir = options_.run_dir;
+  // The data first: a page that polls it never reads an older one than it
+  // was written with.
+  RL_RETURN_IF_ERROR(
+      WriteFileAtomically(dir + "/page_data.js", RunPageDataScript(data, dir)));
+  return WriteFileAtomically(
+      dir + "/index.html",
+      RunPageHtml(data, dir, running ? options_.page_refresh_s : 0, embedded_));
 }
 
-std::string Run::PageHtml(bool running) const {
+RunPageData Run::PageData(bool running) const {
   const int64_t steps = trainer_->steps();
   std::string status = absl::StrFormat("%s: %d of %d steps, %d episodes",
                                        running ? "training" : "finished", steps,
@@ -836,9 +866,14 @@ std::string Run::PageHtml(bool running) const {
     absl::StrAppend(&status, "; best evaluation ",
                     FormatNumber(summary_.best_eval));
   }
-  return RunPageHtml(RunTitle(), curve_, summary_.evals, summary_.videos,
-                     options_.steps, running ? options_.page_refresh_s : 0,
-                     status, embedded_);
+  RunPageData data;
+  data.title = RunTitle();
+  data.status_line = status;
+  data.running = running;
+  data.metrics = &metric_table_;
+  data.evals = summary_.evals;
+  data.videos = summary_.videos;
+  return data;
 }
 
 std::string Run::RunTitle() const {
@@ -890,6 +925,7 @@ absl::Status Run::OnEpisodeEnd(const EpisodeRecord& record) {
                     it == record.stats.end() ? "" : FormatNumber(it->second));
   }
   RL_RETURN_IF_ERROR(metrics_.Append(row));
+  AddMetricRow(absl::StrSplit(row, ','));
   curve_.push_back({record.step, record.episode_return});
   if (options_.live != nullptr) {
     options_.live->board().AddEpisode(record.step, record.episode_return);
