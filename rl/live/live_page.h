@@ -3,8 +3,9 @@
 // proxy: every URL in it is relative).
 //
 // It shows the live picture (<img id="live" src="stream.mjpg">), the
-// learning curve (<svg id="curve">: one element of class "pt" per training
-// episode, or per bin of episodes past 2000; evaluation means in class "ev")
+// learning curve (in <div id="curve">, drawn by rl/charts/charts.js as the
+// run page's: a dot per training episode in the "training return" series,
+// up to 3000, a smoothed line, evaluation means, the videos as markers)
 // and the recorded videos (#videos, one <a class="video"> each; a click plays
 // it in the page). It polls status.json once a second, asking only for the
 // curve points it does not have yet. The content is in one

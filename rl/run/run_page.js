@@ -74,6 +74,12 @@
       shown.textContent = Number(slider.value).toFixed(2);
       root.querySelector(".rl-reset-zoom").addEventListener(
           "click", () => this.group.setXDomain(null));
+      // The player floats over the page's corner (the charts stay where the
+      // reader is); closing it stops the video.
+      this.player.querySelector(".rl-close").addEventListener("click", () => {
+        this.player.querySelector("video").pause();
+        this.player.hidden = true;
+      });
       this.update(data);
     }
 
@@ -164,7 +170,7 @@
       }
     }
 
-    // Plays video `v` large in the page's player, under the return chart.
+    // Plays video `v` large in the page's floating player.
     play(v) {
       const video = this.player.querySelector("video");
       this.player.hidden = false;
@@ -174,7 +180,6 @@
       video.currentTime = 0;
       const playing = video.play();
       if (playing && playing.catch) playing.catch(() => {});
-      this.player.scrollIntoView({block: "nearest"});
     }
   }
 

@@ -297,7 +297,9 @@ def check_picture(page, timeout, shot_dir):
                 f' {total} pixels differ (need > {need:g}%)')
 
 
-CURVE_JS = "document.querySelectorAll('#curve .pt').length"
+# Training episodes drawn on the live curve (RlCharts' dots of the series).
+CURVE_JS = ("document.querySelectorAll('#curve [data-rl-series=\"training "
+            "return\"] circle').length")
 
 
 def settled_count(page, limit=5):
@@ -405,7 +407,10 @@ BODY_STYLE_JS = """(() => {
           s.borderTopColor].join(' / ');
 })()"""
 VIDEOS_READY_JS = """(() => {
-  const v = [...document.querySelectorAll('#cell video')];
+  // The players of videos (not the run page's large player, which has none
+  // until a marker is clicked).
+  const v = [...document.querySelectorAll('#cell video')].filter(
+      x => !x.closest('.rl-player'));
   return {n: v.length, ready: v.filter(x => x.readyState >= 1).length,
           errors: v.filter(x => x.error).map(x => x.error.code),
           sources: v.map(x => (x.currentSrc || '').slice(0, 22))};
@@ -423,7 +428,16 @@ def check_embedded(b, path, want, timeout):
     before = page.js(BODY_STYLE_JS)
     page.js('document.getElementById("cell").innerHTML = '
             + json.dumps(html), timeout=30)
+    # innerHTML runs no scripts; Jupyter runs those of an HTML output, so do
+    # as it does: each script again, in place.
+    page.js("""for (const old of document.querySelectorAll('#cell script')) {
+      const s = document.createElement('script');
+      s.textContent = old.textContent;
+      old.replaceWith(s);
+    }""", timeout=30)
     after = page.js(BODY_STYLE_JS)
+    charts = page.js("document.querySelectorAll("
+                     "'#cell .rl-run-page [data-rl-chart] svg path').length")
     deadline = time.monotonic() + timeout
     page.wait_js(VIDEOS_READY_JS + '.ready === ' + str(want), deadline)
     r = page.js(VIDEOS_READY_JS)
@@ -436,10 +450,13 @@ def check_embedded(b, path, want, timeout):
         problems.append(f"{r['ready']} of {r['n']} videos have metadata "
                         f"(want {want}), errors {r['errors']}, sources "
                         f"{sorted(set(r['sources']))}")
+    if 'rl-run-page' in html and not charts:
+        problems.append('the run page drew no charts in the host page')
     if problems:
         return False, f'{name}: ' + '; '.join(problems)
     return True, (f'{name}: {want} videos play inserted into a host page, '
-                  f'host body style unchanged ({before})')
+                  f'host body style unchanged ({before})'
+                  + (f', {charts} chart paths drawn' if charts else ''))
 
 
 def run_embedded_checks(b, args):
