@@ -197,5 +197,34 @@ TEST(MetricTable, KeepsEveryKthRowAndTheLatest) {
   EXPECT_EQ(few.stride(), 1);
 }
 
+// A long run's page stays light: PPO on CartPole for 1M steps ends about
+// 10,000 episodes (metrics.csv: 14 columns), 50 evaluations, 30 videos.
+TEST(RunPageHtml, AMillionStepRunsPageIsAFewHundredKilobytes) {
+  MetricTable table;
+  std::vector<std::string> columns = {"step", "episode", "return", "length",
+                                      "steps_per_s"};
+  for (int i = 0; i < 9; ++i) columns.push_back("stat" + std::to_string(i));
+  table.SetColumns(columns);
+  for (int e = 0; e < 20000; ++e) {
+    std::vector<double> row = {50.0 * e, double(e), 123.456 + e % 377,
+                               double(e % 500), 9876.54};
+    for (int i = 0; i < 9; ++i) row.push_back(-0.000123457 * (e + i));
+    table.Add(row);
+  }
+  RunPageData data;
+  data.metrics = &table;
+  for (int i = 0; i <= 50; ++i)
+    data.evals.push_back({20000 * i, 456.789, 12.3456, 5});
+  for (int i = 0; i < 30; ++i) {
+    data.videos.push_back(
+        {"train", 33333 * i,
+         "videos/CartPole-v1-episode-1234-steps-5678-9012.mp4", 500, 1234});
+  }
+  const size_t bytes =
+      RunPageHtml(data, "runs/CartPole-v1-ppo-seed0", 5).size();
+  EXPECT_LT(bytes, 400u * 1024) << bytes;
+  EXPECT_LE(table.Rows().size(), 1501u);
+}
+
 }  // namespace
 }  // namespace rl
