@@ -106,10 +106,10 @@ TEST(CliffWalkingTest, DrawsTheGridAndTheElfAboveItsCell) {
   env.Draw(&canvas);
   EXPECT_EQ(canvas.width(), 720);
   EXPECT_EQ(canvas.height(), 240);
-  // The first shape is the snow of cell (0, 0); the elf's are the last,
+  // The first shape is the grass of cell (0, 0); the elf's are the last,
   // lifted by 6 pixels: its boots end at 0.92 of a cell.
-  const auto& snow = std::get<PolygonShape>(canvas.shapes()[0]);
-  EXPECT_FLOAT_EQ(snow.points[2].x, 60);
+  const auto& grass = std::get<PolygonShape>(canvas.shapes()[0]);
+  EXPECT_FLOAT_EQ(grass.points[2].x, 60);
   float lowest = 0;
   bool found_boot = false;
   for (const Shape& shape : canvas.shapes()) {
