@@ -92,7 +92,8 @@ void CliffWalking::Draw(Canvas* canvas) const {
   // Gymnasium's _render_gui, cell by cell: checkerboard grass, then the cliff
   // or the cliff's edge above it, the stool, the cookie, and the elf drawn
   // a tenth of a cell high.
-  // Grass behind the tiles, so no seam shows when drawn scaled.
+  // The lighter grass is the canvas' background (no seam between tiles
+  // when drawn scaled); the darker squares are filled in.
   canvas->Reset(spec().render_width, spec().render_height,
                 sprites::kGrassColor);
   constexpr float kCell = kCellSize;

@@ -1,5 +1,6 @@
 #include "rl/envs/toy_text/sprites.h"
 
+#include <array>
 #include <cmath>
 #include <initializer_list>
 #include <utility>
@@ -32,11 +33,19 @@ void Rect(Canvas* canvas, const Cell& c, float u0, float v0, float u1, float v1,
 void Ellipse(Canvas* canvas, const Cell& c, float u, float v, float ru,
              float rv, Color color) {
   constexpr int kSegments = 32;
+  // The unit circle's points, once: a lake draws a few ellipses per hole.
+  static const std::array<Point, kSegments> kCircle = [] {
+    std::array<Point, kSegments> circle;
+    for (int i = 0; i < kSegments; ++i) {
+      const double a = 2 * M_PI * i / kSegments;
+      circle[i] = {static_cast<float>(std::cos(a)),
+                   static_cast<float>(std::sin(a))};
+    }
+    return circle;
+  }();
   std::vector<Point> points(kSegments);
   for (int i = 0; i < kSegments; ++i) {
-    const double a = 2 * M_PI * i / kSegments;
-    points[i] = At(c, u + ru * static_cast<float>(std::cos(a)),
-                   v + rv * static_cast<float>(std::sin(a)));
+    points[i] = At(c, u + ru * kCircle[i].x, v + rv * kCircle[i].y);
   }
   canvas->FillPolygon(std::move(points), color);
 }
@@ -46,7 +55,6 @@ void Disc(Canvas* canvas, const Cell& c, float u, float v, float r,
   canvas->FillCircle(At(c, u, v), r * std::min(c.w, c.h), color);
 }
 
-constexpr Color kIce = kIceColor;
 constexpr Color kIceShine{238, 247, 255, 255};
 constexpr Color kSnowLip{242, 249, 255, 255};
 constexpr Color kHoleWall{72, 152, 206, 255};
@@ -67,7 +75,6 @@ constexpr Color kRockCrack{82, 54, 34, 255};
 }  // namespace
 
 void Ice(Canvas* canvas, const Cell& c) {
-  Rect(canvas, c, 0, 0, 1, 1, kIce);
   // Two glints.
   Polygon(canvas, c,
           {{0.15f, 0.35f}, {0.35f, 0.15f}, {0.39f, 0.19f}, {0.19f, 0.39f}},
@@ -143,7 +150,7 @@ void Elf(Canvas* canvas, const Cell& c, Facing facing) {
 }
 
 void Grass(Canvas* canvas, const Cell& c, bool darker) {
-  Rect(canvas, c, 0, 0, 1, 1, darker ? kGrassDark : kGrassColor);
+  if (darker) Rect(canvas, c, 0, 0, 1, 1, kGrassDark);
   // Two tufts of blades.
   for (const auto& [u, v] : {std::pair(0.28f, 0.74f), std::pair(0.7f, 0.34f)}) {
     canvas->FillPolygon({At(c, u - 0.08f, v), At(c, u - 0.07f, v - 0.08f),
@@ -183,10 +190,6 @@ void Cookie(Canvas* canvas, const Cell& c) {
   Disc(canvas, c, 0.6f, 0.5f, 0.045f, kChip);
   Disc(canvas, c, 0.47f, 0.68f, 0.045f, kChip);
   Disc(canvas, c, 0.64f, 0.68f, 0.035f, kChip);
-}
-
-void Road(Canvas* canvas, const Cell& c) {
-  Rect(canvas, c, 0, 0, 1, 1, kRoadColor);
 }
 
 void Median(Canvas* canvas, const Cell& c, bool vertical, bool start,

@@ -28,14 +28,16 @@ struct Cell {
 
 enum class Facing { kUp, kDown, kLeft, kRight };
 
-// The main colours of the ice, grass and road tiles (each env's canvas
-// background, so no seam shows between tiles drawn scaled).
+// The main colours of the ice, grass and road tiles: each env's canvas
+// background, which the tiles below draw on (a filled rect per tile on top
+// of it would draw the same picture, slower: a frame renders about 1.5x as
+// fast without them, see the env_benchmark numbers in git log).
 inline constexpr Color kIceColor{204, 230, 247, 255};
 inline constexpr Color kGrassColor{122, 184, 72, 255};
 inline constexpr Color kRoadColor{126, 128, 130, 255};
 
 // FrozenLake.
-void Ice(Canvas* canvas, const Cell& cell);
+void Ice(Canvas* canvas, const Cell& cell);  // Glints on kIceColor.
 void Hole(Canvas* canvas, const Cell& cell);
 void CrackedHole(Canvas* canvas, const Cell& cell);  // The elf fell in.
 void Gift(Canvas* canvas, const Cell& cell);         // goal.png.
@@ -43,13 +45,13 @@ void Gift(Canvas* canvas, const Cell& cell);         // goal.png.
 void Stool(Canvas* canvas, const Cell& cell);
 void Elf(Canvas* canvas, const Cell& cell, Facing facing);
 // CliffWalking.
-void Grass(Canvas* canvas, const Cell& cell, bool darker);  // mountain_bg1/2.
+// mountain_bg1/2: kGrassColor's tufts, or the darker grass filled in.
+void Grass(Canvas* canvas, const Cell& cell, bool darker);
 void Cliff(Canvas* canvas, const Cell& cell);  // mountain_cliff.png.
 // The cliff's top edge along the bottom of a grass cell (near-cliff1/2).
 void NearCliff(Canvas* canvas, const Cell& cell, bool darker);
 void Cookie(Canvas* canvas, const Cell& cell);
-// Taxi.
-void Road(Canvas* canvas, const Cell& cell);  // taxi_background.png.
+// Taxi (its road, taxi_background.png, is the canvas' kRoadColor).
 // A wall piece, a hedge: vertical or horizontal; `start`/`end` round off the
 // first or last piece of a run (gridworld_median_top/bottom/left/right).
 void Median(Canvas* canvas, const Cell& cell, bool vertical, bool start,
