@@ -89,18 +89,20 @@ CliffWalking::CliffWalking(bool is_slippery)
 }
 
 void CliffWalking::Draw(Canvas* canvas) const {
-  // Gymnasium's _render_gui, cell by cell: checkerboard snow, then the cliff
+  // Gymnasium's _render_gui, cell by cell: checkerboard grass, then the cliff
   // or the cliff's edge above it, the stool, the cookie, and the elf drawn
   // a tenth of a cell high.
-  // Snow behind the tiles, so no seam shows when drawn scaled.
-  canvas->Reset(spec().render_width, spec().render_height, sprites::kSnowColor);
+  // The lighter grass is the canvas' background (no seam between tiles
+  // when drawn scaled); the darker squares are filled in.
+  canvas->Reset(spec().render_width, spec().render_height,
+                sprites::kGrassColor);
   constexpr float kCell = kCellSize;
   for (int s = 0; s < kRows * kCols; ++s) {
     const int row = s / kCols;
     const int col = s % kCols;
     const sprites::Cell cell{col * kCell, row * kCell, kCell, kCell};
     const bool checker = (row % 2) ^ (col % 2);
-    sprites::Snow(canvas, cell, checker);
+    sprites::Grass(canvas, cell, checker);
     if (IsCliff(row, col)) sprites::Cliff(canvas, cell);
     if (row < kRows - 1 && IsCliff(row + 1, col)) {
       sprites::NearCliff(canvas, cell, checker);

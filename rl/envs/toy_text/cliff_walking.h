@@ -9,7 +9,7 @@
 // costs -100 and puts the walker back at the start (the episode goes on).
 // Terminates on reaching the goal; no time limit. Slippery: the intended
 // move, or either perpendicular one, each with probability 1/3. Rendered
-// as Gymnasium's window: 60-pixel cells (720x240), snow in a checkerboard,
+// as Gymnasium's window: 60-pixel cells (720x240), grass in a checkerboard,
 // cliff tiles, the stool at the start, the cookie at the goal, the elf
 // drawn 6 pixels high facing its last move; sprites drawn from shapes
 // (see sprites.h). 4 fps.

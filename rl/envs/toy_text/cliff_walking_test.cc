@@ -106,10 +106,20 @@ TEST(CliffWalkingTest, DrawsTheGridAndTheElfAboveItsCell) {
   env.Draw(&canvas);
   EXPECT_EQ(canvas.width(), 720);
   EXPECT_EQ(canvas.height(), 240);
-  // The first shape is the snow of cell (0, 0); the elf's are the last,
-  // lifted by 6 pixels: its boots end at 0.92 of a cell.
-  const auto& snow = std::get<PolygonShape>(canvas.shapes()[0]);
-  EXPECT_FLOAT_EQ(snow.points[2].x, 60);
+  // The first rectangle is the darker grass of cell (0, 1), 60 pixels
+  // wide; the elf's shapes are the last, lifted by 6 pixels: its boots end
+  // at 0.92 of a cell.
+  const PolygonShape* grass = nullptr;
+  for (const Shape& shape : canvas.shapes()) {
+    const auto* polygon = std::get_if<PolygonShape>(&shape);
+    if (polygon != nullptr && polygon->points.size() == 4) {
+      grass = polygon;
+      break;
+    }
+  }
+  ASSERT_NE(grass, nullptr);
+  EXPECT_FLOAT_EQ(grass->points[0].x, 60);
+  EXPECT_FLOAT_EQ(grass->points[2].x, 120);
   float lowest = 0;
   bool found_boot = false;
   for (const Shape& shape : canvas.shapes()) {

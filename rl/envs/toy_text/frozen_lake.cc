@@ -209,8 +209,8 @@ void FrozenLake::Draw(Canvas* canvas) const {
   // fell into) on the current cell.
   const int width = spec().render_width;
   const int height = spec().render_height;
-  // The ice's colour behind the tiles, so no seam shows between them when
-  // the canvas is drawn scaled.
+  // The ice is the canvas' background (no seam between tiles when drawn
+  // scaled); each tile adds its glints.
   canvas->Reset(width, height, sprites::kIceColor);
   const float cw = static_cast<float>(width / ncol_);
   const float ch = static_cast<float>(height / nrow_);

@@ -1,6 +1,9 @@
 #include "rl/envs/toy_text/sprites.h"
 
+#include <array>
 #include <cmath>
+#include <initializer_list>
+#include <utility>
 #include <vector>
 
 namespace rl {
@@ -12,6 +15,15 @@ Point At(const Cell& c, float u, float v) {
   return {c.x + u * c.w, c.y + v * c.h};
 }
 
+// A polygon of cell-relative points.
+void Polygon(Canvas* canvas, const Cell& c, std::initializer_list<Point> uv,
+             Color color) {
+  std::vector<Point> points;
+  points.reserve(uv.size());
+  for (const Point& p : uv) points.push_back(At(c, p.x, p.y));
+  canvas->FillPolygon(std::move(points), color);
+}
+
 void Rect(Canvas* canvas, const Cell& c, float u0, float v0, float u1, float v1,
           Color color) {
   canvas->FillRect(c.x + u0 * c.w, c.y + v0 * c.h, (u1 - u0) * c.w,
@@ -21,11 +33,19 @@ void Rect(Canvas* canvas, const Cell& c, float u0, float v0, float u1, float v1,
 void Ellipse(Canvas* canvas, const Cell& c, float u, float v, float ru,
              float rv, Color color) {
   constexpr int kSegments = 32;
+  // The unit circle's points, once: a lake draws a few ellipses per hole.
+  static const std::array<Point, kSegments> kCircle = [] {
+    std::array<Point, kSegments> circle;
+    for (int i = 0; i < kSegments; ++i) {
+      const double a = 2 * M_PI * i / kSegments;
+      circle[i] = {static_cast<float>(std::cos(a)),
+                   static_cast<float>(std::sin(a))};
+    }
+    return circle;
+  }();
   std::vector<Point> points(kSegments);
   for (int i = 0; i < kSegments; ++i) {
-    const double a = 2 * M_PI * i / kSegments;
-    points[i] = At(c, u + ru * static_cast<float>(std::cos(a)),
-                   v + rv * static_cast<float>(std::sin(a)));
+    points[i] = At(c, u + ru * kCircle[i].x, v + rv * kCircle[i].y);
   }
   canvas->FillPolygon(std::move(points), color);
 }
@@ -35,10 +55,10 @@ void Disc(Canvas* canvas, const Cell& c, float u, float v, float r,
   canvas->FillCircle(At(c, u, v), r * std::min(c.w, c.h), color);
 }
 
-constexpr Color kIce = kIceColor;
 constexpr Color kIceShine{238, 247, 255, 255};
-constexpr Color kWater{22, 66, 115, 255};
-constexpr Color kHoleRim{125, 170, 210, 255};
+constexpr Color kSnowLip{242, 249, 255, 255};
+constexpr Color kHoleWall{72, 152, 206, 255};
+constexpr Color kWater{140, 214, 240, 255};
 constexpr Color kSkin{250, 212, 176, 255};
 constexpr Color kTunic{52, 140, 66, 255};
 constexpr Color kHat{196, 42, 42, 255};
@@ -46,23 +66,31 @@ constexpr Color kBoots{92, 58, 30, 255};
 constexpr Color kEye{30, 30, 30, 255};
 constexpr Color kWood{163, 108, 58, 255};
 constexpr Color kWoodDark{110, 70, 36, 255};
+constexpr Color kGrassDark{104, 166, 60, 255};
+constexpr Color kGrassBlade{78, 136, 46, 255};
+constexpr Color kRock{124, 84, 52, 255};
+constexpr Color kRockLit{156, 110, 68, 255};
+constexpr Color kRockCrack{82, 54, 34, 255};
 
 }  // namespace
 
 void Ice(Canvas* canvas, const Cell& c) {
-  Rect(canvas, c, 0, 0, 1, 1, kIce);
   // Two glints.
-  canvas->FillPolygon({At(c, 0.15f, 0.35f), At(c, 0.35f, 0.15f),
-                       At(c, 0.39f, 0.19f), At(c, 0.19f, 0.39f)},
-                      kIceShine);
-  canvas->FillPolygon({At(c, 0.62f, 0.82f), At(c, 0.82f, 0.62f),
-                       At(c, 0.85f, 0.65f), At(c, 0.65f, 0.85f)},
-                      kIceShine);
+  Polygon(canvas, c,
+          {{0.15f, 0.35f}, {0.35f, 0.15f}, {0.39f, 0.19f}, {0.19f, 0.39f}},
+          kIceShine);
+  Polygon(canvas, c,
+          {{0.62f, 0.82f}, {0.82f, 0.62f}, {0.85f, 0.65f}, {0.65f, 0.85f}},
+          kIceShine);
 }
 
 void Hole(Canvas* canvas, const Cell& c) {
-  Ellipse(canvas, c, 0.5f, 0.55f, 0.42f, 0.34f, kHoleRim);
-  Ellipse(canvas, c, 0.5f, 0.57f, 0.36f, 0.28f, kWater);
+  // A white lip of snow, the hole's shaded far wall, light water filling
+  // the rest, a glint on it.
+  Ellipse(canvas, c, 0.5f, 0.55f, 0.42f, 0.34f, kSnowLip);
+  Ellipse(canvas, c, 0.5f, 0.55f, 0.37f, 0.29f, kHoleWall);
+  Ellipse(canvas, c, 0.5f, 0.61f, 0.35f, 0.22f, kWater);
+  Ellipse(canvas, c, 0.62f, 0.68f, 0.1f, 0.025f, kIceShine);
 }
 
 void CrackedHole(Canvas* canvas, const Cell& c) {
@@ -121,29 +149,38 @@ void Elf(Canvas* canvas, const Cell& c, Facing facing) {
   }
 }
 
-void Snow(Canvas* canvas, const Cell& c, bool darker) {
-  const Color snow = darker ? Color{214, 224, 232, 255} : kSnowColor;
-  Rect(canvas, c, 0, 0, 1, 1, snow);
-  Ellipse(canvas, c, 0.3f, 0.7f, 0.12f, 0.04f, Color{200, 212, 222, 255});
+void Grass(Canvas* canvas, const Cell& c, bool darker) {
+  if (darker) Rect(canvas, c, 0, 0, 1, 1, kGrassDark);
+  // Two tufts of blades.
+  for (const auto& [u, v] : {std::pair(0.28f, 0.74f), std::pair(0.7f, 0.34f)}) {
+    canvas->FillPolygon({At(c, u - 0.08f, v), At(c, u - 0.07f, v - 0.08f),
+                         At(c, u - 0.03f, v - 0.02f), At(c, u, v - 0.11f),
+                         At(c, u + 0.03f, v - 0.02f),
+                         At(c, u + 0.07f, v - 0.08f), At(c, u + 0.08f, v)},
+                        kGrassBlade);
+  }
 }
 
 void Cliff(Canvas* canvas, const Cell& c) {
-  Rect(canvas, c, 0, 0, 1, 1, Color{64, 70, 86, 255});
-  canvas->FillPolygon({At(c, 0.0f, 0.3f), At(c, 0.3f, 0.45f), At(c, 0.2f, 0.7f),
-                       At(c, 0.0f, 0.6f)},
-                      Color{44, 48, 60, 255});
-  canvas->FillPolygon({At(c, 1.0f, 0.5f), At(c, 0.7f, 0.6f), At(c, 0.8f, 0.9f),
-                       At(c, 1.0f, 0.95f)},
-                      Color{44, 48, 60, 255});
+  // Brown rock with a lit ledge and dark cracks.
+  Rect(canvas, c, 0, 0, 1, 1, kRock);
+  Polygon(canvas, c, {{0, 0.3f}, {0.45f, 0.22f}, {0.55f, 0.34f}, {0, 0.42f}},
+          kRockLit);
+  Polygon(canvas, c,
+          {{0.15f, 0.55f}, {0.3f, 0.62f}, {0.22f, 0.95f}, {0.18f, 0.7f}},
+          kRockCrack);
+  Polygon(canvas, c,
+          {{0.7f, 0.45f}, {0.86f, 0.5f}, {0.8f, 0.8f}, {0.74f, 0.56f}},
+          kRockCrack);
 }
 
 void NearCliff(Canvas* canvas, const Cell& c, bool darker) {
-  // Snow to the edge, rock below it.
-  Rect(canvas, c, 0, 0.78f, 1, 1, Color{120, 124, 138, 255});
+  // Grass down to a jagged edge, the top of the cliff's face below it.
+  Rect(canvas, c, 0, 0.8f, 1, 1, kRockLit);
   canvas->FillPolygon(
-      {At(c, 0, 0.78f), At(c, 0.25f, 0.84f), At(c, 0.5f, 0.78f),
-       At(c, 0.75f, 0.85f), At(c, 1, 0.78f), At(c, 1, 0.74f), At(c, 0, 0.74f)},
-      darker ? Color{214, 224, 232, 255} : kSnowColor);
+      {At(c, 0, 0.8f), At(c, 0.25f, 0.86f), At(c, 0.5f, 0.8f),
+       At(c, 0.75f, 0.87f), At(c, 1, 0.8f), At(c, 1, 0.76f), At(c, 0, 0.76f)},
+      darker ? kGrassDark : kGrassColor);
 }
 
 void Cookie(Canvas* canvas, const Cell& c) {
@@ -155,22 +192,23 @@ void Cookie(Canvas* canvas, const Cell& c) {
   Disc(canvas, c, 0.64f, 0.68f, 0.035f, kChip);
 }
 
-void Road(Canvas* canvas, const Cell& c) {
-  Rect(canvas, c, 0, 0, 1, 1, kRoadColor);
-}
-
 void Median(Canvas* canvas, const Cell& c, bool vertical, bool start,
             bool end) {
-  constexpr Color kConcrete{128, 128, 128, 255};
-  constexpr float kHalf = 0.12f;
+  // A hedge: dark green, a lighter green crown along its middle, rounded
+  // where a run starts or ends.
+  constexpr Color kHedge{48, 118, 44, 255};
+  constexpr Color kHedgeLit{86, 156, 62, 255};
   const float from = start ? 0.5f : 0.0f;
   const float to = end ? 0.5f : 1.0f;
-  if (vertical) {
-    Rect(canvas, c, 0.5f - kHalf, from, 0.5f + kHalf, to, kConcrete);
-  } else {
-    Rect(canvas, c, from, 0.5f - kHalf, to, 0.5f + kHalf, kConcrete);
+  for (const auto& [half, color] :
+       {std::pair(0.22f, kHedge), std::pair(0.1f, kHedgeLit)}) {
+    if (vertical) {
+      Rect(canvas, c, 0.5f - half, from, 0.5f + half, to, color);
+    } else {
+      Rect(canvas, c, from, 0.5f - half, to, 0.5f + half, color);
+    }
+    if (start || end) Disc(canvas, c, 0.5f, 0.5f, half, color);
   }
-  if (start || end) Disc(canvas, c, 0.5f, 0.5f, kHalf, kConcrete);
 }
 
 void Passenger(Canvas* canvas, const Cell& c) {

@@ -224,8 +224,10 @@ void Taxi::OnStep(int previous_state, int action, const Transition& taken) {
 }
 
 void Taxi::Draw(Canvas* canvas) const {
-  // Gymnasium's _render_gui over the 7x11 map text, 50x50 cells.
-  // The road behind the tiles, so no seam shows when drawn scaled.
+  // Gymnasium's _render_gui over the 7x11 map text, 50x50 cells. It blits
+  // taxi_background.png into every cell; ours is one flat asphalt colour,
+  // so the canvas' background is the whole road at once (a rect per cell
+  // on top of it drew the same picture at half the render fps).
   canvas->Reset(kWindowWidth, kWindowHeight, sprites::kRoadColor);
   constexpr int kMapRows = 7, kMapCols = 11;
   constexpr float kCw = kWindowWidth / kMapCols;   // 50.
@@ -234,7 +236,6 @@ void Taxi::Draw(Canvas* canvas) const {
   for (int y = 0; y < kMapRows; ++y) {
     for (int x = 0; x < kMapCols; ++x) {
       const sprites::Cell cell{x * kCw, y * kCh, kCw, kCh};
-      sprites::Road(canvas, cell);
       const char c = at(y, x);
       if (c == '|') {
         sprites::Median(canvas, cell, /*vertical=*/true,
