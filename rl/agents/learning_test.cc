@@ -92,6 +92,9 @@ const Goal kQLearningFrozenLake{"q_learning", "FrozenLake-v1", 50000, 1000,
                                 0.7};
 const Goal kPpoAcrobot{"ppo", "Acrobot-v1", 20000, 20, -100};
 const Goal kPpoPendulum{"ppo", "Pendulum-v1", 25000, 20, -400};
+const Goal kPpoMountainCar{"ppo", "MountainCar-v0", 20000, 20, -110};
+// Twice the random agent's mean return (about 420 over 1000 episodes).
+const Goal kPpoMazeChase{"ppo", "MazeChase-v0", 50000, 20, 850};
 // MuJoCo (issue 13): mean of 10 greedy episodes.
 const Goal kPpoInvertedPendulum{"ppo", "InvertedPendulum-v5", 5000, 10, 950};
 // Not in issue 13; 9100 is Gymnasium's reward_threshold.
@@ -109,6 +112,8 @@ TEST(Learning, DqnCartPole) { Learn(kDqnCartPole, true); }
 TEST(Learning, QLearningFrozenLake) { Learn(kQLearningFrozenLake, true); }
 TEST(Learning, PpoAcrobot) { Learn(kPpoAcrobot, true); }
 TEST(Learning, PpoPendulum) { Learn(kPpoPendulum, true); }
+TEST(Learning, PpoMountainCar) { Learn(kPpoMountainCar, true); }
+TEST(Learning, PpoMazeChase) { Learn(kPpoMazeChase, true); }
 TEST(Learning, PpoInvertedPendulum) { Learn(kPpoInvertedPendulum, true); }
 TEST(Learning, PpoInvertedDoublePendulum) {
   Learn(kPpoInvertedDoublePendulum, true);
@@ -124,6 +129,7 @@ TEST(FinalLearning, PpoCartPole) { Learn(kPpoCartPole, false); }
 TEST(FinalLearning, QLearningFrozenLake) { Learn(kQLearningFrozenLake, false); }
 TEST(FinalLearning, PpoAcrobot) { Learn(kPpoAcrobot, false); }
 TEST(FinalLearning, PpoPendulum) { Learn(kPpoPendulum, false); }
+TEST(FinalLearning, PpoMountainCar) { Learn(kPpoMountainCar, false); }
 TEST(FinalLearning, PpoInvertedPendulum) { Learn(kPpoInvertedPendulum, false); }
 TEST(FinalLearning, PpoInvertedDoublePendulum) {
   Learn(kPpoInvertedDoublePendulum, false);
