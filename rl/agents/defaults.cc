@@ -25,6 +25,16 @@ const std::vector<DefaultsRow>& DefaultsTable() {
        "gae_lambda=0.95,learning_rate=1e-3,anneal_steps=300000,"
        "target_kl=0.02,normalize_observation=true,normalize_reward=true",
        "mean return >= -400 over 20 greedy episodes"},
+      // rl-baselines3-zoo's PPO settings for MountainCar-v0 (normalize:
+      // true; n_envs 16, n_steps 16, gae_lambda 0.98, gamma 0.99, ent_coef 0),
+      // but 10 epochs (SB3's default) instead of its 4: with 4, seed 1 never
+      // reached -110 within 1M (best -110.4) and seeds 0-2 ended at -110 to
+      // -119; with 10, seeds 0-3 reach it at 180k-220k and end at -97.5 to
+      // -102.
+      {"ppo", "MountainCar-v0", 1000000,
+       "n_envs=16,n_steps=16,n_epochs=10,gamma=0.99,gae_lambda=0.98,"
+       "ent_coef=0,normalize_observation=true,normalize_reward=true",
+       "mean return >= -110 over 20 greedy episodes"},
       // MuJoCo (issue 13). rl-baselines3-zoo's PPO settings, from memory of
       // its ppo.yml (no network here): its MuJoCo default (normalize: true,
       // SB3's defaults otherwise) where it has no tuned row for the env.
@@ -70,6 +80,20 @@ const std::vector<DefaultsRow>& DefaultsTable() {
       {"ppo", "Hopper-v5", 1000000, "",
        "none (issue 13 asks what it reaches): 3314 over 10 greedy episodes "
        "at 1M, seed 0"},
+      // MazeChase-v0 (issue 18): no zoo row. The zoo's PPO Atari settings
+      // (n_envs 8, n_steps 128, batch 256, 4 epochs, clip 0.1, ent_coef
+      // 0.01, learning rate and clip range falling linearly to 0) with our
+      // 64x64 MLP on the 6x21x19 planes instead of its CNN, reward
+      // normalisation instead of clipping, and a learning rate of 7e-4
+      // instead of 2.5e-4 (constant 2.5e-4 first passed the target at 650k;
+      // constant 7e-4 at 350k, then sagged to 908 by 500k). Target: twice
+      // the random agent's mean return (424 over 1000 episodes).
+      {"ppo", "MazeChase-v0", 1000000,
+       "n_envs=8,n_steps=128,batch_size=256,n_epochs=4,learning_rate=7e-4,"
+       "anneal_steps=1000000,clip_range=0.1,ent_coef=0.01,"
+       "normalize_reward=true",
+       "mean return >= 850 over 20 greedy episodes (twice the random "
+       "agent's)"},
       // rl-baselines3-zoo's DQN schedule for CartPole-v1 (128 gradient
       // steps every 256 env steps), with 64x64 layers and Double DQN, and
       // two changes so the final policy holds: the target network moves

@@ -92,6 +92,9 @@ const Goal kQLearningFrozenLake{"q_learning", "FrozenLake-v1", 50000, 1000,
                                 0.7};
 const Goal kPpoAcrobot{"ppo", "Acrobot-v1", 20000, 20, -100};
 const Goal kPpoPendulum{"ppo", "Pendulum-v1", 25000, 20, -400};
+const Goal kPpoMountainCar{"ppo", "MountainCar-v0", 20000, 20, -110};
+// Twice the random agent's mean return (about 420 over 1000 episodes).
+const Goal kPpoMazeChase{"ppo", "MazeChase-v0", 50000, 20, 850};
 // MuJoCo (issue 13): mean of 10 greedy episodes.
 const Goal kPpoInvertedPendulum{"ppo", "InvertedPendulum-v5", 5000, 10, 950};
 // Not in issue 13; 9100 is Gymnasium's reward_threshold.
@@ -119,6 +122,8 @@ LEARNING_PAIR(DqnCartPole, kDqnCartPole)
 LEARNING_PAIR(QLearningFrozenLake, kQLearningFrozenLake)
 LEARNING_PAIR(PpoAcrobot, kPpoAcrobot)
 LEARNING_PAIR(PpoPendulum, kPpoPendulum)
+LEARNING_PAIR(PpoMountainCar, kPpoMountainCar)
+LEARNING_PAIR(PpoMazeChase, kPpoMazeChase)
 LEARNING_PAIR(PpoInvertedPendulum, kPpoInvertedPendulum)
 LEARNING_PAIR(PpoInvertedDoublePendulum, kPpoInvertedDoublePendulum)
 LEARNING_PAIR(PpoReacher, kPpoReacher)
