@@ -465,8 +465,13 @@ nlohmann::json OverviewData(const std::string& parent,
   std::map<std::string, std::vector<const OverviewEntry*>> by_setup;
   for (const OverviewEntry* run : runs) {
     const nlohmann::json& r = run->config["run"];
-    const nlohmann::json setup = {JsonText(r, "env"), KwargsOf(run->config),
-                                  JsonText(r, "agent"), HparamsOf(run->config)};
+    // The same experiment: env, agent, hyper-parameters, budget and
+    // evaluations (curves of other budgets or schedules do not average).
+    const nlohmann::json setup = {
+        JsonText(r, "env"),         KwargsOf(run->config),
+        JsonText(r, "agent"),       HparamsOf(run->config),
+        JsonInt(r, "steps"),        JsonInt(r, "eval_every"),
+        JsonInt(r, "eval_episodes")};
     by_setup[setup.dump(-1, ' ', false,
                         nlohmann::json::error_handler_t::replace)]
         .push_back(run);

@@ -119,8 +119,8 @@ std::vector<OverviewEntry> ScanRuns(const std::string& parent);
 // ["hparams.learning_rate", "env_kwargs.map_name", ...], "groups": [{"name":
 // "mean of seeds 0-2", "label", "runs": [names]}]}. A hyper-parameter differs
 // when two runs of one agent disagree on it (an env kwarg: two runs of one
-// env); a group is two or more runs equal in env, env kwargs, agent and
-// hyper-parameters.
+// env); a group is two or more runs equal in env, env kwargs, agent,
+// hyper-parameters, step budget and evaluation schedule.
 nlohmann::json OverviewData(const std::string& parent,
                             const std::vector<OverviewEntry>& entries);
 

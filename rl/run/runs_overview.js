@@ -197,7 +197,7 @@
       } else if (run.state === "unknown" && run.note) {
         text += " (" + run.note + ")";
       }
-      return `<td class="rl-state-${esc(run.state)}" title="${esc(title)}">` +
+      return `<td class="rl-status rl-state-${esc(run.state)}" title="${esc(title)}">` +
           `${esc(text)}</td>`;
     }
 
@@ -226,7 +226,7 @@
       const bests = runs.map(r => r.best_eval).filter(v => v !== null);
       const best = bests.length
           ? `${fmt(bests.reduce((a, b) => a + b, 0) / bests.length)} ` +
-            `(${fmt(Math.min(...bests))} to ${fmt(Math.max(...bests))})` : "";
+            `(${fmt(Math.min(...bests))}–${fmt(Math.max(...bests))})` : "";
       const steps = runs.map(r => r.steps);
       return `<tr class="rl-group" data-rl-group="${esc(g.name)}">` +
           `<td>${this.checkbox(g.name)}</td>` +
@@ -234,7 +234,7 @@
           `<td>${esc(runs[0].env)}${runs[0].env_kwargs ? " (" + esc(runs[0].env_kwargs) + ")" : ""}</td>` +
           `<td>${esc(runs[0].agent)}</td>` +
           `<td class="rl-num">${runs.length} seeds</td>` +
-          `<td>${esc(state)}</td>` +
+          `<td class="rl-status">${esc(state)}</td>` +
           `<td class="rl-num">${fmt(Math.min(...steps))}` +
           `${Math.max(...steps) !== Math.min(...steps) ? " to " + fmt(Math.max(...steps)) : ""}` +
           ` / ${fmt(runs[0].total_steps)}</td><td></td>` +

@@ -104,6 +104,10 @@ TEST(ScanRuns, StatesCurvesDifferingParametersAndSeedGroups) {
           getpid());
   MakeRun(parent + "/b-lr", Config("CartPole-v1", "ppo", 0, 0.01), "running",
           DeadPid());
+  // Another budget is another experiment: not in the seeds' group.
+  nlohmann::json longer = Config("CartPole-v1", "ppo", 3, 0.001);
+  longer["run"]["steps"] = 2000;
+  MakeRun(parent + "/a-seed3-longer", longer, "finished", getpid());
   // Another agent's hyper-parameters differ from ppo's by nature: not a
   // column. Another host's running run cannot be checked: still running.
   nlohmann::json dqn = Config("CartPole-v1", "dqn", 0, 0.5);
@@ -114,7 +118,7 @@ TEST(ScanRuns, StatesCurvesDifferingParametersAndSeedGroups) {
   Write(parent + "/c-dqn/status.json", status.dump());
 
   const std::vector<OverviewEntry> entries = ScanRuns(parent);
-  ASSERT_EQ(entries.size(), 5u);
+  ASSERT_EQ(entries.size(), 6u);
   EXPECT_EQ(Find(entries, "a-seed0")->state, "finished");
   EXPECT_EQ(Find(entries, "a-seed1")->state, "running");
   EXPECT_EQ(Find(entries, "a-seed2")->state, "stopped");
