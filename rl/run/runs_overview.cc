@@ -146,9 +146,14 @@ std::vector<std::vector<double>> Thin(std::vector<std::vector<double>> rows,
   return out;
 }
 
-// A JSON number, or null when not finite.
+// A JSON number (steps as integers: 304, not 304.0), or null when not
+// finite.
 nlohmann::json Number(double value) {
-  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json();
+  if (!std::isfinite(value)) return nlohmann::json();
+  if (value == std::floor(value) && std::fabs(value) < 9e15) {
+    return nlohmann::json(static_cast<int64_t>(value));
+  }
+  return nlohmann::json(value);
 }
 
 nlohmann::json Rows(const std::vector<std::vector<double>>& rows) {
