@@ -7,6 +7,11 @@
 // evaluated at, training returns (each seed smoothed first) interpolated on
 // a common grid over the steps every seed reached.
 //
+// While a run goes on, the page (a document of its own) reloads every 30 s
+// to show what the runs wrote since (the file is rewritten at their
+// evaluations); the ticked runs, smoothing and zoom are kept across
+// reloads (sessionStorage).
+//
 // DOM for tests: a run's row is tr[data-rl-run="DIR"], a group's
 // tr[data-rl-group="NAME"]; their checkboxes input[data-rl-select="DIR"]
 // or [data-rl-select="NAME"]; series are named DIR or NAME (evaluations)
@@ -17,6 +22,7 @@
 
   const COLORS = RlCharts.COLORS;
   const GRID = 150;  // Points of a group's mean training curve.
+  const RELOAD_S = 30;
 
   function esc(text) {
     return String(text).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;",
@@ -96,14 +102,29 @@
           this.selected.add(run.name);
         }
       }
+      // What the reader chose before a reload.
+      this.storageKey = "rl-runs-overview:" + location.pathname;
+      let saved = null;
+      try {
+        saved = JSON.parse(sessionStorage.getItem(this.storageKey) || "null");
+      } catch (e) {}
+      if (saved && Array.isArray(saved.selected)) {
+        this.selected = new Set(saved.selected.filter(n => this.item(n)));
+      }
       this.group = new RlCharts.Group();
+      const setXDomain = this.group.setXDomain.bind(this.group);
+      this.group.setXDomain = domain => { setXDomain(domain); this.save(); };
+      if (saved && Array.isArray(saved.xDomain)) this.group.xDomain = saved.xDomain;
       this.chart = this.group.add(new RlCharts.Chart(
           root.querySelector(".rl-chart"),
           {title: "Returns of the ticked runs", yLabel: "episode return",
            height: 320}));
       const slider = root.querySelector(".rl-smoothing input");
       const shown = root.querySelector(".rl-smoothing output");
+      this.slider = slider;
+      if (saved && isFinite(saved.smoothing)) slider.value = saved.smoothing;
       this.group.smoothing = Number(slider.value);
+      shown.textContent = Number(slider.value).toFixed(2);
       slider.addEventListener("input", () => {
         shown.textContent = Number(slider.value).toFixed(2);
         this.group.smoothing = Number(slider.value);
@@ -111,6 +132,10 @@
       });
       this.showEvals = root.querySelector(".rl-show-evals");
       this.showTraining = root.querySelector(".rl-show-training");
+      if (saved) {
+        this.showEvals.checked = saved.evals !== false;
+        this.showTraining.checked = saved.training !== false;
+      }
       this.showEvals.addEventListener("change", () => this.draw());
       this.showTraining.addEventListener("change", () => this.draw());
       root.querySelector(".rl-reset-zoom").addEventListener(
@@ -118,6 +143,24 @@
       this.table();
       this.others();
       this.draw();
+      // A document of its own (not a notebook cell) with a run going on.
+      if (root.parentNode === document.body &&
+          this.runs.some(r => r.state === "running")) {
+        const note = root.querySelector(".rl-note");
+        if (note) {
+          note.textContent += ` This page reloads every ${RELOAD_S} s while a run goes on.`;
+        }
+        setTimeout(() => location.reload(), 1000 * RELOAD_S);
+      }
+    }
+
+    save() {
+      try {
+        sessionStorage.setItem(this.storageKey, JSON.stringify({
+          selected: [...this.selected], smoothing: Number(this.slider.value),
+          xDomain: this.group.xDomain, evals: this.showEvals.checked,
+          training: this.showTraining.checked}));
+      } catch (e) {}  // No storage (a sandboxed frame): nothing kept.
     }
 
     // The table: a group's row above its seeds' rows, then the other runs,
@@ -319,6 +362,7 @@
         if (on) series.push(...this.series(item));
       }
       this.chart.set({series});
+      this.save();
     }
   }
 
