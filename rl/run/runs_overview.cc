@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <system_error>
@@ -166,6 +167,52 @@ nlohmann::json Rows(const std::vector<std::vector<double>>& rows) {
   return out;
 }
 
+// A CSV's columns as ReadCsvColumns reads them, thinned to `max_rows`
+// (0: all), with the rows' count before thinning.
+struct CsvColumns {
+  std::string problem;
+  std::vector<std::vector<double>> rows;
+  int64_t total = 0;
+};
+
+// ReadCsvColumns then Thin, remembered for files whose size and time are
+// unchanged: a process rewriting the overview at every evaluation reads a
+// finished run's metrics.csv (millions of rows for a long run) once.
+CsvColumns ReadCsvCached(const std::string& path,
+                         const std::vector<std::string>& wanted,
+                         size_t max_rows) {
+  struct Cached {
+    uintmax_t size = 0;
+    fs::file_time_type time;
+    CsvColumns columns;
+  };
+  static std::mutex mutex;
+  static auto* const cache = new std::map<std::string, Cached>();
+  std::error_code error;
+  const uintmax_t size = fs::file_size(path, error);
+  const fs::file_time_type time =
+      error ? fs::file_time_type() : fs::last_write_time(path, error);
+  const std::string key =
+      absl::StrCat(path, "\n", absl::StrJoin(wanted, ","), "\n", max_rows);
+  if (!error) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = cache->find(key);
+    if (it != cache->end() && it->second.size == size &&
+        it->second.time == time) {
+      return it->second.columns;
+    }
+  }
+  CsvColumns columns;
+  columns.problem = ReadCsvColumns(path, wanted, &columns.rows);
+  columns.total = static_cast<int64_t>(columns.rows.size());
+  if (max_rows > 0) columns.rows = Thin(std::move(columns.rows), max_rows);
+  if (!error && columns.problem.empty()) {
+    std::lock_guard<std::mutex> lock(mutex);
+    (*cache)[key] = Cached{size, time, columns};
+  }
+  return columns;
+}
+
 OverviewEntry NotARun(const std::string& name, std::string why,
                       bool looks_like_run = false) {
   OverviewEntry entry;
@@ -216,12 +263,9 @@ OverviewEntry ScanFolder(const std::string& parent, const std::string& name) {
   }
   const nlohmann::json& run = entry.config["run"];
   // The curves.
-  std::vector<std::vector<double>> returns;
-  if (std::string problem =
-          ReadCsvColumns(dir + "/metrics.csv", {"step", "return"}, &returns);
-      !problem.empty()) {
-    return NotARun(name, problem, true);
-  }
+  CsvColumns returns =
+      ReadCsvCached(dir + "/metrics.csv", {"step", "return"}, kMaxReturnPoints);
+  if (!returns.problem.empty()) return NotARun(name, returns.problem, true);
   if (std::string problem =
           ReadCsvColumns(dir + "/evals.csv",
                          {"step", "mean_return", "std_return"}, &entry.evals);
@@ -229,10 +273,10 @@ OverviewEntry ScanFolder(const std::string& parent, const std::string& name) {
     return NotARun(name, problem, true);
   }
   entry.is_run = true;
-  entry.return_rows = static_cast<int64_t>(returns.size());
+  entry.return_rows = returns.total;
   const int64_t last_step =
-      returns.empty() ? 0 : static_cast<int64_t>(returns.back()[0]);
-  entry.returns = Thin(std::move(returns), kMaxReturnPoints);
+      returns.rows.empty() ? 0 : static_cast<int64_t>(returns.rows.back()[0]);
+  entry.returns = std::move(returns.rows);
   // The state.
   const std::string status_path = dir + "/status.json";
   const std::optional<std::string> status_text =

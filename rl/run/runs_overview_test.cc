@@ -149,6 +149,18 @@ TEST(ScanRuns, StatesCurvesDifferingParametersAndSeedGroups) {
   EXPECT_EQ(first["evals"][1], nlohmann::json::parse("[500,30,2]"));
 }
 
+TEST(ScanRuns, SeesRowsAppendedSinceTheLastScan) {
+  const std::string parent = Parent("appended");
+  MakeRun(parent + "/r", Config("CartPole-v1", "ppo", 0, 0.001), "running",
+          getpid(), 5);
+  EXPECT_EQ(ScanRuns(parent)[0].return_rows, 5);
+  EXPECT_EQ(ScanRuns(parent)[0].return_rows, 5);  // Remembered.
+  std::ofstream(parent + "/r/metrics.csv", std::ios::app) << "60,5,7,10,99,\n";
+  const OverviewEntry again = ScanRuns(parent)[0];
+  EXPECT_EQ(again.return_rows, 6);
+  EXPECT_EQ(again.returns.back(), (std::vector<double>{60, 7}));
+}
+
 TEST(ScanRuns, EnvKwargsDifferAmongRunsOfOneEnv) {
   const std::string parent = Parent("kwargs");
   MakeRun(parent + "/x",
