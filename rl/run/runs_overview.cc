@@ -15,6 +15,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -525,31 +526,56 @@ nlohmann::json OverviewData(const std::string& parent,
                         nlohmann::json::error_handler_t::replace)]
         .push_back(run);
   }
-  nlohmann::json groups = nlohmann::json::array();
-  std::set<std::string> names;
+  // Named by their seeds; groups that would share a name also by their env,
+  // agent and the values of the differing settings that tell them apart.
+  struct Group {
+    std::string name, label;
+    nlohmann::json runs = nlohmann::json::array();
+  };
+  std::vector<Group> found;
+  std::map<std::string, int> uses;
   for (const auto& [setup, members] : by_setup) {
     if (members.size() < 2) continue;
+    Group group;
     std::vector<int64_t> seeds;
-    nlohmann::json member_names = nlohmann::json::array();
     for (const OverviewEntry* run : members) {
       seeds.push_back(JsonInt(run->config["run"], "seed"));
-      member_names.push_back(run->name);
+      group.runs.push_back(run->name);
     }
-    const nlohmann::json& first = members[0]->config["run"];
-    const std::string label =
-        absl::StrCat(JsonText(first, "env"), " / ", JsonText(first, "agent"));
-    std::string name = absl::StrCat("mean of seeds ", SeedList(seeds));
+    const OverviewEntry& first = *members[0];
+    const nlohmann::json& r = first.config["run"];
+    group.label = absl::StrCat(JsonText(r, "env"), " / ", JsonText(r, "agent"));
+    for (const std::string& key : differing) {
+      const bool hparam = absl::StartsWith(key, "hparams.");
+      const nlohmann::json section =
+          hparam ? HparamsOf(first.config) : KwargsOf(first.config);
+      const std::string name = key.substr(key.find('.') + 1);
+      if (section.contains(name)) {
+        absl::StrAppend(&group.label, ", ", name, "=",
+                        JsonText(section, name.c_str()));
+      }
+    }
+    group.name = absl::StrCat("mean of seeds ", SeedList(seeds));
     if (std::set<int64_t>(seeds.begin(), seeds.end()).size() < seeds.size()) {
-      name = absl::StrCat("mean of ", seeds.size(), " runs (seeds ",
-                          SeedList(seeds), ")");
+      group.name = absl::StrCat("mean of ", seeds.size(), " runs (seeds ",
+                                SeedList(seeds), ")");
     }
-    if (names.count(name) > 0) name = absl::StrCat(name, " (", label, ")");
-    for (int n = 2; names.count(name) > 0; ++n) {
-      name = absl::StrCat(name, " #", n);
+    ++uses[group.name];
+    found.push_back(std::move(group));
+  }
+  nlohmann::json groups = nlohmann::json::array();
+  std::set<std::string> names;
+  for (Group& group : found) {
+    if (uses[group.name] > 1) {
+      group.name = absl::StrCat(group.name, " (", group.label, ")");
     }
-    names.insert(name);
+    const std::string base = group.name;
+    for (int n = 2; names.count(group.name) > 0; ++n) {
+      group.name = absl::StrCat(base, " #", n);
+    }
+    names.insert(group.name);
     groups.push_back(
-        {{"name", name}, {"label", label}, {"runs", member_names}});
+        {{"name", group.name}, {"label", group.label}, {"runs", group.runs}});
   }
   data["groups"] = std::move(groups);
   return data;

@@ -87,14 +87,13 @@
       for (const g of data.groups) {
         for (const name of g.runs) this.groupOf[name] = g;
       }
-      // Every selectable item, with a color of its own.
+      // Every selectable item (a color each while ticked).
       this.items = [];
       for (const g of data.groups) {
         this.items.push({name: g.name, group: g,
                          runs: g.runs.map(n => this.byName[n])});
       }
       for (const run of this.runs) this.items.push({name: run.name, run});
-      this.items.forEach((item, i) => { item.color = COLORS[i % COLORS.length]; });
       // At first: every group's mean and the runs in no group (at most 8).
       this.selected = new Set(data.groups.map(g => g.name));
       for (const run of this.runs) {
@@ -167,8 +166,24 @@
     // then folders that look like runs but are not.
     table() {
       const differing = this.data.differing;
-      const head = ["", "run", "env", "agent", "seed", "status",
-                    "steps / budget", "episodes", "best evaluation"].concat(
+      // An env or agent every run shares is said once, above the table.
+      const envOf = r => r.env + (r.env_kwargs ? ` (${r.env_kwargs})` : "");
+      const envs = new Set(this.runs.map(envOf));
+      const agents = new Set(this.runs.map(r => r.agent));
+      this.showEnv = envs.size > 1;
+      this.showAgent = agents.size > 1;
+      const shared = [];
+      if (this.runs.length > 1 && !this.showEnv) shared.push(`env ${[...envs][0]}`);
+      if (this.runs.length > 1 && !this.showAgent) shared.push(`agent ${[...agents][0]}`);
+      const sharedLine = this.root.querySelector(".rl-shared");
+      if (sharedLine) {
+        sharedLine.textContent = shared.length ? `Every run: ${shared.join(", ")}.` : "";
+      }
+      if (this.runs.length <= 1) this.showEnv = this.showAgent = true;
+      const head = ["", "run"].concat(this.showEnv ? ["env"] : [],
+                                       this.showAgent ? ["agent"] : [], [
+                    "seed", "status",
+                    "steps / budget", "episodes", "best evaluation"]).concat(
           differing.map(k => k.startsWith("env_kwargs.")
               ? "env " + k.slice(11) : k.slice(8)));
       let html = "<thead><tr>" + head.map(h => `<th>${esc(h)}</th>`).join("") +
@@ -214,6 +229,13 @@
           `<span class="rl-swatch" data-rl-swatch="${esc(name)}"></span>`;
     }
 
+    envAgentCells(run) {
+      return (this.showEnv ? `<td>${esc(run.env)}` +
+                  `${run.env_kwargs ? " (" + esc(run.env_kwargs) + ")" : ""}</td>`
+                           : "") +
+          (this.showAgent ? `<td>${esc(run.agent)}</td>` : "");
+    }
+
     differingCells(runs) {
       return this.data.differing.map(key => {
         const values = new Set(runs.map(r => JSON.stringify(value(r, key))));
@@ -252,8 +274,8 @@
           `data-rl-run="${esc(run.name)}">` +
           `<td>${this.checkbox(run.name)}</td>` +
           `<td class="rl-name"><a href="${esc(href)}">${esc(run.name)}</a></td>` +
-          `<td>${esc(run.env)}${run.env_kwargs ? " (" + esc(run.env_kwargs) + ")" : ""}</td>` +
-          `<td>${esc(run.agent)}</td><td class="rl-num">${esc(run.seed)}</td>` +
+          this.envAgentCells(run) +
+          `<td class="rl-num">${esc(run.seed)}</td>` +
           this.status(run) +
           `<td class="rl-num">${fmt(run.steps)} / ${fmt(run.total_steps)}${pct}</td>` +
           `<td class="rl-num">${fmt(run.episodes)}</td>` +
@@ -274,8 +296,7 @@
       return `<tr class="rl-group" data-rl-group="${esc(g.name)}">` +
           `<td>${this.checkbox(g.name)}</td>` +
           `<td class="rl-name">${esc(g.name)}</td>` +
-          `<td>${esc(runs[0].env)}${runs[0].env_kwargs ? " (" + esc(runs[0].env_kwargs) + ")" : ""}</td>` +
-          `<td>${esc(runs[0].agent)}</td>` +
+          this.envAgentCells(runs[0]) +
           `<td class="rl-num">${runs.length} seeds</td>` +
           `<td class="rl-status">${esc(state)}</td>` +
           `<td class="rl-num">${fmt(Math.min(...steps))}` +
@@ -353,8 +374,11 @@
     }
 
     draw() {
+      // Colors in the order of the ticked items: distinct up to 8 of them.
       const series = [];
+      let shown = 0;
       for (const item of this.items) {
+        if (this.selected.has(item.name)) item.color = COLORS[shown++ % COLORS.length];
         const swatch = this.root.querySelector(
             `[data-rl-swatch="${CSS.escape(item.name)}"]`);
         const on = this.selected.has(item.name);

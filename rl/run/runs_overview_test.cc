@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -159,6 +160,24 @@ TEST(ScanRuns, SeesRowsAppendedSinceTheLastScan) {
   const OverviewEntry again = ScanRuns(parent)[0];
   EXPECT_EQ(again.return_rows, 6);
   EXPECT_EQ(again.returns.back(), (std::vector<double>{60, 7}));
+}
+
+TEST(OverviewData, GroupsThatWouldShareANameSayWhatTellsThemApart) {
+  const std::string parent = Parent("names");
+  for (int seed : {0, 1}) {
+    MakeRun(absl::StrCat(parent, "/a", seed),
+            Config("CartPole-v1", "ppo", seed, 0.001), "finished", getpid());
+    MakeRun(absl::StrCat(parent, "/b", seed),
+            Config("CartPole-v1", "ppo", seed, 0.003), "finished", getpid());
+  }
+  const nlohmann::json data = OverviewData(parent, ScanRuns(parent));
+  std::vector<std::string> names;
+  for (const nlohmann::json& g : data["groups"]) names.push_back(g["name"]);
+  std::sort(names.begin(), names.end());
+  EXPECT_THAT(names, ElementsAre("mean of seeds 0, 1 (CartPole-v1 / ppo, "
+                                 "learning_rate=0.001)",
+                                 "mean of seeds 0, 1 (CartPole-v1 / ppo, "
+                                 "learning_rate=0.003)"));
 }
 
 TEST(ScanRuns, EnvKwargsDifferAmongRunsOfOneEnv) {
