@@ -172,7 +172,7 @@ if unshare --mount --propagation private sh -c "mount -t tmpfs -o size=1500k tmp
   [[ "$(cat "$tmp/full.code")" == 1 ]] || fail "full disk: exit $(cat "$tmp/full.code")"
   grep -q "No space left on device" "$tmp/full.out" ||
     { fail "full disk: no reason given"; cat "$tmp/full.out"; }
-  grep -q '<p class="status">failed at step [0-9]*: .*No space left' \
+  grep -q '<p class="rl-status">failed at step [0-9]*: .*No space left' \
     "$tmp/full-copy/index.html" || fail "full disk: the page does not say the run failed"
   grep -q 'http-equiv="refresh"' "$tmp/full-copy/index.html" &&
     fail "full disk: the failed page still refreshes"

@@ -63,8 +63,11 @@ for f in checkpoints/latest.ckpt checkpoints/best.ckpt config.json index.html; d
 done
 grep -q '"agent": "ppo"' "$run/config.json" || fail "config.json lacks the agent"
 grep -q '"learning_rate"' "$run/config.json" || fail "config.json lacks hyperparams"
-grep -q '<svg' "$run/index.html" || fail "index.html has no svg"
-grep -q '<polyline class="train"[^>]*points="[0-9]' "$run/index.html" || fail "no curve points"
+# The charts are drawn in the browser (rl/charts/charts.js) from the data
+# inline in the page.
+grep -q 'RlCharts' "$run/index.html" || fail "index.html has no charts"
+grep -q '"columns":\["step","episode","return"' "$run/index.html" &&
+  grep -q '"rows":\[\[[0-9]' "$run/index.html" || fail "no curve points"
 grep -q 'http-equiv="refresh"' "$run/index.html" && fail "finished page still refreshes"
 links=$(grep -o 'href="videos/[^"]*\.mp4"' "$run/index.html" | sort -u | sed 's/href="//;s/"$//')
 [[ $(echo "$links" | grep -c eval) -eq 5 ]] || fail "want 5 eval videos linked, got: $links"

@@ -22,8 +22,8 @@ bool PathExists(const std::string& path) {
 
 const std::vector<std::string>& RunDirectory::Entries() {
   static const auto* const kEntries = new std::vector<std::string>{
-      "metrics.csv", "evals.csv",    "videos.csv",  "config.json",
-      "index.html",  "page_data.js", "checkpoints", "videos"};
+      "metrics.csv",  "evals.csv",   "videos.csv", "config.json", "index.html",
+      "page_data.js", "checkpoints", "videos",     "status.json"};
   return *kEntries;
 }
 

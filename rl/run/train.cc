@@ -22,6 +22,13 @@
 // (the video, named ...-recording.mp4/.webm, still plays up to its last
 // complete fragment or cluster, at most --flush_interval_ms before).
 //
+// --seeds=0,1,2 (or 0-4) trains one run per seed, one after another in this
+// process, each into its own run directory (runs/ENV-AGENT-seedS, or
+// RUN_DIR-seedS with --run_dir); runs/index.html overviews them (rl/run/
+// runs_overview.h). One after another because each run already uses the
+// machine's cores (the learner, plus recorder threads); on a bigger machine
+// start several train processes with disjoint --seeds.
+//
 // Under mpirun (or srun) the same binary trains one agent data-parallel
 // over the ranks (rl/mpi/README.md):
 //   mpirun -np 4 bazel-bin/rl/run/train --env=CartPole-v1 --agent=ppo
@@ -29,18 +36,22 @@
 // any rank end the whole job with the rank named.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/internal/parse.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -65,6 +76,7 @@
 #include "rl/run/play_episodes.h"
 #include "rl/run/run_files.h"
 #include "rl/run/run_flags.h"
+#include "rl/run/runs_overview.h"
 #include "rl/run/training_run.h"
 
 ABSL_FLAG(std::string, env, "CartPole-v1", "Gymnasium id of the env.");
@@ -100,6 +112,16 @@ ABSL_FLAG(double, progress_interval, 10,
           "Training: seconds between progress lines when stdout is not a "
           "terminal (on a terminal the line is rewritten in place).");
 ABSL_FLAG(int64_t, seed, 0, "Seed of the env and the agent, >= 0.");
+ABSL_FLAG(std::string, seeds, "",
+          "Training: one run per seed, one after another in this process: "
+          "seeds and ranges, comma-separated (0,1,2 or 0-4), each into its "
+          "own run directory runs/ENV-AGENT-seedS (with --run_dir=D: "
+          "D-seedS), all overviewed in runs/index.html. One after another "
+          "because each run already uses the machine's cores (learner and "
+          "recorder threads); on a bigger machine start several train "
+          "processes with disjoint --seeds (or use mpirun for one faster "
+          "run). Ctrl-C stops the current run and skips the rest. Not with "
+          "--seed, --resume, --episodes or under mpirun.");
 ABSL_FLAG(std::string, video_dir, "videos",
           "Where videos and index.html go; relative paths are relative to "
           "the directory `bazel run` was started in.");
@@ -221,10 +243,14 @@ rl::RunOptions EpisodeOptionsFromFlags(const rl::RenderFlags& render,
 }
 
 // --run_dir, or the resumed checkpoint's run (RUN_DIR/checkpoints/X.ckpt),
-// or runs/ENV-AGENT-seedSEED.
+// or runs/ENV-AGENT-seedSEED. One run of --seeds: --run_dir-seedSEED.
 std::string RunDirFromFlags(const std::string& resume,
-                            const rl::RunOptions& options) {
+                            const rl::RunOptions& options, bool per_seed) {
   std::string run_dir = absl::GetFlag(FLAGS_run_dir);
+  if (per_seed && !run_dir.empty()) {
+    while (run_dir.size() > 1 && run_dir.back() == '/') run_dir.pop_back();
+    run_dir = absl::StrCat(run_dir, "-seed", options.seed);
+  }
   if (run_dir.empty() && !resume.empty()) {
     run_dir = rl::RunDirOfCheckpoint(resume);
   }
@@ -260,7 +286,8 @@ void NoteGivenFlags(rl::TrainingRunOptions* training) {
 
 // A training run's options from the flags; errors are the user's (exit 2).
 absl::StatusOr<rl::TrainingRunOptions> TrainingOptionsFromFlags(
-    const rl::RunOptions& options, const std::atomic<bool>& stop_requested) {
+    const rl::RunOptions& options, const std::atomic<bool>& stop_requested,
+    bool per_seed) {
   rl::TrainingRunOptions training;
   training.trainer.env_id = options.env;
   training.trainer.env_kwargs = options.env_kwargs;
@@ -285,7 +312,7 @@ absl::StatusOr<rl::TrainingRunOptions> TrainingOptionsFromFlags(
         absl::StrCat("no default step budget for ", options.agent, " on ",
                      options.env, "; pass --steps=N"));
   }
-  training.run_dir = RunDirFromFlags(training.resume, options);
+  training.run_dir = RunDirFromFlags(training.resume, options, per_seed);
   training.video.render_backend = options.render_backend;
   training.video.egl_device = options.egl_device;
   training.video.overlay = options.overlay;
@@ -312,6 +339,11 @@ absl::StatusOr<rl::TrainingRunOptions> TrainingOptionsFromFlags(
   training.progress_interval_s = absl::GetFlag(FLAGS_progress_interval);
   training.stop_requested = &stop_requested;
   NoteGivenFlags(&training);
+  if (per_seed) {
+    // This run's seed, and where it came from.
+    training.flags["seed"] = options.seed;
+    training.flags["seeds"] = absl::GetFlag(FLAGS_seeds);
+  }
   return training;
 }
 
@@ -351,10 +383,30 @@ absl::StatusOr<std::vector<int>> RecordRanksFromFlag(int ranks) {
   return record_ranks;
 }
 
+// How one run of --seeds went, for the final summary.
+struct SeedOutcome {
+  std::string run_dir;
+  std::string state;  // "finished", "stopped" or "failed".
+  int64_t steps = 0;
+  std::optional<double> best_eval;
+  std::string error;
+};
+
 // A training run (--steps, --resume or a learning agent); data-parallel
-// over `world`'s ranks when it has more than one.
+// over `world`'s ranks when it has more than one. One run of --seeds
+// (`seed_run` set): its own run directory, its outcome noted there, and it
+// lingers (--linger) only if it is the last.
+struct SeedRun {
+  SeedOutcome* outcome = nullptr;
+  bool last = true;
+};
 int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
-          const std::atomic<bool>& stop_requested, rl::MpiWorld* world) {
+          const std::atomic<bool>& stop_requested, rl::MpiWorld* world,
+          const SeedRun* seed_run = nullptr) {
+  SeedOutcome ignored;
+  SeedOutcome& outcome =
+      seed_run != nullptr && seed_run->outcome ? *seed_run->outcome : ignored;
+  outcome.state = "failed";
   const bool parallel = world != nullptr && world->size() > 1;
   const int rank = parallel ? world->rank() : 0;
   // Data-parallel: an error on any rank ends the job (the others would
@@ -373,12 +425,20 @@ int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
     std::cerr.flush();
     world->Abort(code);
   };
+  // Notes the error for --seeds' summary.
+  auto fail_noted = [&](int code, absl::string_view message) {
+    outcome.error = std::string(message);
+    return fail(code, message);
+  };
   absl::StatusOr<rl::TrainingRunOptions> training =
-      TrainingOptionsFromFlags(options, stop_requested);
-  if (!training.ok()) return fail(2, training.status().message());
+      TrainingOptionsFromFlags(options, stop_requested, seed_run != nullptr);
+  if (!training.ok()) return fail_noted(2, training.status().message());
+  outcome.run_dir = training->run_dir;
   absl::StatusOr<std::vector<int>> record_ranks =
       RecordRanksFromFlag(parallel ? world->size() : 1);
-  if (!record_ranks.ok()) return fail(2, record_ranks.status().message());
+  if (!record_ranks.ok()) {
+    return fail_noted(2, record_ranks.status().message());
+  }
   training->record_ranks = *record_ranks;
   if (parallel) {
     training->trainer.collective = world;
@@ -398,7 +458,9 @@ int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
   int live_error = 0;
   std::unique_ptr<rl::LiveView> live;
   if (rank == 0) live = StartLive(training->run_dir, options, &live_error);
-  if (live_error != 0) return fail(live_error, "the live view did not start");
+  if (live_error != 0) {
+    return fail_noted(live_error, "the live view did not start");
+  }
   training->live = live.get();
   auto summary = rl::RunTraining(*training, std::cout);
   if (!summary.ok()) {
@@ -408,8 +470,16 @@ int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
     }
     const bool users = absl::IsInvalidArgument(summary.status()) ||
                        absl::IsFailedPrecondition(summary.status());
-    return fail(users ? 2 : 1,
-                rl::WithRenderFlagContext(summary.status(), render).message());
+    return fail_noted(
+        users ? 2 : 1,
+        rl::WithRenderFlagContext(summary.status(), render).message());
+  }
+  outcome.state = summary->stopped ? "stopped" : "finished";
+  outcome.steps = summary->steps;
+  for (const rl::EvalPoint& point : summary->evals) {
+    if (!outcome.best_eval || point.mean_return >= *outcome.best_eval) {
+      outcome.best_eval = point.mean_return;
+    }
   }
   if (rank > 0) return summary->stopped ? 130 : 0;
   if (!training->quiet) PrintTrainingSummary(*summary);
@@ -418,8 +488,100 @@ int Train(const rl::RunOptions& options, const rl::RenderFlags& render,
                  "and page are complete\n";
     return 130;
   }
-  rl::LingerIfAsked(live.get(), stop_requested, std::cout);
+  if (seed_run == nullptr || seed_run->last) {
+    rl::LingerIfAsked(live.get(), stop_requested, std::cout);
+  }
   return 0;  // The run was complete; Ctrl-C only ended the lingering.
+}
+
+// --seeds: "0,1,2", "0-4", "0-2,7" as seeds in order; errors say why.
+absl::StatusOr<std::vector<uint64_t>> ParseSeeds(const std::string& text) {
+  std::vector<uint64_t> seeds;
+  auto bad = [&](absl::string_view part, absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--seeds=", text, ": '", part, "' ", why,
+        "; give seeds >= 0 and ranges, comma-separated: --seeds=0,1,2 or "
+        "--seeds=0-4"));
+  };
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    part = absl::StripAsciiWhitespace(part);
+    const std::vector<absl::string_view> ends = absl::StrSplit(part, '-');
+    uint64_t first = 0, last = 0;
+    if (ends.size() > 2 || !absl::SimpleAtoi(ends[0], &first) ||
+        !absl::SimpleAtoi(ends.back(), &last)) {
+      return bad(part, "is not a seed or a range A-B");
+    }
+    if (last < first) return bad(part, "is a range that ends before it starts");
+    if (last - first >= 1000 || seeds.size() + (last - first) >= 1000) {
+      return bad(part, "makes more than 1000 runs");
+    }
+    for (uint64_t seed = first; seed <= last; ++seed) {
+      if (std::find(seeds.begin(), seeds.end(), seed) != seeds.end()) {
+        return bad(part, absl::StrCat("repeats seed ", seed));
+      }
+      seeds.push_back(seed);
+    }
+  }
+  return seeds;
+}
+
+// --seeds: one training run per seed, one after another; a stop request
+// stops the current run and skips the rest. The exit code is the first
+// failed run's, else 130 if stopped, else 0.
+int TrainSeeds(const rl::RunOptions& options, const rl::RenderFlags& render,
+               const std::atomic<bool>& stop_requested,
+               const std::vector<uint64_t>& seeds) {
+  const bool quiet = absl::GetFlag(FLAGS_quiet);
+  std::vector<SeedOutcome> outcomes(seeds.size());
+  int exit_code = 0;
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    if (stop_requested.load()) {
+      outcomes[i].state = "skipped";
+      continue;
+    }
+    rl::RunOptions run = options;
+    run.seed = seeds[i];
+    if (!quiet) {
+      std::cout << "seed " << seeds[i] << " (run " << i + 1 << " of "
+                << seeds.size() << ")\n";
+      std::cout.flush();
+    }
+    SeedRun seed_run{&outcomes[i], i + 1 == seeds.size()};
+    const int code = Train(run, render, stop_requested, nullptr, &seed_run);
+    if (code != 0 && code != 130 && exit_code == 0) exit_code = code;
+  }
+  bool stopped = false;
+  std::string overview;
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    const SeedOutcome& o = outcomes[i];
+    stopped = stopped || o.state == "stopped" || o.state == "skipped";
+    if (overview.empty() && !o.run_dir.empty()) {
+      const std::string index = rl::RunsParent(o.run_dir) + "/index.html";
+      if (rl::IsOurOverview(index)) overview = index;
+    }
+  }
+  if (!quiet) {
+    std::cout << "seeds " << absl::GetFlag(FLAGS_seeds) << ":\n";
+    for (size_t i = 0; i < seeds.size(); ++i) {
+      const SeedOutcome& o = outcomes[i];
+      std::cout << "  seed " << seeds[i] << ": " << o.state;
+      if (o.state == "failed") {
+        std::cout << ": " << o.error;
+      } else if (o.state == "skipped") {
+        std::cout << " (stopped by a signal before it started)";
+      } else {
+        std::cout << ", " << o.steps << " steps";
+        if (o.best_eval) {
+          std::cout << ", best evaluation " << rl::FormatNumber(*o.best_eval);
+        }
+      }
+      if (!o.run_dir.empty()) std::cout << " (" << o.run_dir << ")";
+      std::cout << "\n";
+    }
+    if (!overview.empty()) std::cout << "all runs: " << overview << "\n";
+  }
+  if (exit_code != 0) return exit_code;
+  return stopped ? 130 : 0;
 }
 
 // Episodes of an agent, recorded (--episodes).
@@ -548,6 +710,30 @@ int main(int argc, char** argv) {
                       "(--steps, --resume or a learning --agent); play "
                       "episodes without mpirun")
                : 2;
+  }
+  if (const std::string text = absl::GetFlag(FLAGS_seeds); !text.empty()) {
+    const char* conflict =
+        world != nullptr
+            ? "--seeds under mpirun: mpirun makes one faster run of one seed; "
+              "start one train per seed instead (--seed=S), or --seeds "
+              "without mpirun"
+        : Given("seed")
+            ? "--seeds and --seed: give one of them (--seeds=0,1,2 trains one "
+              "run per seed)"
+        : resume ? "--seeds with --resume: resume one run at a time "
+                   "(--resume=runs/ENV-AGENT-seedS/checkpoints/latest.ckpt)"
+        : Given("episodes")
+            ? "--seeds with --episodes: --seeds trains (--steps, or a "
+              "learning --agent's default budget); --episodes plays"
+        : !train ? "--seeds trains: give a learning --agent (see --list) or "
+                   "--steps"
+                 : nullptr;
+    if (conflict != nullptr) {
+      return world == nullptr || world->rank() == 0 ? Fail(2, conflict) : 2;
+    }
+    absl::StatusOr<std::vector<uint64_t>> seeds = ParseSeeds(text);
+    if (!seeds.ok()) return Fail(2, seeds.status().message());
+    return TrainSeeds(options, *render, stop_requested, *seeds);
   }
   return train ? Train(options, *render, stop_requested, world.get())
                : Play(options, *render, stop_requested);

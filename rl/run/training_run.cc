@@ -36,6 +36,7 @@
 #include "rl/run/data_parallel.h"
 #include "rl/run/run_directory.h"
 #include "rl/run/run_files.h"
+#include "rl/run/runs_overview.h"
 #include "rl/run/training_worker.h"
 
 namespace rl {
@@ -115,6 +116,13 @@ class Run : public EpisodeObserver {
   absl::Status SaveCheckpoint(const std::string& path);
   absl::Status WritePage(bool running);
   RunPageData PageData(bool running) const;
+  // RUN_DIR/status.json (runs_overview.h): running, or how the run ended.
+  absl::Status WriteStatus(bool running);
+  RunStatus CurrentStatus(bool running) const;
+  // Rewrites the runs overview (PARENT/index.html) when the run starts,
+  // evaluates and ends. Best effort: a problem is a warning (once), never
+  // the run's failure.
+  void UpdateOverview();
   // One metrics.csv row (its fields as written) for the page's charts.
   void AddMetricRow(const std::vector<std::string>& row);
   // --embed: reads the videos new since the last page into embedded_.
@@ -197,7 +205,11 @@ class Run : public EpisodeObserver {
   std::set<std::string> not_embedded_;  // Warned about once.
   double run_rate_ = 0;  // Steps/s over the whole run, at the last episode.
   nlohmann::json previous_config_;  // Resuming: the run's config.json.
-  std::unique_ptr<RankSync> sync_;  // Data-parallel runs only.
+  std::string started_ = NowUtc();  // For status.json.
+  ProcessIdentity process_ = ThisProcess();
+  bool runs_overview_ = false;  // PARENT/index.html is our overview.
+  std::set<std::string> overview_warnings_;  // Printed once each.
+  std::unique_ptr<RankSync> sync_;           // Data-parallel runs only.
   int64_t other_ranks_episodes_ = 0;
 };
 
@@ -211,6 +223,7 @@ void Run::CleanUpAfterError(const absl::Status& error) {
     train_videos_.reset();
     eval_videos_.reset();
     run_dir_.RemoveNewRunAndRestore();
+    UpdateOverview();  // Lists the run put back, or no longer this one.
     return;
   }
   failure_ = std::string(error.message());
@@ -219,11 +232,18 @@ void Run::CleanUpAfterError(const absl::Status& error) {
   if (absl::IsResourceExhausted(WritePage(/*running=*/false))) {
     // A full disk: no room for a new page beside the old one, but the old
     // one's blocks will do; otherwise it would say "training" forever.
-    OverwriteInPlace(options_.run_dir + "/index.html",
-                     RunPageHtml(PageData(false), options_.run_dir, 0,
-                                 embedded_))
+    OverwriteInPlace(
+        options_.run_dir + "/status.json",
+        RunStatusJson(CurrentStatus(false))
+                .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+            "\n")
+        .IgnoreError();
+    OverwriteInPlace(
+        options_.run_dir + "/index.html",
+        RunPageHtml(PageData(false), options_.run_dir, 0, embedded_))
         .IgnoreError();
   }
+  UpdateOverview();
 }
 
 absl::Status Run::Setup() {
@@ -446,6 +466,10 @@ absl::Status Run::WriteRunFiles() {
   RL_RETURN_IF_ERROR(WriteConfig());
   RL_RETURN_IF_ERROR(train_videos_->Prepare());
   if (eval_videos_ != nullptr) RL_RETURN_IF_ERROR(eval_videos_->Prepare());
+  // The overview lists the run (config.json, status.json) before its page
+  // links to the overview.
+  RL_RETURN_IF_ERROR(WriteStatus(/*running=*/true));
+  UpdateOverview();
   return WritePage(/*running=*/true);
 }
 
@@ -812,6 +836,8 @@ absl::Status Run::RecordEvaluation(int64_t milestone,
                           milestone, FormatNumber(point.mean_return),
                           FormatNumber(point.std_return), returns.size()));
   }
+  RL_RETURN_IF_ERROR(WriteStatus(/*running=*/true));
+  UpdateOverview();
   return absl::OkStatus();
 }
 
@@ -844,6 +870,7 @@ absl::Status Run::WritePage(bool running) {
   EmbedNewVideos();
   const RunPageData data = PageData(running);
   const std::string& dir = options_.run_dir;
+  RL_RETURN_IF_ERROR(WriteStatus(running));
   // The data first: a page that polls it never reads an older one than it
   // was written with.
   RL_RETURN_IF_ERROR(
@@ -873,7 +900,54 @@ RunPageData Run::PageData(bool running) const {
   data.metrics = &metric_table_;
   data.evals = summary_.evals;
   data.videos = summary_.videos;
+  data.runs_overview = runs_overview_;
   return data;
+}
+
+absl::Status Run::WriteStatus(bool running) {
+  return WriteRunStatus(options_.run_dir, CurrentStatus(running));
+}
+
+RunStatus Run::CurrentStatus(bool running) const {
+  RunStatus status;
+  status.state = running             ? "running"
+                 : !failure_.empty() ? "failed"
+                 : summary_.stopped  ? "stopped"
+                                     : "finished";
+  status.message = failure_;
+  status.steps = trainer_->steps();
+  status.total_steps = options_.steps;
+  status.episodes = TotalEpisodes();
+  // The best evaluation, also of an agent that keeps no best.ckpt.
+  for (const EvalPoint& point : summary_.evals) {
+    if (!status.best_eval || point.mean_return >= *status.best_eval) {
+      status.best_eval = point.mean_return;
+    }
+  }
+  status.started = started_;
+  status.updated = NowUtc();
+  status.process = process_;
+  return status;
+}
+
+void Run::UpdateOverview() {
+  const std::string parent = RunsParent(options_.run_dir);
+  absl::StatusOr<bool> written = UpdateRunsOverview(parent);
+  std::string warning;
+  if (!written.ok()) {
+    warning = absl::StrCat("the runs overview was not written: ",
+                           written.status().message());
+  } else if (!*written && PathExists(parent + "/index.html")) {
+    warning = absl::StrCat(
+        parent,
+        "/index.html is not a runs overview (no headless-rl generator "
+        "marker): left alone, so no overview of the runs there; move it "
+        "away to get one");
+  }
+  runs_overview_ = written.ok() && *written;
+  if (!warning.empty() && overview_warnings_.insert(warning).second) {
+    Print(absl::StrCat("warning: ", warning, "\n"));
+  }
 }
 
 std::string Run::RunTitle() const {
@@ -1034,6 +1108,7 @@ absl::StatusOr<TrainingSummary> Run::Go() {
   summary_.steps = trainer_->steps();
   summary_.episodes = TotalEpisodes();
   RL_RETURN_IF_ERROR(WritePage(/*running=*/false));
+  UpdateOverview();
   if (options_.live != nullptr) {
     options_.live->board().SetProgress(summary_.steps, summary_.episodes);
     SetLiveState(summary_.stopped ? "stopped" : "finished");

@@ -12,6 +12,12 @@
 //   RUN_DIR/checkpoints/latest.ckpt, best.ckpt (best evaluated mean return)
 //   RUN_DIR/index.html           learning curve (SVG) with the videos along
 //                                it; refreshes itself until the run ends
+//   RUN_DIR/status.json          state (running, finished, stopped, failed),
+//                                steps, best evaluation, pid and host
+//   PARENT/index.html            the runs overview of RUN_DIR's parent
+//                                (rl/run/runs_overview.h), rewritten when the
+//                                run starts, evaluates and ends; never over
+//                                a user's own index.html
 //
 // Every file is rewritten atomically (except the CSVs, which are appended
 // row by row and flushed). A stop request (SIGINT) ends the run after the
