@@ -622,6 +622,11 @@ absl::StatusOr<bool> UpdateRunsOverview(const std::string& parent) {
   const bool exists =
       fs::symlink_status(path, error).type() != fs::file_type::not_found;
   if (exists && !IsOurOverview(path)) return false;
+  // A new overview only in a folder named runs (train's default parent):
+  // --run_dir=~/x must not turn the home folder into a listing of it.
+  fs::path folder = fs::absolute(parent, error).lexically_normal();
+  if (folder.filename().empty()) folder = folder.parent_path();  // "runs/"
+  if (!exists && folder.filename() != "runs") return false;
   const std::vector<OverviewEntry> entries = ScanRuns(parent);
   const bool any_run =
       std::any_of(entries.begin(), entries.end(),

@@ -136,9 +136,12 @@ std::string ScriptSafeJson(const nlohmann::json& value);
 bool IsOurOverview(const std::string& path);
 
 // Rescans `parent` and rewrites PARENT/index.html atomically. Returns false
-// (writing nothing) when PARENT/index.html exists and is not ours, true when
-// written; an error when the write failed. A folder holding no run any more
-// has its (our) overview removed.
+// (writing nothing) when PARENT/index.html exists and is not ours, or when
+// there is none yet and the folder is not named "runs" (train's default
+// parent: a run elsewhere, --run_dir=~/x, does not make the home folder a
+// listing; an overview put there once, or a folder renamed runs, is kept
+// up to date); true when written; an error when the write failed. A folder
+// holding no run any more has its (our) overview removed.
 absl::StatusOr<bool> UpdateRunsOverview(const std::string& parent);
 
 // The folder holding `run_dir` ("runs" for "runs/x", "." for "x").

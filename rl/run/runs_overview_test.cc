@@ -306,7 +306,7 @@ TEST(RunStatus, JsonHasEveryField) {
 }
 
 TEST(UpdateRunsOverview, WritesOursNeverAUsersPage) {
-  const std::string parent = Parent("clobber");
+  const std::string parent = Parent("clobber/runs");
   MakeRun(parent + "/r", Config("CartPole-v1", "ppo", 0, 0.001), "finished",
           getpid());
   const std::string index = parent + "/index.html";
@@ -346,6 +346,33 @@ TEST(UpdateRunsOverview, WritesOursNeverAUsersPage) {
   ASSERT_TRUE(written.ok());
   EXPECT_FALSE(*written);
   EXPECT_FALSE(fs::exists(index));
+}
+
+// A new overview only in a folder named runs (train's default parent), so a
+// run in --run_dir=~/x does not turn the home folder into a listing; one
+// that is there already (ours) is kept up to date wherever it is.
+TEST(UpdateRunsOverview, StartsOneOnlyInAFolderNamedRuns) {
+  const std::string home = Parent("home");
+  MakeRun(home + "/x", Config("CartPole-v1", "ppo", 0, 0.001), "finished",
+          getpid());
+  absl::StatusOr<bool> written = UpdateRunsOverview(home);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_FALSE(*written);
+  EXPECT_FALSE(fs::exists(home + "/index.html"));
+  // "runs/" with its slash is a folder named runs.
+  const std::string runs = Parent("slash/runs");
+  MakeRun(runs + "/x", Config("CartPole-v1", "ppo", 0, 0.001), "finished",
+          getpid());
+  written = UpdateRunsOverview(runs + "/");
+  ASSERT_TRUE(written.ok() && *written);
+  // Moved elsewhere under another name, it stays ours and up to date.
+  fs::rename(runs, home + "/experiments");
+  MakeRun(home + "/experiments/y", Config("CartPole-v1", "ppo", 1, 0.001),
+          "finished", getpid());
+  written = UpdateRunsOverview(home + "/experiments");
+  ASSERT_TRUE(written.ok() && *written);
+  EXPECT_THAT(Read(home + "/experiments/index.html"),
+              HasSubstr("\"name\":\"y\""));
 }
 
 TEST(RunsOverviewHtml, DataCannotEndTheScriptAndSurvivesBadUtf8) {

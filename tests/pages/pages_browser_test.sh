@@ -2,8 +2,8 @@
 # The pages an RL engineer reads, as they read them: a finished PPO run's
 # page (a chart per metric, readouts that are metrics.csv's values,
 # smoothing, zoom, a video marker playing in the page), a running run's page
-# taking in new data without reloading, and the runs overview overlaying two
-# runs (pages_check.py, headless Chromium). Screenshots go to the test's
+# taking in new data without reloading, and the runs overview overlaying the
+# two runs (pages_check.py, headless Chromium). Screenshots go to the test's
 # undeclared outputs (the README's come from here).
 set -uo pipefail
 train="$1"
@@ -42,6 +42,10 @@ kill -INT "$pid"
 wait "$pid"
 code=$?
 [[ $code -eq 130 ]] || fail "the running run exited $code after SIGINT (want 130)"
+
+# The overview of both (runs/index.html): a row each, two overlaid.
+python3 "$check" "$browser_check" --overview "$runs" --screenshot-dir "$shots" ||
+  fail "the runs overview (above)"
 
 if ((failures > 0)); then
   echo "$failures failure(s)"
