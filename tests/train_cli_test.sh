@@ -85,6 +85,12 @@ grep -q "render backend auto: using" "$out" ||
   fail "no render backend notice without --quiet: $(cat "$out")"
 "$train" "${common[@]}" --quiet >"$out" 2>&1 || fail "--quiet run: $(cat "$out")"
 [[ ! -s "$out" ]] || fail "--quiet printed: $(cat "$out")"
+# The same for --episodes runs (play and record).
+"$train" --env=FrozenLake-v1 --episodes=2 --size=64x64 --render_backend=auto \
+  --video_dir="$TEST_TMPDIR/quiet-videos" --quiet >"$out" 2>&1 ||
+  fail "--quiet --episodes run: $(cat "$out")"
+[[ ! -s "$out" ]] || fail "--quiet --episodes printed: $(cat "$out")"
+[[ -s "$TEST_TMPDIR/quiet-videos/index.html" ]] || fail "--quiet --episodes wrote no gallery"
 
 # --max_episode_steps: an env without a time limit (CliffWalking-v1) ends
 # its episodes there, and so do their videos (a random agent's made an hour).

@@ -341,9 +341,15 @@ absl::Status VideoSession::Close(absl::string_view why) {
   }
   videos_.push_back(current_);
   if (log_ != nullptr) {
-    *log_ << absl::StrFormat("  video %s: %d frames, steps %d-%d (%s)\n", path,
-                             current_.frames, current_.first_step,
-                             current_.last_step, why)
+    // An evaluation's frames all show the policy of one step of the run.
+    *log_ << (options_.evaluation
+                  ? absl::StrFormat("  video %s: %d frames, evaluation at "
+                                    "step %d (%s)\n",
+                                    path, current_.frames, current_.first_step,
+                                    why)
+                  : absl::StrFormat("  video %s: %d frames, steps %d-%d (%s)\n",
+                                    path, current_.frames, current_.first_step,
+                                    current_.last_step, why))
           << std::flush;
   }
   return absl::OkStatus();

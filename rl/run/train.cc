@@ -107,7 +107,8 @@ ABSL_FLAG(int, video_envs, 1,
           "Training: show this many of the agent's lockstep envs in each "
           "training video, as a grid (PPO runs n_envs of them); the schedule "
           "follows env 0.");
-ABSL_FLAG(bool, quiet, false, "Training: print errors only.");
+ABSL_FLAG(bool, quiet, false,
+          "Print errors only (training, and --episodes runs).");
 ABSL_FLAG(double, progress_interval, 10,
           "Training: seconds between progress lines when stdout is not a "
           "terminal (on a terminal the line is rewritten in place).");
@@ -601,7 +602,11 @@ int Play(rl::RunOptions options, const rl::RenderFlags& render,
   if (live_error != 0) return live_error;
   options.live = live.get();
   options.stop_requested = &stop_requested;
-  auto run = rl::PlayEpisodes(options, std::cout);
+  const bool quiet = absl::GetFlag(FLAGS_quiet);
+  if (quiet) rl::ShowRenderBackendNotices(false);
+  std::ostream silent(nullptr);  // --quiet: a stream that writes nothing.
+  std::ostream& out = quiet ? silent : std::cout;
+  auto run = rl::PlayEpisodes(options, out);
   if (!run.ok()) {
     // A bad value, or a --video_dir holding another run's videos.
     const bool users = absl::IsInvalidArgument(run.status()) ||
@@ -610,15 +615,14 @@ int Play(rl::RunOptions options, const rl::RenderFlags& render,
                 rl::WithRenderFlagContext(run.status(), render).message());
   }
   if (options.record.mode == rl::RecordMode::kNone) {
-    std::cout << "played " << run->episodes.size()
-              << " episode(s), recorded none (--record=none)\n";
+    out << "played " << run->episodes.size()
+        << " episode(s), recorded none (--record=none)\n";
   } else {
-    std::cout << "wrote " << run->videos.size() << " video(s) and "
-              << options.video_dir << "/index.html\n";
+    out << "wrote " << run->videos.size() << " video(s) and "
+        << options.video_dir << "/index.html\n";
   }
   if (stop_requested.load()) {
-    std::cout << "stopped early by a signal; the videos written are "
-                 "complete\n";
+    out << "stopped early by a signal; the videos written are complete\n";
     return 130;
   }
   if (live != nullptr) live->board().SetState("finished");
