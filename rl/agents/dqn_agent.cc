@@ -51,6 +51,9 @@ void Bind(DqnConfig* c, ParamBinder* b) {
             "clip the gradient's global norm to this", 0, 1e9);
   b->Bool("double_dqn", &c->double_dqn,
           "Double DQN targets (online argmax, target value)");
+  b->Choice("loss", &c->loss,
+            "TD loss: huber (SB3's smooth L1) or mse (CleanRL's)",
+            {"huber", "mse"});
   b->Int64("anneal_steps", &c->anneal_steps,
            "env steps over which learning_rate falls linearly to 0; "
            "0 = constant",
@@ -307,9 +310,14 @@ class DqnAgent : public Agent {
     for (int b = 0; b < batch; ++b) {
       const int64_t a = buffer_.actions[indices_[b]];
       const float error = q(b, a) - targets_[b];
-      loss += nn::Huber(error, 1.0f);
+      if (mse_loss_) {
+        loss += error * error;
+        dq_(b, a) = 2 * error / batch;
+      } else {
+        loss += nn::Huber(error, 1.0f);
+        dq_(b, a) = nn::HuberGrad(error, 1.0f) / batch;
+      }
       q_sum += q(b, a);
-      dq_(b, a) = nn::HuberGrad(error, 1.0f) / batch;
     }
     std::fill(grad_.begin(), grad_.end(), 0.0f);
     q_.Backward(&train_ws_, dq_, grad_.data());
@@ -341,6 +349,7 @@ class DqnAgent : public Agent {
   }
 
   DqnConfig config_;
+  const bool mse_loss_ = config_.loss == "mse";  // Else Huber.
   HyperParams hyperparams_;
   ObservationEncoder encoder_;
   int64_t actions_;

@@ -92,6 +92,29 @@ TEST(DqnTest, BootstrapsTruncationsButNotTerminations) {
   EXPECT_NEAR(terminated->agent().Stats().at("q_mean"), 1.6125, 0.15);
 }
 
+// The squared-error loss (CleanRL's) reaches the same fixed point as Huber:
+// Q -> 2 for reward 1 per step, gamma 0.5, an episode truncated at 5 steps;
+// its reported loss is the squared TD error.
+TEST(DqnTest, MseLossLearnsTheSameValues) {
+  const HyperParams params = {{"gamma", "0.5"},
+                              {"learning_starts", "100"},
+                              {"exploration_steps", "100"},
+                              {"train_freq", "1"},
+                              {"target_update_interval", "100"},
+                              {"learning_rate", "1e-3"},
+                              {"loss", "mse"}};
+  auto trainer = Train("test/Truncated5-v0", params, 4000);
+  ASSERT_NE(trainer, nullptr);
+  EXPECT_NEAR(trainer->agent().Stats().at("q_mean"), 2.0, 0.1);
+  EXPECT_LT(trainer->agent().Stats().at("loss"), 0.05);
+  AgentContext context{Space::Box({0}, {1}), Space::Discrete(2), 0};
+  context.hyperparams = {{"loss", "l1"}};
+  const auto agent = Agents().Create("dqn", context);
+  ASSERT_EQ(agent.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(agent.status().message().find("huber"), absl::string_view::npos)
+      << agent.status();
+}
+
 TEST(DqnTest, OneHotEncodesDiscreteObservations) {
   auto trainer = Train("test/Chain-v0",
                        {{"gamma", "0.9"},
