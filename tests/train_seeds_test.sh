@@ -66,6 +66,9 @@ expect_refusal "--seeds with --resume" --seeds=0,1 \
   --resume=runs/CartPole-v1-ppo-seed0/checkpoints/latest.ckpt
 expect_refusal "--seeds with --episodes" --seeds=0,1 --episodes=3
 expect_refusal "'x' is not a seed" --seeds=0,x "${common[@]}"
+# The largest uint64 (a loop to it would never end): refused as --seed is.
+expect_refusal "is larger than 9223372036854775807" \
+  --seeds=18446744073709551615 "${common[@]}"
 expect_refusal "ends before it starts" --seeds=4-2 "${common[@]}"
 expect_refusal "repeats seed 1" --seeds=0-2,1 "${common[@]}"
 if command -v mpirun >/dev/null; then

@@ -80,7 +80,7 @@
   // An exact value for readouts: up to 6 significant digits, thousands
   // separators for large ones.
   function formatValue(value) {
-    if (value === null || value === undefined || !isFinite(value)) {
+    if (value === null || value === undefined || !Number.isFinite(value)) {
       return "nan";
     }
     if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e12)) {
@@ -98,7 +98,7 @@
     const out = [];
     let last = 0, count = 0;
     for (const p of points) {
-      if (!isFinite(p[1])) continue;
+      if (!Number.isFinite(p[1])) continue;
       last = last * weight + (1 - weight) * p[1];
       ++count;
       out.push([p[0], last / (1 - Math.pow(weight, count))]);
@@ -289,15 +289,15 @@
       let lo = Infinity, hi = -Infinity;
       for (const {raw, smooth, band} of shown) {
         for (const p of raw) {
-          if (isFinite(p[1])) { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); }
+          if (Number.isFinite(p[1])) { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); }
         }
         for (const p of smooth || []) { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); }
         for (const b of band) {
-          if (isFinite(b[1])) lo = Math.min(lo, b[1]);
-          if (isFinite(b[2])) hi = Math.max(hi, b[2]);
+          if (Number.isFinite(b[1])) lo = Math.min(lo, b[1]);
+          if (Number.isFinite(b[2])) hi = Math.max(hi, b[2]);
         }
       }
-      if (!isFinite(lo)) { lo = 0; hi = 1; }
+      if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
       const yt = ticks(lo, hi, Math.max(2, Math.floor((H - T - B) / 40)), true);
       const y = v => T + (H - T - B) * (yt.hi - v) / (yt.hi - yt.lo);
       this.scales = {x, y, box};
@@ -338,7 +338,7 @@
       const path = pts => {
         let d = "";
         for (const p of pts) {
-          if (!isFinite(p[1])) continue;
+          if (!Number.isFinite(p[1])) continue;
           d += (d ? "L" : "M") + x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1);
         }
         return d;
@@ -366,7 +366,7 @@
                                 "data-rl-series": s.name,
                                 "data-rl-raw": ""}, plot);
           for (const p of thin(raw, 3000)) {
-            if (!isFinite(p[1])) continue;
+            if (!Number.isFinite(p[1])) continue;
             el("circle", {cx: x(p[0]).toFixed(1), cy: y(p[1]).toFixed(1),
                           r: s.radius || 2}, dots);
           }
@@ -472,7 +472,7 @@
       const svg = this.svg;
       svg.addEventListener("pointermove", event => {
         const at = this.dataX(event);
-        if (this.drag && at !== null) {
+        if (this.drag !== null && at !== null) {
           const a = this.scales.x(Math.min(this.drag, at));
           const b = this.scales.x(Math.max(this.drag, at));
           this.selection.setAttribute("x", a);

@@ -41,14 +41,24 @@ std::string VideoFigures(const std::vector<PageVideo>& videos,
   return html;
 }
 
-// A JSON string (escaped, quoted) that cannot end a <script> element.
+// A JSON string (escaped, quoted) for inside a <script>: every "<" escaped
+// (no "</script>" or "<!--" can end or bend it), invalid UTF-8 (a run
+// folder's name is any bytes) replaced rather than thrown on.
 std::string JsonString(const std::string& text) {
-  return absl::StrReplaceAll(nlohmann::json(text).dump(), {{"</", "<\\/"}});
+  return absl::StrReplaceAll(
+      nlohmann::json(text).dump(-1, ' ', false,
+                                nlohmann::json::error_handler_t::replace),
+      {{"<", "\\u003c"}});
 }
 
-// A number as the run's CSV files write it, or null.
+// A number as the run's CSV files write it (whole numbers exactly, the rest
+// to 6 significant digits), or null.
 std::string JsonNumber(double value) {
-  return std::isfinite(value) ? FormatNumber(value) : "null";
+  if (!std::isfinite(value)) return "null";
+  if (value == std::floor(value) && std::fabs(value) < 9007199254740992.0) {
+    return absl::StrFormat("%.0f", value);
+  }
+  return FormatNumber(value);
 }
 
 std::string DataJson(const RunPageData& data) {
@@ -148,6 +158,7 @@ std::string RunPageHtml(const RunPageData& data, const std::string& key,
                      {"{{title}}", HtmlEscape(data.title)},
                      {"{{status}}", HtmlEscape(data.status_line)},
                      {"{{key}}", HtmlEscape(key)},
+                     {"{{key_json}}", JsonString(key)},
                      {"{{videos}}", VideoFigures(data.videos, embedded)},
                      {"{{eval_gallery}}", eval_gallery},
                      {"{{runs_link}}", runs_link},

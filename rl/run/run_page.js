@@ -47,12 +47,25 @@
                             e >= 0 ? `(episode ${r[e]})` : undefined]);
   }
 
+  // A number as C's "%.6g" writes it (run_page.cc's FormatNumber), so a
+  // caption drawn here reads as the page's own.
+  function g6(v) {
+    if (v === null || !Number.isFinite(v)) return "nan";
+    const text = v.toPrecision(6);
+    const e = text.indexOf("e");
+    const trim = m => m.includes(".") ? m.replace(/\.?0+$/, "") : m;
+    if (e < 0) return trim(text);
+    const exponent = Number(text.slice(e + 1));
+    return trim(text.slice(0, e)) + "e" + (exponent < 0 ? "-" : "+") +
+        String(Math.abs(exponent)).padStart(2, "0");
+  }
+
   function caption(v) {
     const kind = v.kind === "eval" ? "evaluation"
         : v.rank >= 0 ? `training on rank ${v.rank}` : "training";
     // As the page's own captions (run_page.cc): plain step numbers.
     return `${v.n}. ${kind} at step ${v.step}, episode ${v.episode}, ` +
-        `return ${v.return === null ? "nan" : +Number(v.return).toPrecision(6)}`;
+        `return ${g6(v.return)}`;
   }
 
   class Page {
@@ -118,7 +131,10 @@
       const status = this.root.querySelector(".rl-status");
       if (status) status.textContent = data.status;
       const returns = column(data, "return");
-      const evals = data.evals.map(e => [e[0], e[1], `(± ${RlCharts.formatValue(e[2])} over ${e[3]} episodes)`]);
+      // A NaN evaluation comes as null: NaN here, so it is left out, not
+      // drawn at 0 (null - null is 0 in JavaScript).
+      const ev = data.evals.map(e => e.map(x => x === null ? NaN : x));
+      const evals = ev.map(e => [e[0], e[1], `(± ${RlCharts.formatValue(e[2])} over ${e[3]} episodes)`]);
       const markers = data.videos.map(v => ({
         x: v.step, label: v.n, title: caption(v), video: v,
         color: v.kind === "eval" ? "#dd6622" : "#22aa77"}));
@@ -131,7 +147,7 @@
            smooth: true, color: "#3366cc", radius: 1.8},
           {name: "evaluation mean", points: evals, style: "line+dots",
            color: "#dd6622", width: 2, radius: 3.5,
-           band: data.evals.map(e => [e[0], e[1] - e[2], e[1] + e[2]])},
+           band: ev.map(e => [e[0], e[1] - e[2], e[1] + e[2]])},
         ]});
       for (const name of data.metrics.columns) {
         if (["step", "episode", "return"].includes(name)) continue;
@@ -141,7 +157,7 @@
       if (data.evals.length) {
         this.chart("eval_std_return", "evaluation return std", "std of greedy returns", 180).set({
           xMax, series: [{name: "evaluation std", color: "#dd6622",
-                          points: data.evals.map(e => [e[0], e[2]])}]});
+                          points: ev.map(e => [e[0], e[2]])}]});
       }
       const note = this.root.querySelector(".rl-thinned");
       if (note) {

@@ -83,16 +83,41 @@ TEST(RunPageHtml, EveryMetricEvalAndVideoInTheData) {
   EXPECT_EQ(Count(html, "<script src="), 0);
 }
 
-// Text from the run (a title, a file name) never ends the page's script.
+// Text from the run (a title, a file name, the run folder's name: any
+// bytes) never ends or breaks the page's script.
 TEST(RunPageHtml, DataCannotCloseTheScript) {
   RunPageData data;
-  data.title = "</script><b>x";
+  data.title = "</script><!--<b>x";
   data.videos = {{"train", 0, "videos/</script>.mp4", 1, 0}};
-  const std::string html = RunPageHtml(data, "k", 0);
+  const std::string html = RunPageHtml(data, "runs/caf\xe9\"\n", 0);
   const nlohmann::json page = PageData(html);
   ASSERT_TRUE(page.is_object()) << html.substr(html.rfind("RlRunPage.start("));
-  EXPECT_EQ(page["title"], "</script><b>x");
+  EXPECT_EQ(page["title"], "</script><!--<b>x");
   EXPECT_EQ(Count(html, "</script>"), 1);  // The page's own.
+  EXPECT_EQ(Count(html, "<!--"), 0);
+  // The folder name, invalid UTF-8 and all, reaches the script as JSON.
+  EXPECT_NE(html.find("CSS.escape(\"runs/caf\xef\xbf\xbd\\\"\\n\")"),
+            std::string::npos);
+  EXPECT_NE(RunPageDataScript(data, "runs/caf\xe9").find("RlRunPage.update("),
+            std::string::npos);
+}
+
+// Steps and episodes past a million are exact (metrics.csv writes them in
+// full), the rest to 6 significant digits as the CSV has them; NaN is null.
+TEST(RunPageHtml, WholeNumbersAreExact) {
+  MetricTable table;
+  table.SetColumns({"step", "episode", "return"});
+  table.Add({1234567, 98765432, 0.1234567});
+  table.Add({2000001, 98765433, NAN});
+  RunPageData data;
+  data.metrics = &table;
+  data.evals = {{1234567, NAN, 2.5, 5}};
+  const nlohmann::json page = PageData(RunPageHtml(data, "k", 0));
+  ASSERT_TRUE(page.is_object());
+  EXPECT_EQ(page["metrics"]["rows"],
+            nlohmann::json::parse("[[1234567,98765432,0.123457],"
+                                  "[2000001,98765433,null]]"));
+  EXPECT_EQ(page["evals"], nlohmann::json::parse("[[1234567,null,2.5,5]]"));
 }
 
 // With --embed every player plays from a data: URI, evaluation videos

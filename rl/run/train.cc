@@ -513,6 +513,10 @@ absl::StatusOr<std::vector<uint64_t>> ParseSeeds(const std::string& text) {
       return bad(part, "is not a seed or a range A-B");
     }
     if (last < first) return bad(part, "is a range that ends before it starts");
+    // As --seed: an int64 (and the loop below cannot wrap).
+    if (last > static_cast<uint64_t>(INT64_MAX)) {
+      return bad(part, "is larger than 9223372036854775807");
+    }
     if (last - first >= 1000 || seeds.size() + (last - first) >= 1000) {
       return bad(part, "makes more than 1000 runs");
     }

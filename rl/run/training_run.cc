@@ -182,6 +182,7 @@ class Run : public EpisodeObserver {
   // Resuming: the earlier part's rows, until the table has its columns.
   std::vector<std::vector<std::string>> earlier_metric_rows_;
   CsvAppender metrics_, evals_csv_, videos_csv_;
+  // A resumed run's earlier returns, for the live view's curve (StartLive).
   std::vector<CurvePoint> curve_;
   TrainingSummary summary_;
   bool has_best_ = false;
@@ -237,6 +238,10 @@ void Run::CleanUpAfterError(const absl::Status& error) {
         RunStatusJson(CurrentStatus(false))
                 .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
             "\n")
+        .IgnoreError();
+    // The data an open page polls too, or it would go on saying so.
+    OverwriteInPlace(options_.run_dir + "/page_data.js",
+                     RunPageDataScript(PageData(false), options_.run_dir))
         .IgnoreError();
     OverwriteInPlace(
         options_.run_dir + "/index.html",
@@ -418,8 +423,8 @@ absl::Status Run::CreateVideoSessions() {
   }
   RL_ASSIGN_OR_RETURN(train_videos_,
                       VideoSession::Create(video, env0.spec(), log));
-  // Env 0's steps so far (a resumed run's earlier part included): the video
-  // names go on counting from there.
+  // Env 0's steps so far (a resumed run's earlier part included): a `steps`
+  // schedule goes on counting from there (names use the run's steps).
   int64_t env0_steps = trainer_->steps_into_episode(0);
   for (const EpisodeRecord& episode : trainer_->episodes()) {
     if (episode.env_index == 0) env0_steps += episode.length;
@@ -1000,7 +1005,6 @@ absl::Status Run::OnEpisodeEnd(const EpisodeRecord& record) {
   }
   RL_RETURN_IF_ERROR(metrics_.Append(row));
   AddMetricRow(absl::StrSplit(row, ','));
-  curve_.push_back({record.step, record.episode_return});
   if (options_.live != nullptr) {
     options_.live->board().AddEpisode(record.step, record.episode_return);
     options_.live->board().SetProgress(record.step, TotalEpisodes());
@@ -1039,23 +1043,39 @@ void Run::OnNews(int rank, const std::string& text) {
         absl::StrCat("warning: rank ", rank, " sent news that is not JSON\n"));
     return;
   }
-  other_ranks_episodes_ += news.value("episodes", int64_t{0});
-  const nlohmann::json videos = news.value("videos", nlohmann::json::array());
-  for (const nlohmann::json& item : videos) {
+  // Typed reads: json::value() throws on a present value of another type
+  // (a NaN return arrives as null).
+  auto integer = [](const nlohmann::json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_number_integer() ? it->get<int64_t>()
+                                                         : int64_t{0};
+  };
+  auto string = [](const nlohmann::json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>()
+                                                 : std::string();
+  };
+  other_ranks_episodes_ += integer(news, "episodes");
+  const auto videos = news.find("videos");
+  if (videos == news.end() || !videos->is_array()) return;
+  for (const nlohmann::json& item : *videos) {
     if (!item.is_object()) continue;
     PageVideo video;
     video.kind = "train";
     video.rank = rank;
-    video.file = item.value("file", "");
-    video.step = item.value("step", int64_t{0});
-    video.episode = item.value("episode", int64_t{0});
-    video.video_return = item.value("return", 0.0);
+    video.file = string(item, "file");
+    video.step = integer(item, "step");
+    video.episode = integer(item, "episode");
+    const auto video_return = item.find("return");
+    video.video_return = video_return != item.end() && video_return->is_number()
+                             ? video_return->get<double>()
+                             : NAN;
     summary_.videos.push_back(video);
     if (options_.live != nullptr) {
       options_.live->board().AddVideo(
           {absl::StrCat("train, rank ", rank), video.file, video.episode,
-           video.step, item.value("frames", int64_t{0}), video.video_return,
-           item.value("ended", "")});
+           video.step, integer(item, "frames"), video.video_return,
+           string(item, "ended")});
     }
     absl::Status status = videos_csv_.Append(
         absl::StrCat(video.step, ",train,", video.episode, ",",
