@@ -46,8 +46,13 @@ std::optional<std::string> ReadSmallFile(const std::string& path,
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
-  std::string text(limit, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(limit));
+  // The file's size (a run's config.json is a few KB), not the limit: a scan
+  // of a thousand runs would otherwise clear gigabytes. /proc files say 0.
+  const uintmax_t size = fs::file_size(path, error);
+  const size_t want =
+      error || size == 0 ? limit : std::min<size_t>(limit, size);
+  std::string text(want, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(want));
   text.resize(static_cast<size_t>(in.gcount()));
   return text;
 }
@@ -73,11 +78,20 @@ std::string Hostname() {
   return name;
 }
 
+// A number read from a file as a count: 0 unless finite and in int64's range
+// ("inf" parses from a CSV, and converting it would be undefined).
+int64_t StepCount(double value) {
+  return std::isfinite(value) && std::fabs(value) < 9.2e18
+             ? static_cast<int64_t>(value)
+             : 0;
+}
+
 int64_t JsonInt(const nlohmann::json& object, const char* key) {
   if (!object.is_object()) return 0;
   auto it = object.find(key);
   if (it == object.end()) return 0;
-  if (it->is_number()) return it->get<int64_t>();
+  if (it->is_number_integer()) return it->get<int64_t>();
+  if (it->is_number_float()) return StepCount(it->get<double>());
   int64_t value = 0;
   if (it->is_string() && absl::SimpleAtoi(it->get<std::string>(), &value)) {
     return value;
@@ -276,7 +290,7 @@ OverviewEntry ScanFolder(const std::string& parent, const std::string& name) {
   entry.is_run = true;
   entry.return_rows = returns.total;
   const int64_t last_step =
-      returns.rows.empty() ? 0 : static_cast<int64_t>(returns.rows.back()[0]);
+      returns.rows.empty() ? 0 : StepCount(returns.rows.back()[0]);
   entry.returns = std::move(returns.rows);
   // The state.
   const std::string status_path = dir + "/status.json";
@@ -296,8 +310,8 @@ OverviewEntry ScanFolder(const std::string& parent, const std::string& name) {
   entry.episodes = entry.return_rows;
   entry.steps = last_step;
   if (!entry.evals.empty()) {
-    entry.steps = std::max<int64_t>(
-        entry.steps, static_cast<int64_t>(entry.evals.back()[0]));
+    entry.steps =
+        std::max<int64_t>(entry.steps, StepCount(entry.evals.back()[0]));
   }
   for (const std::vector<double>& e : entry.evals) {
     if (std::isfinite(e[1]) && (!entry.best_eval || e[1] >= *entry.best_eval))

@@ -375,6 +375,25 @@ TEST(UpdateRunsOverview, StartsOneOnlyInAFolderNamedRuns) {
               HasSubstr("\"name\":\"y\""));
 }
 
+// Numbers that do not fit a count (a config.json step budget of 1e300, a
+// metrics.csv step "inf") are read as 0, never converted out of range.
+TEST(ScanRuns, NumbersOutOfRangeAreZero) {
+  const std::string parent = Parent("huge/runs");
+  nlohmann::json config = Config("CartPole-v1", "ppo", 0, 0.001);
+  config["run"]["steps"] = 1e300;
+  MakeRun(parent + "/r", config, "finished", getpid());
+  Write(parent + "/r/metrics.csv",
+        "step,episode,return,length,steps_per_s\ninf,0,1,1,1\n");
+  Write(parent + "/r/evals.csv",
+        "step,mean_return,std_return,episodes\nnan,1,0,5\n");
+  fs::remove(parent + "/r/status.json");  // Steps from config and CSVs.
+  const std::vector<OverviewEntry> entries = ScanRuns(parent);
+  const OverviewEntry* r = Find(entries, "r");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->total_steps, 0);
+  EXPECT_EQ(r->steps, 0);
+}
+
 TEST(RunsOverviewHtml, DataCannotEndTheScriptAndSurvivesBadUtf8) {
   const std::string parent = Parent("json");
   const std::string name = "x<!--<b>&'\"";
