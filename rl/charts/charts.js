@@ -130,6 +130,13 @@
                                                                       : hi;
   }
 
+  // Text for HTML (element content or a quoted attribute): the pages that
+  // include this share it.
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;",
+        ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+  }
+
   function el(name, attributes, parent) {
     const node = document.createElementNS(SVG_NS, name);
     for (const key in attributes) node.setAttribute(key, attributes[key]);
@@ -523,5 +530,6 @@
   }
 
   global.RlCharts = {Chart, Group, ticks, niceStep, tickLabels, formatValue,
+                     escapeHtml,
                      ema, thin, nearest, COLORS};
 })(window);

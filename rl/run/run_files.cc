@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "rl/core/status_macros.h"
 
@@ -67,6 +68,12 @@ nlohmann::json ReadConfig(const std::string& path) {
   nlohmann::json config = nlohmann::json::parse(in, nullptr,
                                                 /*allow_exceptions=*/false);
   return config.is_discarded() ? nlohmann::json(nullptr) : config;
+}
+
+std::string ScriptSafeJson(const nlohmann::json& value) {
+  return absl::StrReplaceAll(
+      value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+      {{"<", "\\u003c"}});
 }
 
 nlohmann::json ConfigValue(const std::string& text) {

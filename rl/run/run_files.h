@@ -36,6 +36,11 @@ absl::StatusOr<std::vector<std::vector<std::string>>> TruncateCsv(
     const std::string& path, int64_t max_step, std::string* header);
 
 // The previous part's config.json when resuming (null if unreadable).
+// JSON for inside a <script> (the pages' data): every "<" escaped (no
+// "</script>" or "<!--" can end it), invalid UTF-8 (a run folder's name is
+// any bytes) replaced rather than thrown on.
+std::string ScriptSafeJson(const nlohmann::json& value);
+
 // A setting's text as config.json keeps it: "true"/"false" as a boolean,
 // a decimal number as a number, anything else as the string.
 nlohmann::json ConfigValue(const std::string& text);

@@ -9,6 +9,7 @@
 #include "nlohmann/json.hpp"
 #include "rl/charts/charts_js.h"
 #include "rl/record/gallery.h"
+#include "rl/run/run_files.h"
 #include "rl/run/run_page_html.h"
 #include "rl/run/run_page_js.h"
 
@@ -41,14 +42,9 @@ std::string VideoFigures(const std::vector<PageVideo>& videos,
   return html;
 }
 
-// A JSON string (escaped, quoted) for inside a <script>: every "<" escaped
-// (no "</script>" or "<!--" can end or bend it), invalid UTF-8 (a run
-// folder's name is any bytes) replaced rather than thrown on.
+// A JSON string for inside the page's <script> (ScriptSafeJson).
 std::string JsonString(const std::string& text) {
-  return absl::StrReplaceAll(
-      nlohmann::json(text).dump(-1, ' ', false,
-                                nlohmann::json::error_handler_t::replace),
-      {{"<", "\\u003c"}});
+  return ScriptSafeJson(nlohmann::json(text));
 }
 
 // A number as the run's CSV files write it (whole numbers exactly, the rest

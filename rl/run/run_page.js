@@ -31,10 +31,7 @@
 
   const pages = {};  // key -> [page, ...]
 
-  function esc(text) {
-    return String(text).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;",
-        ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
-  }
+  const esc = RlCharts.escapeHtml;
 
   function column(data, name) {
     const m = data.metrics;

@@ -595,12 +595,6 @@ nlohmann::json OverviewData(const std::string& parent,
   return data;
 }
 
-std::string ScriptSafeJson(const nlohmann::json& value) {
-  return absl::StrReplaceAll(
-      value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-      {{"<", "\\u003c"}});
-}
-
 std::string RunsOverviewHtml(const nlohmann::json& data) {
   const std::string parent = data.value("parent", "");
   std::string folder = fs::path(parent).filename().string();

@@ -35,6 +35,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
+#include "rl/run/run_files.h"  // ScriptSafeJson.
 
 namespace rl {
 
@@ -126,10 +127,6 @@ nlohmann::json OverviewData(const std::string& parent,
 
 // The overview page of `data` (OverviewData).
 std::string RunsOverviewHtml(const nlohmann::json& data);
-
-// JSON for inside a <script>: every "<" escaped (no "</script>" or "<!--"
-// can end it), invalid UTF-8 replaced rather than thrown on.
-std::string ScriptSafeJson(const nlohmann::json& value);
 
 // Whether the file at `path` is an overview this project wrote (carries
 // kRunsOverviewMarker).
