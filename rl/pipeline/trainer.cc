@@ -162,6 +162,11 @@ std::string Trainer::SaveTrainerState() const {
 }
 
 absl::Status Trainer::SaveCheckpoint(const std::string& path) const {
+  RL_ASSIGN_OR_RETURN(Checkpoint checkpoint, MakeCheckpoint());
+  return WriteCheckpoint(path, checkpoint);
+}
+
+absl::StatusOr<Checkpoint> Trainer::MakeCheckpoint() const {
   Checkpoint checkpoint;
   CheckpointHeader& header = checkpoint.header;
   header.agent = options_.agent;
@@ -173,7 +178,7 @@ absl::Status Trainer::SaveCheckpoint(const std::string& path) const {
   header.hyperparams = agent_->hyperparams();
   RL_ASSIGN_OR_RETURN(checkpoint.agent_state, agent_->SaveState());
   checkpoint.trainer_state = SaveTrainerState();
-  return WriteCheckpoint(path, checkpoint);
+  return checkpoint;
 }
 
 absl::Status Trainer::LoadEnvSlot(int e, absl::string_view source,

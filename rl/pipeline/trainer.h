@@ -105,7 +105,13 @@ class Trainer {
 
   // Writes the agent and trainer state (see checkpoint.h).
   absl::Status SaveCheckpoint(const std::string& path) const;
-
+  // What SaveCheckpoint() writes, in memory (to write later:
+  // WriteCheckpoint()). Unimplemented for agents without a learning state.
+  // RestoreAgent() of it is a copy of the agent as it is now, apart from
+  // the run: an evaluation can play its ActGreedy() (the same as this
+  // agent's now, and drawing nothing) on another thread while this trainer
+  // trains on.
+  absl::StatusOr<Checkpoint> MakeCheckpoint() const;
   // Options with the agent's resolved hyper-parameters (all of them).
   const TrainerOptions& options() const { return options_; }
   const AgentContext& context() const { return context_; }

@@ -1,5 +1,6 @@
 #include "rl/pipeline/video_session.h"
 
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,10 +13,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "rl/canvas/canvas.h"
 #include "rl/core/file_util.h"
 #include "rl/core/frame.h"
 #include "rl/core/status_macros.h"
+#include "rl/core/thread_priority.h"
 #include "rl/envs/env.h"
 #include "rl/envs/vector/tiling.h"
 #include "rl/pipeline/env_picture.h"
@@ -91,14 +95,122 @@ VideoSession::VideoSession(const VideoSessionOptions& options,
       trigger_(options.record),
       prefix_(NamePrefix(options.record, spec.id)),
       log_(log),
-      tiles_(options.tiled_envs > 1 ? options.tiled_envs : 0) {
+      tiles_(options.tiled_envs > 1 ? options.tiled_envs : 0),
+      queue_pictures_(options.queue_pictures > 0 ? options.queue_pictures
+                      : spec.scene_3d            ? 4
+                                                 : 32) {
   picture_options_.tiles.min_label_height = MinTileLabelHeight(options, spec);
 }
 
 VideoSession::~VideoSession() {
+  // Background: the work queued is done first (frames are not lost to an
+  // error elsewhere), unless the thread failed.
+  if (thread_.joinable()) {
+    {
+      absl::MutexLock lock(&mutex_);
+      stopping_ = true;
+    }
+    thread_.join();
+  }
   // A video cut short by an error keeps its "-recording" name: what was
   // written plays, and the name says it is incomplete.
   if (recorder_ != nullptr) recorder_->Close().IgnoreError();
+}
+
+absl::Status VideoSession::Post(std::function<absl::Status()> task) {
+  if (!options_.background) return task();
+  absl::MutexLock lock(&mutex_);
+  if (!error_.ok()) return error_;
+  if (!thread_.joinable()) thread_ = std::thread([this] { WorkLoop(); });
+  tasks_.push_back(std::move(task));
+  return absl::OkStatus();
+}
+
+void VideoSession::WorkLoop() {
+  pthread_setname_np(pthread_self(), "rl-video");
+  // Recorders opened here start their encoder threads here: background too.
+  MakeThisThreadBackground();
+  while (true) {
+    std::function<absl::Status()> task;
+    bool failed;
+    {
+      absl::MutexLock lock(&mutex_);
+      auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+        return !tasks_.empty() || stopping_;
+      };
+      mutex_.Await(absl::Condition(&has_work));
+      if (tasks_.empty()) return;  // Stopping, and all done.
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+      running_task_ = true;
+      failed = !error_.ok();
+    }
+    // After an error the rest is dropped (its pictures with it).
+    absl::Status status = failed ? absl::OkStatus() : task();
+    task = nullptr;
+    absl::MutexLock lock(&mutex_);
+    if (!status.ok() && error_.ok()) error_ = std::move(status);
+    running_task_ = false;
+  }
+}
+
+absl::Status VideoSession::Drain() {
+  if (!options_.background) return absl::OkStatus();
+  absl::MutexLock lock(&mutex_);
+  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return tasks_.empty() && !running_task_;
+  };
+  mutex_.Await(absl::Condition(&idle));
+  return error_;
+}
+
+std::shared_ptr<EnvPicture> VideoSession::FreePicture(absl::Status* error) {
+  if (!options_.background) return shared_picture_;
+  absl::MutexLock lock(&mutex_);
+  if (free_pictures_.empty() && pictures_made_ < queue_pictures_) {
+    ++pictures_made_;
+    return std::make_shared<EnvPicture>();
+  }
+  auto can_take = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return !free_pictures_.empty() || !error_.ok();
+  };
+  if (!can_take()) {
+    // Back-pressure: the recording is behind by a whole queue.
+    const absl::Time start = absl::Now();
+    mutex_.Await(absl::Condition(&can_take));
+    seconds_waited_ += absl::ToDoubleSeconds(absl::Now() - start);
+  }
+  if (!error_.ok()) {
+    *error = error_;
+    return nullptr;
+  }
+  std::shared_ptr<EnvPicture> picture = std::move(free_pictures_.back());
+  free_pictures_.pop_back();
+  return picture;
+}
+
+void VideoSession::ReturnPicture(std::shared_ptr<EnvPicture> picture) {
+  if (!options_.background) return;
+  absl::MutexLock lock(&mutex_);
+  free_pictures_.push_back(std::move(picture));
+}
+
+void VideoSession::Publish() {
+  std::vector<FinishedVideo> finished;
+  {
+    absl::MutexLock lock(&mutex_);
+    finished.swap(finished_);
+    finished_count_.store(0, std::memory_order_relaxed);
+  }
+  for (FinishedVideo& video : finished) {
+    videos_.push_back(std::move(video.record));
+    if (log_ != nullptr) *log_ << video.log_line << std::flush;
+  }
+}
+
+double VideoSession::seconds_waited() const {
+  absl::MutexLock lock(&mutex_);
+  return seconds_waited_;
 }
 
 absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
@@ -203,8 +315,36 @@ absl::Status VideoSession::MakeRenderer() {
 }
 
 absl::Status VideoSession::Start(int64_t episode) {
-  if (recorder_ != nullptr) RL_RETURN_IF_ERROR(Close("next video"));
+  if (open_) RL_RETURN_IF_ERROR(Close("next video"));
   if (renderer_ == nullptr) RL_RETURN_IF_ERROR(MakeRenderer());
+  const std::string stem =
+      options_.evaluation
+          ? absl::StrCat(EvaluationVideoStem(prefix_, run_step_, episode),
+                         "-recording")
+          : RecordingFileStem(prefix_, episode, run_step_);
+  RL_RETURN_IF_ERROR(Post([this, stem] { return OpenRecorder(stem); }));
+  open_ = true;
+  ++videos_started_;
+  current_ = VideoRecord();
+  current_.env_id = spec_.id;
+  current_.episode = episode;
+  current_.first_step = run_step_;
+  current_.seed = options_.seed;
+  current_.agent = options_.agent;
+  current_.env_kwargs = options_.env_kwargs;
+  current_.rank = options_.rank;
+  // What auto chose, if asked.
+  current_.render_backend = renderer_->backend_name();
+  current_.gl_renderer = renderer_->gl_renderer();
+  current_.recorder = options_.recorder;
+  current_.width = options_.width;
+  current_.height = options_.height;
+  current_.fps = options_.fps;
+  current_.trigger = trigger_.Describe();
+  return absl::OkStatus();
+}
+
+absl::Status VideoSession::OpenRecorder(const std::string& stem) {
   RecorderOptions encoder = options_.encoder;
   encoder.width = options_.width;
   encoder.height = options_.height;
@@ -212,11 +352,6 @@ absl::Status VideoSession::Start(int64_t episode) {
   // Recorders never replace a file: a leftover of a crashed run by this
   // name (the gallery lists it as interrupted) stays, and this video takes
   // the first free "-2", "-3", ... name instead.
-  const std::string stem =
-      options_.evaluation
-          ? absl::StrCat(EvaluationVideoStem(prefix_, run_step_, episode),
-                         "-recording")
-          : RecordingFileStem(prefix_, episode, run_step_);
   for (int copy = 1;; ++copy) {
     encoder.path = absl::StrCat(options_.video_dir, "/", stem,
                                 copy == 1 ? "" : absl::StrCat("-", copy), ".",
@@ -231,24 +366,7 @@ absl::Status VideoSession::Start(int64_t episode) {
       return recorder.status();
     }
   }
-  current_path_ = encoder.path;
-  current_ = VideoRecord();
-  current_.env_id = spec_.id;
-  current_.episode = episode;
-  current_.first_step = run_step_;
-  current_.seed = options_.seed;
-  current_.agent = options_.agent;
-  current_.env_kwargs = options_.env_kwargs;
-  current_.rank = options_.rank;
-  // What auto chose, if asked.
-  current_.render_backend = renderer_->backend_name();
-  current_.gl_renderer = renderer_->gl_renderer();
-  current_.recorder = options_.recorder;
-  current_.encoder = recorder_->info();
-  current_.width = options_.width;
-  current_.height = options_.height;
-  current_.fps = options_.fps;
-  current_.trigger = trigger_.Describe();
+  recording_path_ = encoder.path;
   return absl::OkStatus();
 }
 
@@ -284,13 +402,16 @@ absl::Status VideoSession::Capture(const Env& env, double reward,
       add(*tile.env, tile.episode, tile.episode_return);
     }
   }
-  RL_RETURN_IF_ERROR(picture_.Take(shown_envs_, overlays_, picture_options_));
-  return RenderAndWrite(reward, is_step);
-}
-
-absl::Status VideoSession::RenderAndWrite(double reward, bool is_step) {
-  RL_RETURN_IF_ERROR(renderer_->Render(picture_, &frame_));
-  RL_RETURN_IF_ERROR(recorder_->WriteFrame(frame_));
+  absl::Status error;
+  std::shared_ptr<EnvPicture> picture = FreePicture(&error);
+  if (picture == nullptr) return error;
+  RL_RETURN_IF_ERROR(picture->Take(shown_envs_, overlays_, picture_options_));
+  RL_RETURN_IF_ERROR(Post([this, picture]() mutable {
+    absl::Status status = renderer_->Render(*picture, &frame_);
+    ReturnPicture(std::move(picture));
+    RL_RETURN_IF_ERROR(status);
+    return recorder_->WriteFrame(frame_);
+  }));
   ++current_.frames;
   current_.last_episode = episode_;
   current_.last_step = run_step_;
@@ -298,32 +419,42 @@ absl::Status VideoSession::RenderAndWrite(double reward, bool is_step) {
     ++current_.steps;
     current_.video_return += reward;
   }
-  if (parts_.empty() || parts_.back().video != -1 ||
+  const int video = static_cast<int>(videos_started_ - 1);
+  if (parts_.empty() || parts_.back().video != video ||
       parts_.back().episode != episode_) {
-    parts_.push_back({episode_, 0, -1});
+    parts_.push_back({episode_, 0, video});
   }
   ++parts_.back().frames;
   return absl::OkStatus();
 }
 
 absl::Status VideoSession::Close(absl::string_view why) {
+  open_ = false;
+  current_.ended = std::string(why);
+  RL_RETURN_IF_ERROR(
+      Post([this, record = current_] { return FinishVideo(record); }));
+  if (!options_.background) Publish();
+  return absl::OkStatus();
+}
+
+absl::Status VideoSession::FinishVideo(VideoRecord record) {
   std::unique_ptr<Recorder> recorder = std::move(recorder_);
   RL_RETURN_IF_ERROR(recorder->Close());
+  record.encoder = recorder->info();
   std::string stem =
       options_.evaluation
-          ? EvaluationVideoStem(prefix_, current_.first_step, current_.episode)
-          : VideoFileStem(prefix_, current_.episode, current_.first_step,
-                          current_.last_step);
-  current_.ended = std::string(why);
+          ? EvaluationVideoStem(prefix_, record.first_step, record.episode)
+          : VideoFileStem(prefix_, record.episode, record.first_step,
+                          record.last_step);
   // Never over another video (one left by an earlier part of a resumed run
   // may have this name): the first free "-2", "-3", ... suffix instead.
   std::string path;
   for (int copy = 1;; ++copy) {
     const std::string candidate =
         copy == 1 ? stem : absl::StrCat(stem, "-", copy);
-    current_.file = absl::StrCat(candidate, ".", options_.recorder);
-    path = absl::StrCat(options_.video_dir, "/", current_.file);
-    absl::Status renamed = RenameNoReplace(current_path_, path);
+    record.file = absl::StrCat(candidate, ".", options_.recorder);
+    path = absl::StrCat(options_.video_dir, "/", record.file);
+    absl::Status renamed = RenameNoReplace(recording_path_, path);
     if (renamed.ok()) {
       stem = candidate;
       break;
@@ -332,26 +463,24 @@ absl::Status VideoSession::Close(absl::string_view why) {
   }
   const std::string sidecar = absl::StrCat(stem, ".json");
   RL_RETURN_IF_ERROR(
-      WriteSidecar(absl::StrCat(options_.video_dir, "/", sidecar), current_));
-  gallery_.push_back(ToGalleryVideo(current_, sidecar));
+      WriteSidecar(absl::StrCat(options_.video_dir, "/", sidecar), record));
+  gallery_.push_back(ToGalleryVideo(record, sidecar));
   RL_RETURN_IF_ERROR(WriteGallery(options_.video_dir, gallery_,
                                   {options_.gallery_title, options_.embed}));
-  for (Part& part : parts_) {
-    if (part.video == -1) part.video = static_cast<int>(videos_.size());
-  }
-  videos_.push_back(current_);
-  if (log_ != nullptr) {
-    // An evaluation's frames all show the policy of one step of the run.
-    *log_ << (options_.evaluation
-                  ? absl::StrFormat("  video %s: %d frames, evaluation at "
-                                    "step %d (%s)\n",
-                                    path, current_.frames, current_.first_step,
-                                    why)
-                  : absl::StrFormat("  video %s: %d frames, steps %d-%d (%s)\n",
-                                    path, current_.frames, current_.first_step,
-                                    current_.last_step, why))
-          << std::flush;
-  }
+  FinishedVideo finished;
+  // An evaluation's frames all show the policy of one step of the run.
+  finished.log_line =
+      options_.evaluation
+          ? absl::StrFormat(
+                "  video %s: %d frames, evaluation at step %d (%s)\n", path,
+                record.frames, record.first_step, record.ended)
+          : absl::StrFormat("  video %s: %d frames, steps %d-%d (%s)\n", path,
+                            record.frames, record.first_step, record.last_step,
+                            record.ended);
+  finished.record = std::move(record);
+  absl::MutexLock lock(&mutex_);
+  finished_.push_back(std::move(finished));
+  finished_count_.fetch_add(1, std::memory_order_relaxed);
   return absl::OkStatus();
 }
 
@@ -370,16 +499,17 @@ absl::Status VideoSession::OnReset(int env_index, const EpisodeStart& start,
     tile.episode_return = 0;
   }
   if (env_index == options_.env_index) {
+    if (finished_count_.load(std::memory_order_relaxed) > 0) Publish();
     episode_ = start.episode;
     run_step_ = start.step;
     episode_return_ = 0;
-    if (recording() && trigger_.EndsWithEpisode()) {
+    if (open_ && trigger_.EndsWithEpisode()) {
       RL_RETURN_IF_ERROR(Close("episode ended"));
     }
     if (trigger_.StartsAtEpisode(start.env_episode)) {
       RL_RETURN_IF_ERROR(Start(episode_));
     }
-    if (!recording()) return absl::OkStatus();
+    if (!open_) return absl::OkStatus();
     return Emit(&env, 0, /*is_step=*/false, nullptr);
   }
   // A reset frame waits for the tiles not yet reset at the run's start.
@@ -395,6 +525,7 @@ absl::Status VideoSession::OnStep(int env_index, const Env& env,
     tiles_[env_index - options_.env_index].episode_return += result.reward;
   }
   if (env_index == options_.env_index) {
+    if (finished_count_.load(std::memory_order_relaxed) > 0) Publish();
     run_step_ = step;
     if (episode_ < 0) {  // The rest of an episode begun before a resume.
       ++env_steps_;
@@ -403,7 +534,7 @@ absl::Status VideoSession::OnStep(int env_index, const Env& env,
     const int64_t step_id = env_steps_++;  // Gymnasium's step_id: 0-based.
     episode_return_ += result.reward;
     if (trigger_.StartsAtStep(step_id)) RL_RETURN_IF_ERROR(Start(episode_));
-    if (!recording()) return absl::OkStatus();
+    if (!open_) return absl::OkStatus();
     return Emit(&env, result.reward, /*is_step=*/true, &result);
   }
   // The last tile's step completes the lockstep step the frame shows.
@@ -454,8 +585,10 @@ absl::Status VideoSession::EmitNow(const Env& env, double reward, bool is_step,
 }
 
 absl::Status VideoSession::Finish(absl::string_view why) {
-  if (!recording()) return absl::OkStatus();
-  return Close(why);
+  absl::Status status = open_ ? Close(why) : absl::OkStatus();
+  if (status.ok()) status = Drain();
+  Publish();
+  return status;
 }
 
 int64_t VideoSession::FramesOfEpisode(int64_t episode) const {
@@ -468,7 +601,8 @@ int64_t VideoSession::FramesOfEpisode(int64_t episode) const {
 
 std::string VideoSession::FirstVideoOfEpisode(int64_t episode) const {
   for (const Part& part : parts_) {
-    if (part.episode == episode && part.video >= 0) {
+    if (part.episode == episode &&
+        part.video < static_cast<int>(videos_.size())) {
       return absl::StrCat(options_.video_dir, "/", videos_[part.video].file);
     }
   }

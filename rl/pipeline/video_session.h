@@ -24,15 +24,19 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "rl/canvas/canvas.h"
 #include "rl/core/frame.h"
 #include "rl/envs/env.h"
@@ -113,6 +117,20 @@ struct VideoSessionOptions {
   // cap"; its episode goes on unrecorded), so a policy that never ends an
   // episode cannot make a video of hours. 0: no cap.
   int64_t max_frames_without_time_limit = 0;
+  // True: the frames are rendered and encoded, and the videos finished
+  // (renamed, sidecar, gallery), on a thread of the session's own at
+  // background priority (rl/core/thread_priority.h), in order, so the
+  // caller (a learner) is not held up by them. OnReset()/OnStep() only take
+  // the picture (EnvPicture::Take: the env's drawing, or its 3D scene) and
+  // queue it; they wait only when `queue_pictures` pictures are waiting
+  // already (seconds_waited() adds that up). An error there is returned by
+  // the next call. videos() lists a video once it is finished there (from
+  // the next call on; Finish() waits for all). The videos are the same
+  // either way. False: all of it in the caller's call.
+  bool background = false;
+  // Background: pictures waiting at most; 0: 32 for 2D envs, 4 for 3D (a
+  // MuJoCo scene is a few MB).
+  int queue_pictures = 0;
 };
 
 class VideoSession : public EpisodeObserver {
@@ -148,10 +166,15 @@ class VideoSession : public EpisodeObserver {
   absl::Status OnStep(int env_index, const Env& env, const StepResult& result,
                       int64_t step) override;
   // Ends the video in progress, if any: `why` goes in its sidecar
-  // ("stopped", "run ended").
+  // ("stopped", "run ended"). Background: then waits until every video is
+  // finished.
   absl::Status Finish(absl::string_view why);
 
-  bool recording() const { return recorder_ != nullptr; }
+  // A video is in progress.
+  bool recording() const { return open_; }
+  // Background: seconds the caller waited for a free place in the queue
+  // (the recording was behind by a whole queue); 0 otherwise.
+  double seconds_waited() const;
   // The videos finished so far.
   const std::vector<VideoRecord>& videos() const { return videos_; }
   // Frames recorded of the run's episode `episode` (over all videos), and
@@ -164,9 +187,10 @@ class VideoSession : public EpisodeObserver {
   VideoSession(const VideoSessionOptions& options, const EnvSpec& spec,
                std::ostream* log);
   absl::Status MakeRenderer();
+  // Begins the video of the run's `episode` (Close()s one in progress).
   absl::Status Start(int64_t episode);
-  // Renders `env` now into the video; a reset's frame (!is_step) also
-  // centres a tracking camera on its body.
+  // Takes the picture of `env` (or the tiles) now and queues its frame; a
+  // reset's frame (!is_step) also centres a tracking camera on its body.
   absl::Status Capture(const Env& env, double reward, bool is_step);
   // Tiled: remembers env `env_index`'s place in the grid; false for envs
   // outside it.
@@ -177,11 +201,29 @@ class VideoSession : public EpisodeObserver {
   // `env` is the recorded env (null when a tile's call completes a frame).
   absl::Status Emit(const Env* env, double reward, bool is_step,
                     const StepResult* result);
-  // Renders picture_ and writes it to the video in progress.
-  absl::Status RenderAndWrite(double reward, bool is_step);
   absl::Status EmitNow(const Env& env, double reward, bool is_step,
                        const StepResult* result);
+  // Ends the video in progress: queues its finishing.
   absl::Status Close(absl::string_view why);
+
+  // The work on the recording's side: in the caller's call, or (background)
+  // on the session's thread, in the order posted; the first error sticks.
+  absl::Status Post(std::function<absl::Status()> task);
+  void WorkLoop();
+  // Until every task posted is done; the first error.
+  absl::Status Drain();
+  // Tasks: opens the recorder of a video (its file `stem`-recording or the
+  // first free "-2", ...), and finishes it (close, rename, sidecar,
+  // gallery; queued for Publish()).
+  absl::Status OpenRecorder(const std::string& stem);
+  absl::Status FinishVideo(VideoRecord record);
+  // Background: a picture to take (waiting while the queue is full), or
+  // null and the error that stopped the recording; back to the pool after
+  // its frame is written.
+  std::shared_ptr<EnvPicture> FreePicture(absl::Status* error);
+  void ReturnPicture(std::shared_ptr<EnvPicture> picture);
+  // Adds the videos finished since to videos() (and their lines to log).
+  void Publish();
 
   const VideoSessionOptions options_;
   const EnvSpec spec_;
@@ -190,8 +232,7 @@ class VideoSession : public EpisodeObserver {
   std::ostream* const log_;
   // Made by Create() if recording.
   std::unique_ptr<PictureRenderer> renderer_;
-  double episode_return_ = 0;  // For the overlay.
-  EnvPicture picture_;
+  double episode_return_ = 0;       // For the overlay.
   PictureOptions picture_options_;  // Tiled: labels readable on the pages.
   // What Capture() shows, kept across frames.
   std::vector<const Env*> shown_envs_;
@@ -211,19 +252,49 @@ class VideoSession : public EpisodeObserver {
     StepResult result;  // A step's; unused for a reset frame.
   };
   PendingFrame pending_;
-  Frame frame_;
-  std::unique_ptr<Recorder> recorder_;  // The video in progress, if any.
+  // The caller's side: whether a video is in progress and what it holds so
+  // far (its file, name and encoder are the recording side's).
+  bool open_ = false;
   VideoRecord current_;
-  std::string current_path_;
-  std::vector<GalleryVideo> gallery_;
-  std::vector<VideoRecord> videos_;
-  // (episode, frames, video index) of every part of an episode recorded.
+  int64_t videos_started_ = 0;
+  std::vector<VideoRecord> videos_;  // Published.
+  // (episode, frames, video) of every part of an episode recorded; video:
+  // the index in videos_ it has once finished.
   struct Part {
     int64_t episode;
     int64_t frames;
-    int video;  // Index in videos_, or -1 while in progress.
+    int video;
   };
   std::vector<Part> parts_;
+
+  // The recording's side (tasks): the video in progress, its file, the
+  // frame rendered and the gallery's list.
+  std::unique_ptr<Recorder> recorder_;
+  std::string recording_path_;
+  Frame frame_;
+  std::vector<GalleryVideo> gallery_;
+
+  // Between the two sides.
+  struct FinishedVideo {
+    VideoRecord record;
+    std::string log_line;
+  };
+  const int queue_pictures_;
+  // Not background: the one picture, taken and rendered in the call.
+  const std::shared_ptr<EnvPicture> shared_picture_ =
+      std::make_shared<EnvPicture>();
+  mutable absl::Mutex mutex_;
+  std::thread thread_;  // Background, from the first task on.
+  std::deque<std::function<absl::Status()>> tasks_ ABSL_GUARDED_BY(mutex_);
+  bool running_task_ ABSL_GUARDED_BY(mutex_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  absl::Status error_ ABSL_GUARDED_BY(mutex_);
+  std::vector<std::shared_ptr<EnvPicture>> free_pictures_
+      ABSL_GUARDED_BY(mutex_);
+  int pictures_made_ ABSL_GUARDED_BY(mutex_) = 0;
+  double seconds_waited_ ABSL_GUARDED_BY(mutex_) = 0;
+  std::vector<FinishedVideo> finished_ ABSL_GUARDED_BY(mutex_);
+  std::atomic<int> finished_count_{0};
   int64_t episode_ = -1;   // The run's number of the recorded env's episode.
   int64_t run_step_ = 0;   // The run's steps at the latest reset or step.
   int64_t env_steps_ = 0;  // The recorded env's steps so far.

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -170,6 +171,99 @@ std::pair<int, int> TileLabelInkHeight(const std::string& name, int n,
 // PPO's 8 lockstep envs in one video: on the run page, which shows videos
 // 300 pixels wide, tile 0's label is at least 10 pixels tall (measured
 // in the decoded video), at the default size and letterboxed in 1280x720.
+// Plays three CartPole episodes (seeded, alternating pushes) into a
+// session made with `options`; returns its videos.
+std::vector<VideoRecord> RecordThreeEpisodes(const VideoSessionOptions& options,
+                                             absl::Status* error) {
+  auto env = Envs().Create("CartPole-v1");
+  auto session = VideoSession::Create(options, (*env)->spec(), nullptr);
+  *error = session.ok() ? (*session)->Prepare() : session.status();
+  if (!error->ok()) return {};
+  StepResult result;
+  int64_t step = 0;
+  for (int episode = 0; episode < 3 && error->ok(); ++episode) {
+    (*env)->Reset(/*seed=*/episode + 7);
+    *error = (*session)->OnReset(0, {episode, episode, step}, **env);
+    for (int k = 0; error->ok(); ++k) {
+      *error = (*env)->Step(Action::Discrete(k % 3 == 0 ? 1 : 0), &result);
+      if (error->ok()) *error = (*session)->OnStep(0, **env, result, ++step);
+      if (result.terminated || result.truncated) break;
+    }
+  }
+  if (error->ok()) *error = (*session)->Finish("stopped");
+  return (*session)->videos();
+}
+
+// The learner's thread only takes the pictures; the session's thread
+// renders, encodes and finishes the videos. What comes out is the same as
+// when the caller does it all: the same files, sidecars and pixels, also
+// when the queue is full most of the time (2 pictures).
+TEST(VideoSessionTest, BackgroundRecordsTheSameVideos) {
+  VideoSessionOptions in_call = TiledOptions("in_call", 1);
+  in_call.overlay = true;
+  VideoSessionOptions background = TiledOptions("background", 1);
+  background.overlay = true;
+  background.background = true;
+  background.queue_pictures = 2;
+  absl::Status error;
+  const std::vector<VideoRecord> expected =
+      RecordThreeEpisodes(in_call, &error);
+  ASSERT_TRUE(error.ok()) << error;
+  const std::vector<VideoRecord> videos =
+      RecordThreeEpisodes(background, &error);
+  ASSERT_TRUE(error.ok()) << error;
+  ASSERT_EQ(expected.size(), 3u);
+  ASSERT_EQ(videos.size(), 3u);
+  for (size_t v = 0; v < videos.size(); ++v) {
+    EXPECT_EQ(videos[v].file, expected[v].file);
+    EXPECT_EQ(videos[v].frames, expected[v].frames);
+    EXPECT_EQ(videos[v].steps, expected[v].steps);
+    EXPECT_EQ(videos[v].video_return, expected[v].video_return);
+    EXPECT_EQ(videos[v].encoder.codec, "h264");
+    EXPECT_EQ(videos[v].encoder.profile, expected[v].encoder.profile);
+    EXPECT_TRUE(std::filesystem::exists(
+        background.video_dir + "/" +
+        videos[v].file.substr(0, videos[v].file.rfind('.')) + ".json"));
+    auto a = DecodeVideo(in_call.video_dir + "/" + expected[v].file);
+    auto b = DecodeVideo(background.video_dir + "/" + videos[v].file);
+    ASSERT_TRUE(a.ok()) << a.status();
+    ASSERT_TRUE(b.ok()) << b.status();
+    ASSERT_EQ(a->frames.size(), static_cast<size_t>(expected[v].frames));
+    ASSERT_EQ(b->frames.size(), a->frames.size());
+    for (size_t f = 0; f < a->frames.size(); ++f) {
+      ASSERT_EQ(std::memcmp(a->frames[f].data(), b->frames[f].data(),
+                            a->frames[f].size_bytes()),
+                0)
+          << "video " << v << " frame " << f;
+    }
+  }
+}
+
+// An error on the session's thread (its directory is gone, so the next
+// video cannot be opened) comes back from a later call, saying what failed.
+TEST(VideoSessionTest, BackgroundErrorsComeBack) {
+  VideoSessionOptions options = TiledOptions("gone", 1);
+  options.background = true;
+  auto env = Envs().Create("CartPole-v1");
+  ASSERT_TRUE(env.ok());
+  auto session = VideoSession::Create(options, (*env)->spec(), nullptr);
+  ASSERT_TRUE(session.ok()) << session.status();
+  ASSERT_TRUE((*session)->Prepare().ok());
+  std::filesystem::remove_all(options.video_dir);
+  (*env)->Reset(1);
+  absl::Status status = (*session)->OnReset(0, {0, 0, 0}, **env);
+  StepResult result;
+  for (int k = 1; k < 100 && status.ok(); ++k) {
+    status = (*env)->Step(Action::Discrete(k % 2), &result);
+    if (status.ok()) status = (*session)->OnStep(0, **env, result, k);
+    if (result.terminated || result.truncated) break;
+  }
+  if (status.ok()) status = (*session)->Finish("stopped");
+  EXPECT_FALSE(status.ok());
+  EXPECT_THAT(std::string(status.message()), HasSubstr(options.video_dir));
+  EXPECT_TRUE((*session)->videos().empty());
+}
+
 TEST(VideoSessionTest, TileLabelsAreReadableAtTheRunPagesSize) {
   for (auto [width, height] : {std::pair{0, 0}, std::pair{1280, 720}}) {
     SCOPED_TRACE(absl::StrCat(width, "x", height));

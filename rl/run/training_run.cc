@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 #include <system_error>
+#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -24,11 +25,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "nlohmann/json.hpp"
 #include "rl/agents/defaults.h"
 #include "rl/agents/hyperparams.h"
 #include "rl/core/file_util.h"
 #include "rl/core/status_macros.h"
+#include "rl/core/thread_priority.h"
 #include "rl/envs/env.h"
 #include "rl/envs/env_kwargs.h"
 #include "rl/record/file_util.h"
@@ -75,10 +78,35 @@ bool SameKwargValue(const std::string& a, const std::string& b) {
 
 // The run observes its trainer's loop: metrics, the curve, the live view's
 // overlays and the videos the training session finished.
+// One evaluation of the policy at step `milestone`: --eval_episodes greedy
+// episodes, the first recorded. It plays a copy of the agent (restored
+// from Trainer::MakeCheckpoint()) on a thread of its own, at background
+// priority, while the trainer trains on, so neither its episodes nor its video
+// hold the learner up; the trainer's own agent is never touched, so training is
+// the same with or without it. An agent without a state to copy is played
+// on the learner's thread instead, training waiting.
+struct EvaluationJob {
+  int64_t milestone = 0;
+  uint64_t seed = 0;  // The run's: evaluation episodes' seeds derive from it.
+  // The run at `milestone`, written as latest.ckpt (and best.ckpt if it
+  // scores best) once the evaluation is done: the checkpoints stay those of
+  // the evaluated steps.
+  std::optional<Checkpoint> checkpoint;
+  std::unique_ptr<Agent> policy;  // The copy; null: played in line.
+  std::thread thread;
+  std::atomic<bool> done{false};
+  std::atomic<bool> abandon{false};  // The run failed: stop, record nothing.
+  // Set by the thread before `done`.
+  absl::Status status;
+  std::vector<double> returns;
+};
+
 class Run : public EpisodeObserver {
  public:
   Run(const TrainingRunOptions& options, std::ostream& out)
       : options_(options), out_(out), run_dir_(options.run_dir) {}
+  // An evaluation still playing (a run that failed) is stopped first.
+  ~Run() override { AbandonEvaluation(); }
 
   absl::StatusOr<TrainingSummary> Go();
   // After Go() failed with `error`: a run that was replacing another and had
@@ -110,10 +138,27 @@ class Run : public EpisodeObserver {
       Print(absl::StrCat("warning: ", warning, "\n"));
     }
   }
-  absl::Status Evaluate(int64_t milestone);
+  // Starts the evaluation of the policy at `milestone` (EvaluationJob),
+  // after the one before it has finished: one at a time.
+  absl::Status StartEvaluation(int64_t milestone);
+  // Plays `job`'s episodes with `agent` (on the job's thread, or in line).
+  absl::Status PlayEvaluation(EvaluationJob* job, Agent* agent);
+  // Waits for the evaluation in progress, if any, and records it.
+  // `next_due`: the next evaluation is due, so waiting holds training up
+  // (seconds_waited_for_evaluations_).
+  absl::Status FinishEvaluation(bool next_due = false);
+  bool EvaluationDone() const {
+    return evaluation_ != nullptr &&
+           evaluation_->done.load(std::memory_order_acquire);
+  }
+  // Stops the evaluation in progress, if any, recording nothing.
+  void AbandonEvaluation();
   absl::Status RecordEvaluation(int64_t milestone,
-                                const std::vector<double>& returns);
-  absl::Status SaveCheckpoint(const std::string& path);
+                                const std::vector<double>& returns,
+                                const Checkpoint* checkpoint);
+  // Writes the run as it is now, or (if given) as `checkpoint` has it.
+  absl::Status SaveCheckpoint(const std::string& path,
+                              const Checkpoint* checkpoint = nullptr);
   absl::Status WritePage(bool running);
   RunPageData PageData(bool running) const;
   // RUN_DIR/status.json (runs_overview.h): running, or how the run ended.
@@ -137,9 +182,10 @@ class Run : public EpisodeObserver {
     if (options_.live != nullptr) options_.live->board().SetState(state);
   }
   // Lists `session`'s videos not listed yet on the page, the live view and
-  // videos.csv.
+  // videos.csv, and prints what the session logged to `log`.
   void CollectVideos(VideoSession* session, const std::string& kind,
-                     const std::string& subdir, size_t* seen);
+                     const std::string& subdir, size_t* seen,
+                     std::ostringstream* log);
   void Progress(bool force);
   void Print(const std::string& text);
   bool StopRequested() const {
@@ -172,6 +218,9 @@ class Run : public EpisodeObserver {
   TrainingRunOptions options_;
   std::ostream& out_;
   std::ostringstream session_log_;
+  // The evaluations' video session's: written by the evaluation's thread,
+  // read once it has finished.
+  std::ostringstream eval_session_log_;
   std::unique_ptr<Trainer> trainer_;
   std::string env_id_, agent_;
   EnvKwargs env_kwargs_;  // Every env of the run, evaluations' too.
@@ -212,9 +261,18 @@ class Run : public EpisodeObserver {
   std::set<std::string> overview_warnings_;  // Printed once each.
   std::unique_ptr<RankSync> sync_;           // Data-parallel runs only.
   int64_t other_ranks_episodes_ = 0;
+  std::unique_ptr<EvaluationJob> evaluation_;  // The one in progress.
+  // The live view is drawn by one thread at a time; while an evaluation's
+  // episode is on it, the training envs are not.
+  absl::Mutex live_mutex_;
+  std::atomic<bool> evaluation_on_live_{false};
+  // Seconds the learner waited for an evaluation still playing when the
+  // next one was due (the progress line says so).
+  double seconds_waited_for_evaluations_ = 0;
 };
 
 void Run::CleanUpAfterError(const absl::Status& error) {
+  AbandonEvaluation();
   SetLiveState("failed (see the console)");
   if (progress_on_line_) out_ << "\n";
   if (!started_writing_) return;  // Refused before anything was written.
@@ -421,6 +479,9 @@ absl::Status Run::CreateVideoSessions() {
         "cannot show ", video.tiled_envs, " envs in one video: ", agent_,
         " runs ", trainer_->num_envs(), " lockstep env(s) here (n_envs)"));
   }
+  // The learner only takes the pictures: rendering, encoding and the files
+  // are the session's thread's.
+  video.background = true;
   RL_ASSIGN_OR_RETURN(train_videos_,
                       VideoSession::Create(video, env0.spec(), log));
   // Env 0's steps so far (a resumed run's earlier part included): a `steps`
@@ -432,6 +493,8 @@ absl::Status Run::CreateVideoSessions() {
   train_videos_->ContinueStepCount(env0_steps);
   if (options_.record_eval && options_.video.record.mode != RecordMode::kNone) {
     VideoSessionOptions eval = video;
+    // On the evaluation's own thread, itself in the background.
+    eval.background = false;
     eval.rank = -1;  // Evaluations are rank 0's alone.
     eval.video_dir = options_.run_dir + "/videos/eval";
     eval.tiled_envs = 1;  // Evaluations run one env.
@@ -441,8 +504,10 @@ absl::Status Run::CreateVideoSessions() {
     eval.record.every = 1;
     eval.record.name_prefix = env_id_ + "-eval";
     eval.gallery_title = absl::StrCat(env_id_, " ", agent_, " evaluations");
-    RL_ASSIGN_OR_RETURN(eval_videos_,
-                        VideoSession::Create(eval, env0.spec(), log));
+    RL_ASSIGN_OR_RETURN(
+        eval_videos_,
+        VideoSession::Create(eval, env0.spec(),
+                             options_.quiet ? nullptr : &eval_session_log_));
   }
   return absl::OkStatus();
 }
@@ -602,7 +667,7 @@ void Run::StartLive() {
 
 void Run::ShowTraining(bool last) {
   LiveView& live = *options_.live;
-  if (!last && !live.wanted()) return;
+  if (!last && (!live.wanted() || evaluation_on_live_.load())) return;
   const int n = trainer_->num_envs();
   live.board().SetProgress(trainer_->steps(), TotalEpisodes());
   std::vector<const Env*> envs(n);
@@ -615,6 +680,7 @@ void Run::ShowTraining(bool last) {
     overlay.step = static_cast<int>(live_steps_[i]);
     overlay.episode_return = live_returns_[i];
   }
+  absl::MutexLock lock(&live_mutex_);
   if (last) {
     live.ShowLast(envs, overlays);
   } else {
@@ -623,12 +689,12 @@ void Run::ShowTraining(bool last) {
 }
 
 void Run::CollectVideos(VideoSession* session, const std::string& kind,
-                        const std::string& subdir, size_t* seen) {
+                        const std::string& subdir, size_t* seen,
+                        std::ostringstream* log) {
   if (session == nullptr) return;
-  const std::string log = session_log_.str();
-  if (!log.empty()) {
-    Print(log);
-    session_log_.str("");
+  if (const std::string text = log->str(); !text.empty()) {
+    Print(text);
+    log->str("");
   }
   while (*seen < session->videos().size()) {
     const VideoRecord& record = session->videos()[(*seen)++];
@@ -684,6 +750,19 @@ void Run::Progress(bool force) {
     absl::StrAppend(&line, " | eval ",
                     FormatNumber(summary_.evals.back().mean_return));
   }
+  if (evaluation_ != nullptr && !EvaluationDone()) {
+    absl::StrAppend(&line, " (evaluating step ", evaluation_->milestone, ")");
+  }
+  // Back-pressure: training held up by work meant to run beside it.
+  if (const double recording = train_videos_->seconds_waited();
+      recording >= 0.1) {
+    absl::StrAppend(
+        &line, absl::StrFormat(" | waited %.1f s for recording", recording));
+  }
+  if (seconds_waited_for_evaluations_ >= 0.1) {
+    absl::StrAppend(&line, absl::StrFormat(" | waited %.1f s for evaluations",
+                                           seconds_waited_for_evaluations_));
+  }
   absl::StrAppend(
       &line, " | ETA ",
       FormatDuration(rate > 0 ? (options_.steps - steps) / rate : NAN));
@@ -696,8 +775,10 @@ void Run::Progress(bool force) {
   out_.flush();
 }
 
-absl::Status Run::SaveCheckpoint(const std::string& path) {
+absl::Status Run::SaveCheckpoint(const std::string& path,
+                                 const Checkpoint* checkpoint) {
   if (!can_checkpoint_) return absl::OkStatus();
+  if (checkpoint != nullptr) return WriteCheckpoint(path, *checkpoint);
   absl::Status status = trainer_->SaveCheckpoint(path);
   if (absl::IsUnimplemented(status)) {
     can_checkpoint_ = false;
@@ -709,20 +790,25 @@ absl::Status Run::SaveCheckpoint(const std::string& path) {
 }
 
 // Watches an evaluation the run makes at step `step`: records its first
-// episode and shows it live.
+// episode and shows it live (drawing under `live_mutex`, and saying so in
+// `on_live` so the training envs are not drawn meanwhile).
 class EvaluationObserver : public EpisodeObserver {
  public:
   EvaluationObserver(VideoSession* videos, int64_t step, LiveView* live,
+                     absl::Mutex* live_mutex, std::atomic<bool>* on_live,
                      OverlayInfo overlay, std::string label, int episodes)
       : videos_(videos),
         step_(step),
         live_(live),
+        live_mutex_(live_mutex),
+        on_live_(on_live),
         overlay_(std::move(overlay)),
         label_(std::move(label)),
         episodes_(episodes) {}
+  ~EvaluationObserver() override { on_live_->store(false); }
 
   // The evaluation's episodes are numbered 0 .. episodes - 1, its steps
-  // are the run's step it runs at (the run stands still meanwhile).
+  // are the run's step it runs at.
   absl::Status OnReset(int, const EpisodeStart& start,
                        const Env& env) override {
     episode_ = start.episode;
@@ -740,8 +826,11 @@ class EvaluationObserver : public EpisodeObserver {
                       int64_t) override {
     ++overlay_.step;
     overlay_.episode_return += result.reward;
-    if (live_ != nullptr && live_->wanted())
+    if (live_ != nullptr && live_->wanted()) {
+      on_live_->store(true);
+      absl::MutexLock lock(live_mutex_);
       live_->ShowEnvs({&env}, {overlay_});
+    }
     if (recording()) return videos_->OnStep(0, env, result, step_);
     return absl::OkStatus();
   }
@@ -756,55 +845,129 @@ class EvaluationObserver : public EpisodeObserver {
   VideoSession* const videos_;  // Null: nothing recorded.
   const int64_t step_;
   LiveView* const live_;
+  absl::Mutex* const live_mutex_;
+  std::atomic<bool>* const on_live_;
   OverlayInfo overlay_;
   const std::string label_;  // "evaluation at step N".
   const int episodes_;
   int64_t episode_ = -1;
 };
 
-absl::Status Run::Evaluate(int64_t milestone) {
+absl::Status Run::StartEvaluation(int64_t milestone) {
+  RL_RETURN_IF_ERROR(FinishEvaluation(/*next_due=*/true));  // One at a time.
+  auto job = std::make_unique<EvaluationJob>();
+  job->milestone = milestone;
+  job->seed = trainer_->options().seed;
+  if (can_checkpoint_) {
+    absl::StatusOr<Checkpoint> checkpoint = trainer_->MakeCheckpoint();
+    if (absl::IsUnimplemented(checkpoint.status())) {
+      can_checkpoint_ = false;
+      Print(absl::StrCat("note: agent ", agent_,
+                         " has no learning state; no checkpoints written\n"));
+    } else {
+      RL_RETURN_IF_ERROR(checkpoint.status());
+      RL_ASSIGN_OR_RETURN(
+          job->policy,
+          RestoreAgent(*checkpoint,
+                       absl::StrCat("the policy at step ", milestone)));
+      job->checkpoint = *std::move(checkpoint);
+    }
+  }
+  if (job->policy == nullptr) {
+    // Nothing to copy: the agent itself plays, so training waits.
+    SetLiveState(absl::StrCat("evaluating at step ", milestone));
+    job->status = PlayEvaluation(job.get(), &trainer_->agent());
+    job->done.store(true);
+    evaluation_ = std::move(job);
+    return FinishEvaluation();
+  }
+  SetLiveState(absl::StrCat("training; evaluating step ", milestone,
+                            "'s policy beside it"));
+  EvaluationJob* playing = job.get();
+  job->thread = std::thread([this, playing] {
+    MakeThisThreadBackground();
+    playing->status = PlayEvaluation(playing, playing->policy.get());
+    playing->done.store(true, std::memory_order_release);
+  });
+  evaluation_ = std::move(job);
+  return absl::OkStatus();
+}
+
+absl::Status Run::PlayEvaluation(EvaluationJob* job, Agent* agent) {
   // As the training envs are made: the same kwargs.
   RL_ASSIGN_OR_RETURN(std::unique_ptr<Env> env,
                       CreateEnv(env_id_, env_kwargs_));
   std::vector<std::unique_ptr<Env>> envs;
   envs.push_back(std::move(env));
+  const int64_t milestone = job->milestone;
   EpisodeLoop loop(
-      &trainer_->agent(), std::move(envs),
-      GreedyLoopOptions(trainer_->options().seed,
-                        options_.max_eval_episode_steps,
+      agent, std::move(envs),
+      GreedyLoopOptions(job->seed, options_.max_eval_episode_steps,
                         absl::StrCat("evaluating at step ", milestone)));
-  SetLiveState(absl::StrCat("evaluating at step ", milestone));
   OverlayInfo overlay;
   overlay.env_id = env_id_;
-  EvaluationObserver observer(
-      eval_videos_.get(), milestone, options_.live, overlay,
-      absl::StrCat("evaluation at step ", milestone), options_.eval_episodes);
+  EvaluationObserver observer(eval_videos_.get(), milestone, options_.live,
+                              &live_mutex_, &evaluation_on_live_, overlay,
+                              absl::StrCat("evaluation at step ", milestone),
+                              options_.eval_episodes);
   loop.AddObserver(&observer);
   EpisodeLoop::Budget budget;
   budget.episodes = options_.eval_episodes;
-  RL_RETURN_IF_ERROR(loop.Run(budget, [this] { return StopRequested(); }));
+  RL_RETURN_IF_ERROR(loop.Run(
+      budget, [this, job] { return job->abandon.load() || StopRequested(); }));
   if (eval_videos_ != nullptr) {
     // The first episode's video, finished by its end or cut by a stop.
     RL_RETURN_IF_ERROR(
         eval_videos_->Finish(StopRequested() ? "stopped" : "run ended"));
-    CollectVideos(eval_videos_.get(), "eval", "videos/eval", &eval_seen_);
   }
-  std::vector<double> returns;
   for (const EpisodeRecord& record : loop.episodes()) {
-    returns.push_back(record.episode_return);
+    job->returns.push_back(record.episode_return);
   }
+  return absl::OkStatus();
+}
+
+absl::Status Run::FinishEvaluation(bool next_due) {
+  if (evaluation_ == nullptr) return absl::OkStatus();
+  std::unique_ptr<EvaluationJob> job = std::move(evaluation_);
+  if (job->thread.joinable()) {
+    if (next_due && !job->done.load(std::memory_order_acquire)) {
+      const Clock::time_point start = Clock::now();
+      job->thread.join();
+      seconds_waited_for_evaluations_ += SecondsSince(start);
+    } else {
+      job->thread.join();
+    }
+  }
+  CollectVideos(eval_videos_.get(), "eval", "videos/eval", &eval_seen_,
+                &eval_session_log_);
+  RL_RETURN_IF_ERROR(job->status);
   // An evaluation cut short by a stop request counts for nothing: no row,
   // no best checkpoint; a resumed run does it again.
-  if (static_cast<int>(returns.size()) < options_.eval_episodes) {
+  if (static_cast<int>(job->returns.size()) < options_.eval_episodes) {
     return absl::OkStatus();
   }
-  return RecordEvaluation(milestone, returns);
+  RL_RETURN_IF_ERROR(RecordEvaluation(
+      job->milestone, job->returns,
+      job->checkpoint.has_value() ? &*job->checkpoint : nullptr));
+  // The new run has evaluated: a run it replaces can go now.
+  DropOldRun();
+  RL_RETURN_IF_ERROR(WritePage(true));
+  Progress(true);
+  return absl::OkStatus();
+}
+
+void Run::AbandonEvaluation() {
+  if (evaluation_ == nullptr) return;
+  evaluation_->abandon.store(true);
+  if (evaluation_->thread.joinable()) evaluation_->thread.join();
+  evaluation_.reset();
 }
 
 // A whole evaluation: its row, the live curve, latest.ckpt and, when it is
 // the best so far, best.ckpt.
 absl::Status Run::RecordEvaluation(int64_t milestone,
-                                   const std::vector<double>& returns) {
+                                   const std::vector<double>& returns,
+                                   const Checkpoint* checkpoint) {
   EvalPoint point;
   point.step = milestone;
   for (double r : returns) point.mean_return += r;
@@ -823,8 +986,8 @@ absl::Status Run::RecordEvaluation(int64_t milestone,
   RL_RETURN_IF_ERROR(evals_csv_.Append(
       absl::StrCat(milestone, ",", FormatNumber(point.mean_return), ",",
                    FormatNumber(point.std_return), ",", returns.size())));
-  RL_RETURN_IF_ERROR(
-      SaveCheckpoint(options_.run_dir + "/checkpoints/latest.ckpt"));
+  RL_RETURN_IF_ERROR(SaveCheckpoint(
+      options_.run_dir + "/checkpoints/latest.ckpt", checkpoint));
   // Ties go to the later evaluation: the policy trained longer (an
   // untrained policy that happened to score the maximum stays best no
   // longer than the next evaluation that scores it too).
@@ -832,8 +995,8 @@ absl::Status Run::RecordEvaluation(int64_t milestone,
       (!has_best_ || point.mean_return >= summary_.best_eval)) {
     has_best_ = true;
     summary_.best_eval = point.mean_return;
-    RL_RETURN_IF_ERROR(
-        SaveCheckpoint(options_.run_dir + "/checkpoints/best.ckpt"));
+    RL_RETURN_IF_ERROR(SaveCheckpoint(
+        options_.run_dir + "/checkpoints/best.ckpt", checkpoint));
     summary_.best_checkpoint = options_.run_dir + "/checkpoints/best.ckpt";
   }
   if (!options_.quiet && !options_.tty) {
@@ -970,7 +1133,8 @@ absl::Status Run::OnReset(int index, const EpisodeStart&, const Env& env) {
     live_steps_[index] = 0;
   }
   if (index != 0) return absl::OkStatus();
-  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_);
+  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
+                &session_log_);
   return absl::OkStatus();
 }
 
@@ -982,7 +1146,10 @@ absl::Status Run::OnStep(int index, const Env& env, const StepResult& result,
     if (index == trainer_->num_envs() - 1) ShowTraining();
   }
   if (index != 0) return absl::OkStatus();
-  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_);
+  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
+                &session_log_);
+  // An evaluation playing beside training is recorded once it is done.
+  if (EvaluationDone()) RL_RETURN_IF_ERROR(FinishEvaluation());
   Progress(false);
   return absl::OkStatus();
 }
@@ -1100,11 +1267,8 @@ absl::StatusOr<TrainingSummary> Run::Go() {
       summary_.evals.empty() ? 0 : summary_.evals.back().step + eval_every;
   while (!Stopping()) {
     if (trainer_->steps() >= next_eval || trainer_->steps() >= options_.steps) {
-      RL_RETURN_IF_ERROR(Evaluate(trainer_->steps()));
-      // The new run has started: a run it replaces can go now.
-      DropOldRun();
-      RL_RETURN_IF_ERROR(WritePage(true));
-      Progress(true);
+      // Plays beside the training that follows (EvaluationJob).
+      RL_RETURN_IF_ERROR(StartEvaluation(trainer_->steps()));
       next_eval = trainer_->steps() + eval_every;
       if (trainer_->steps() >= options_.steps) break;
     }
@@ -1112,12 +1276,15 @@ absl::StatusOr<TrainingSummary> Run::Go() {
                                      [this] { return ShouldStop(); }));
     if (sync_ != nullptr) RL_RETURN_IF_ERROR(sync_->error());
   }
+  // The last evaluation (of the final policy, or one a stop cut short).
+  RL_RETURN_IF_ERROR(FinishEvaluation());
   summary_.stopped = Stopping();
   DropOldRun();
   SetLiveState(summary_.stopped ? "stopping" : "finishing");
   RL_RETURN_IF_ERROR(
       train_videos_->Finish(summary_.stopped ? "stopped" : "run ended"));
-  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_);
+  CollectVideos(train_videos_.get(), "train", "videos", &train_seen_,
+                &session_log_);
   // The other ranks' last videos.
   if (sync_ != nullptr) RL_RETURN_IF_ERROR(sync_->Finish());
   RL_RETURN_IF_ERROR(

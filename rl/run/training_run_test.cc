@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "rl/agents/checkpoint.h"
@@ -126,11 +127,14 @@ TEST(RunTraining, BestCheckpointTiesGoToTheLaterEvaluation) {
 }
 
 // Stopped inside the evaluation at step 100: that evaluation leaves no row
-// (it was not one), and the resumed run does it again, once.
+// (it was not one), and the resumed run does it again, once, at the step it
+// resumes from (training goes on beside an evaluation, so the stop finds it
+// a few steps past 100).
 TEST(RunTraining, EvaluationCutByAStopIsRedoneOnResume) {
   TrainingRunOptions options = SwitchRun("cut");
   // Step 0's evaluation takes 10 steps, training 100 more, then the
-  // evaluation at step 100 is cut in its first episode.
+  // evaluation at step 100 (10 steps) plays beside the training from 100 on;
+  // the 113th step anywhere stops both: the evaluation cannot have ended.
   stop_at = 10 + 100 + 3;
   std::ostringstream out;
   auto stopped = RunTraining(options, out);
@@ -139,6 +143,8 @@ TEST(RunTraining, EvaluationCutByAStopIsRedoneOnResume) {
   EXPECT_EQ(EvalSteps(options.run_dir), (std::vector<int64_t>{0}));
   EXPECT_EQ(stopped->latest_checkpoint,
             options.run_dir + "/checkpoints/latest.ckpt");
+  EXPECT_GE(stopped->steps, 100);
+  EXPECT_LE(stopped->steps, 103);
 
   TrainingRunOptions resumed = SwitchRun("cut");
   resumed.resume = options.run_dir + "/checkpoints/latest.ckpt";
@@ -149,11 +155,98 @@ TEST(RunTraining, EvaluationCutByAStopIsRedoneOnResume) {
   ASSERT_TRUE(finished.ok()) << finished.status();
   EXPECT_FALSE(finished->stopped);
   EXPECT_EQ(finished->steps, 300);
+  const int64_t at = stopped->steps;
   EXPECT_EQ(EvalSteps(options.run_dir),
-            (std::vector<int64_t>{0, 100, 200, 300}));
+            (std::vector<int64_t>{0, at, at + 100, 300}));
   const std::string config = Read(options.run_dir + "/config.json");
   EXPECT_NE(config.find("\"resumes\""), std::string::npos) << config;
   EXPECT_NE(config.find("\"eval_every\": 100,"), std::string::npos) << config;
+}
+
+// metrics.csv without its wall-clock column (steps_per_s, the fifth).
+std::vector<std::string> LearningRows(const std::string& run_dir) {
+  std::vector<std::string> rows;
+  for (absl::string_view line : absl::StrSplit(Read(run_dir + "/metrics.csv"),
+                                               '\n', absl::SkipEmpty())) {
+    std::vector<std::string> fields = absl::StrSplit(line, ',');
+    fields.erase(fields.begin() + 4);
+    rows.push_back(absl::StrJoin(fields, ","));
+  }
+  return rows;
+}
+
+// Recording (training videos rendered and encoded on their own thread,
+// evaluations played beside training on a copy of the policy) changes
+// nothing of what is learned: the same episodes, statistics, evaluations and
+// parameters, bit for bit, as the same seed without any recording. And each
+// evaluation is the one of the policy at its step: best.ckpt's agent,
+// evaluated afresh, scores what evals.csv says.
+TEST(RunTraining, RecordingChangesNothingOfTheTraining) {
+  auto options = [](const std::string& name, bool record) {
+    TrainingRunOptions options;
+    options.trainer.env_id = "CartPole-v1";
+    options.trainer.agent = "ppo";
+    options.trainer.seed = 3;
+    options.steps = 3000;
+    options.eval_every = 1000;
+    options.eval_episodes = 2;
+    options.run_dir = absl::StrCat(getenv("TEST_TMPDIR"), "/", name);
+    options.quiet = true;
+    options.video.render_backend = "llvmpipe";
+    options.video.encoder.encoder_options = "preset=veryfast";
+    // Every training episode of env 0, and the evaluations' first.
+    options.video.record.mode =
+        record ? RecordMode::kEveryEpisodes : RecordMode::kNone;
+    options.video.record.every = 1;
+    options.record_eval = record;
+    return options;
+  };
+  std::ostringstream out;
+  const TrainingRunOptions recorded = options("recorded", true);
+  const TrainingRunOptions plain = options("plain", false);
+  auto with = RunTraining(recorded, out);
+  ASSERT_TRUE(with.ok()) << with.status();
+  auto without = RunTraining(plain, out);
+  ASSERT_TRUE(without.ok()) << without.status();
+  // It did record: every training episode of env 0, every evaluation.
+  int train_videos = 0, eval_videos = 0;
+  for (const PageVideo& video : with->videos) {
+    (video.kind == "eval" ? eval_videos : train_videos)++;
+  }
+  EXPECT_GT(train_videos, 5);
+  EXPECT_EQ(eval_videos, 4);  // Steps 0, 1000, 2000, 3000.
+  EXPECT_TRUE(without->videos.empty());
+
+  EXPECT_EQ(with->episodes, without->episodes);
+  const std::vector<std::string> rows = LearningRows(recorded.run_dir);
+  EXPECT_GT(rows.size(), 20u);
+  EXPECT_EQ(rows, LearningRows(plain.run_dir));
+  EXPECT_EQ(Read(recorded.run_dir + "/evals.csv"),
+            Read(plain.run_dir + "/evals.csv"));
+  for (const char* name : {"latest.ckpt", "best.ckpt"}) {
+    auto a = ReadCheckpoint(recorded.run_dir + "/checkpoints/" + name);
+    auto b = ReadCheckpoint(plain.run_dir + "/checkpoints/" + name);
+    ASSERT_TRUE(a.ok()) << a.status();
+    ASSERT_TRUE(b.ok()) << b.status();
+    EXPECT_EQ(a->header.steps, b->header.steps) << name;
+    EXPECT_TRUE(a->agent_state == b->agent_state) << name;
+  }
+
+  CheckpointHeader header;
+  auto best = LoadAgent(recorded.run_dir + "/checkpoints/best.ckpt", &header);
+  ASSERT_TRUE(best.ok()) << best.status();
+  auto again = Evaluate(**best, "CartPole-v1", 2, recorded.trainer.seed,
+                        recorded.max_eval_episode_steps);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->mean_return, with->best_eval);
+  bool found = false;
+  for (const EvalPoint& point : with->evals) {
+    if (point.step == header.steps) {
+      found = true;
+      EXPECT_EQ(point.mean_return, again->mean_return);
+    }
+  }
+  EXPECT_TRUE(found) << "no evaluation at best.ckpt's step " << header.steps;
 }
 
 // The steps_per_s column of metrics.csv, by step.
