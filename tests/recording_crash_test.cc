@@ -12,11 +12,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -27,6 +30,7 @@
 #include "rl/record/child_process.h"
 #include "rl/record/video_decoder.h"
 #include "rl/run/play_episodes.h"
+#include "rl/run/training_run.h"
 #include "tests/recording_test_util.h"
 
 namespace rl {
@@ -105,6 +109,62 @@ TEST_P(RecordingCrashTest, KilledMidEpisodeLeavesPlayableVideos) {
   EXPECT_EQ(relisted[1], recording);
   EXPECT_THAT(Slurp(options.video_dir + "/index.html"),
               HasSubstr("Episode 1 (interrupted)"));
+}
+
+// A training run killed with SIGKILL while it records every episode and
+// its evaluations (the learner queueing pictures, the session's thread and
+// the evaluation's encoding): every video listed is whole, and every video
+// left in progress ("-recording") opens and plays up to its last flush.
+TEST(RecordingCrashTest, KilledTrainingRunLeavesPlayableVideos) {
+  TrainingRunOptions options;
+  options.trainer.env_id = "CartPole-v1";
+  options.trainer.agent = "ppo";
+  options.steps = 10000000;  // Killed long before.
+  options.eval_every = 3000;
+  options.run_dir = TempDir("killed-training");
+  options.quiet = true;
+  options.video.render_backend = "llvmpipe";
+  options.video.record.mode = RecordMode::kEveryEpisodes;
+  options.video.record.every = 1;
+  options.video.encoder.flush_interval_ms = 200;
+  const ChildResult child = RunInChild([&](const Say& say) {
+    std::thread([] {
+      std::this_thread::sleep_for(std::chrono::seconds(6));
+      raise(SIGKILL);
+    }).detach();
+    std::ostringstream log;
+    absl::StatusOr<TrainingSummary> run = RunTraining(options, log);
+    say(run.ok() ? "the run ended" : run.status().ToString());
+    return 1;
+  });
+  ASSERT_TRUE(child.killed_by_sigkill())
+      << child.Describe() << ": " << child.message;
+  int whole = 0, cut = 0;
+  for (const std::string dir :
+       {options.run_dir + "/videos", options.run_dir + "/videos/eval"}) {
+    for (const std::string& video : GalleryVideos(dir)) {
+      const std::string stem = video.substr(0, video.rfind('.'));
+      const std::string sidecar = Slurp(dir + "/" + stem + ".json");
+      absl::StatusOr<DecodedVideo> decoded = DecodeVideo(dir + "/" + video);
+      ASSERT_TRUE(decoded.ok()) << video << ": " << decoded.status();
+      EXPECT_THAT(sidecar, HasSubstr(absl::StrCat(
+                               "\"frames\": ", decoded->frames.size(), ",")))
+          << video;
+      EXPECT_EQ(decoded->corrupt_packets, 0) << video;
+      ++whole;
+    }
+    for (const std::string& file : FilesIn(dir)) {
+      if (!absl::StrContains(file, "-recording.")) continue;
+      absl::StatusOr<DecodedVideo> decoded = DecodeVideo(dir + "/" + file);
+      ASSERT_TRUE(decoded.ok()) << file << ": " << decoded.status();
+      EXPECT_LE(decoded->corrupt_packets, 1) << file;
+      ++cut;
+    }
+  }
+  // Six seconds of training make dozens of videos (a few on a slow
+  // machine); at most one training and one evaluation video are cut.
+  EXPECT_GE(whole, 2);
+  EXPECT_LE(cut, 2);
 }
 
 // The disk fills up mid-run (a 384 KiB tmpfs in the child's own mount

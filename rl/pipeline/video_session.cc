@@ -243,6 +243,9 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
     }
   }
   if (resolved.fps == 0) resolved.fps = spec.render_fps;
+  if (resolved.background && resolved.encoder.threads == 0) {
+    resolved.encoder.threads = 1;
+  }
   RecorderOptions encoder = resolved.encoder;
   encoder.width = resolved.width;
   encoder.height = resolved.height;
@@ -270,7 +273,11 @@ absl::StatusOr<std::unique_ptr<VideoSession>> VideoSession::Create(
     RL_RETURN_IF_ERROR(ProbeEncoder(resolved.recorder, encoder));
     // The renderer now, not with the first video: a backend that cannot
     // start (egl without a GPU) fails before anything is written.
-    RL_RETURN_IF_ERROR(session->MakeRenderer());
+    // Background: made on the session's thread, so the threads a software
+    // rasterizer starts with its context (llvmpipe's) are background too.
+    VideoSession* made = session.get();
+    RL_RETURN_IF_ERROR(session->Post([made] { return made->MakeRenderer(); }));
+    RL_RETURN_IF_ERROR(session->Drain());
   }
   return session;
 }

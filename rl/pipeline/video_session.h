@@ -126,7 +126,11 @@ struct VideoSessionOptions {
   // already (seconds_waited() adds that up). An error there is returned by
   // the next call. videos() lists a video once it is finished there (from
   // the next call on; Finish() waits for all). The videos are the same
-  // either way. False: all of it in the caller's call.
+  // either way. Its encoder uses one thread unless encoder.threads asks for
+  // more: beside a learner more would only take CPU from it, and x264
+  // (tune zerolatency) cuts each frame into a slice per thread, which costs
+  // bytes (a CartPole clip at crf 23: one thread 23% smaller at a higher
+  // PSNR, for 27% less CPU). False: all of it in the caller's call.
   bool background = false;
   // Background: pictures waiting at most; 0: 32 for 2D envs, 4 for 3D (a
   // MuJoCo scene is a few MB).

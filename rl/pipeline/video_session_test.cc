@@ -201,6 +201,9 @@ std::vector<VideoRecord> RecordThreeEpisodes(const VideoSessionOptions& options,
 TEST(VideoSessionTest, BackgroundRecordsTheSameVideos) {
   VideoSessionOptions in_call = TiledOptions("in_call", 1);
   in_call.overlay = true;
+  // What a background session's encoder uses unless told (one slice, so
+  // the pixels can match).
+  in_call.encoder.threads = 1;
   VideoSessionOptions background = TiledOptions("background", 1);
   background.overlay = true;
   background.background = true;
@@ -220,6 +223,9 @@ TEST(VideoSessionTest, BackgroundRecordsTheSameVideos) {
     EXPECT_EQ(videos[v].steps, expected[v].steps);
     EXPECT_EQ(videos[v].video_return, expected[v].video_return);
     EXPECT_EQ(videos[v].encoder.codec, "h264");
+    EXPECT_THAT(videos[v].encoder.settings,
+                ::testing::Contains(
+                    std::pair<std::string, std::string>("threads", "1")));
     EXPECT_EQ(videos[v].encoder.profile, expected[v].encoder.profile);
     EXPECT_TRUE(std::filesystem::exists(
         background.video_dir + "/" +

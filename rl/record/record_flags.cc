@@ -52,7 +52,9 @@ ABSL_FLAG(bool, vp9_row_mt, true,
 ABSL_FLAG(int, vp9_tile_columns, -1,
           "webm: log2 of the tile columns, 0..6; -1: libvpx's choice (short "
           "for --encoder_options=tile_columns=N).");
-ABSL_FLAG(int, encoder_threads, 0, "Encoder threads; 0: one per core.");
+ABSL_FLAG(int, encoder_threads, 0,
+          "Encoder threads; 0: one per core, except in training runs, "
+          "where videos are encoded beside the learner: one.");
 ABSL_FLAG(int, keyframe_interval, 0,
           "Frames between keyframes; 0: one second.");
 ABSL_FLAG(int, flush_interval_ms, 500,

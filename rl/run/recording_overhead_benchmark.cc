@@ -4,7 +4,9 @@
 // interleaved (none, default, every; none, default, every; ...) so a busy
 // moment of the machine falls on all of them, and each ratio divides two
 // neighbouring runs. Printed: the machine, then per workload the seconds of
-// each run and the median ratio (min-max) against the goal of issue 15:
+// each run, the median CPU seconds (all threads: the work, steadier than
+// wall time on a shared machine) and the median ratio (min-max) against the
+// goal of issue 15:
 //
 //   default   the train binary's defaults: env 0's episodes on the
 //             capped-cubic schedule and the first episode of every
@@ -21,6 +23,7 @@
 // 4,000 steps once per configuration: it checks the runs work, not speed.
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,7 +48,8 @@
 #include "absl/strings/strip.h"
 
 ABSL_FLAG(std::string, workloads,
-          "ppo:CartPole-v1:60000:default+every,dqn:CartPole-v1:100000:default",
+          "ppo:CartPole-v1:60000:default+every,dqn:CartPole-v1:100000:default,"
+          "ppo:InvertedPendulum-v5:100000:default",
           "AGENT:ENV:STEPS:CONFIGS,... to train; CONFIGS joined by +, of "
           "default (train's defaults: capped-cubic training videos and the "
           "first episode of every evaluation) and every (--record=every "
@@ -88,8 +92,9 @@ std::string ReadFirstLine(const std::string& path, const std::string& key) {
   return "?";
 }
 
-// Wall seconds of one train process, or -1 (its exit status printed).
-double TimeTrain(const std::vector<std::string>& args) {
+// Wall seconds of one train process, or -1 (its exit status printed);
+// `cpu_seconds`: the CPU time (user + system) of all its threads.
+double TimeTrain(const std::vector<std::string>& args, double* cpu_seconds) {
   std::vector<char*> argv;
   for (const std::string& arg : args)
     argv.push_back(const_cast<char*>(arg.c_str()));
@@ -108,7 +113,10 @@ double TimeTrain(const std::vector<std::string>& args) {
   }
   posix_spawn_file_actions_destroy(&actions);
   int status = 0;
-  waitpid(pid, &status, 0);
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  *cpu_seconds = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+                 usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -199,8 +207,9 @@ int main(int argc, char** argv) {
     for (const std::string& name : w.configs) {
       configs.push_back(make_config(name));
     }
-    // seconds[config][round]
-    std::vector<std::vector<double>> seconds(configs.size());
+    // seconds[config][round], and the CPU seconds.
+    std::vector<std::vector<double>> seconds(configs.size()),
+        cpu(configs.size());
     for (int round = 0; round < repeats; ++round) {
       for (size_t c = 0; c < configs.size(); ++c) {
         std::vector<std::string> args = {
@@ -213,19 +222,21 @@ int main(int argc, char** argv) {
             "--overwrite",
             "--quiet"};
         for (const std::string& flag : configs[c].flags) args.push_back(flag);
-        const double s = TimeTrain(args);
+        double cpu_seconds = 0;
+        const double s = TimeTrain(args, &cpu_seconds);
         if (s < 0) {
           ++failures;
           continue;
         }
         seconds[c].push_back(s);
+        cpu[c].push_back(cpu_seconds);
       }
     }
     std::cout << "\n"
               << w.agent << " " << w.env << ", " << w.steps << " steps, "
               << repeats << " rounds\n";
-    std::cout << absl::StrFormat("  %-8s %-28s %-22s %s\n", "config",
-                                 "seconds (each round)",
+    std::cout << absl::StrFormat("  %-8s %-22s %-9s %-22s %s\n", "config",
+                                 "seconds (each round)", "CPU s",
                                  "ratio median (min-max)", "goal");
     for (size_t c = 0; c < configs.size(); ++c) {
       std::vector<std::string> each;
@@ -248,8 +259,11 @@ int main(int argc, char** argv) {
             smoke ? ""
                   : (median <= configs[c].goal_ratio ? "  met" : "  NOT met"));
       }
-      std::cout << absl::StrFormat("  %-8s %-28s %-22s %s\n", configs[c].name,
-                                   absl::StrJoin(each, " "), ratio, verdict);
+      const std::string cpu_median =
+          cpu[c].empty() ? "" : absl::StrFormat("%.1f", Median(cpu[c]));
+      std::cout << absl::StrFormat("  %-8s %-22s %-9s %-22s %s\n",
+                                   configs[c].name, absl::StrJoin(each, " "),
+                                   cpu_median, ratio, verdict);
     }
     std::cout << std::flush;
   }

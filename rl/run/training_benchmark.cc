@@ -7,7 +7,9 @@
 //
 // BM_TrainRecorded does the same with recording on: env 0's every 10th
 // episode is rendered (600x400) and encoded to mp4 through a VideoSession,
-// as the train binary does, on each render backend (llvmpipe, glx). The
+// as the train binary does (on the session's background thread: the
+// learner waits only when its picture queue is full), on each render
+// backend (llvmpipe, glx). The
 // difference in steps_per_s to BM_Train is the overhead of recording. A
 // backend this machine lacks reports available=0 instead of failing.
 //
@@ -103,6 +105,7 @@ void BM_TrainRecorded(benchmark::State& state, const std::string& agent,
                                  "/training_benchmark_", agent, "_", backend);
   video.record.mode = RecordMode::kEveryEpisodes;
   video.record.every = 10;
+  video.background = true;  // As train records: off the learner's thread.
   // Each run starts with an empty directory (names would collide otherwise,
   // and recorders never replace a file).
   std::error_code ignored;

@@ -83,8 +83,9 @@ bool SameKwargValue(const std::string& a, const std::string& b) {
 // from Trainer::MakeCheckpoint()) on a thread of its own, at background
 // priority, while the trainer trains on, so neither its episodes nor its video
 // hold the learner up; the trainer's own agent is never touched, so training is
-// the same with or without it. An agent without a state to copy is played
-// on the learner's thread instead, training waiting.
+// the same with or without it. An agent without a state to copy, and a
+// data-parallel run's, are played on the learner's thread instead,
+// training waiting.
 struct EvaluationJob {
   int64_t milestone = 0;
   uint64_t seed = 0;  // The run's: evaluation episodes' seeds derive from it.
@@ -493,8 +494,10 @@ absl::Status Run::CreateVideoSessions() {
   train_videos_->ContinueStepCount(env0_steps);
   if (options_.record_eval && options_.video.record.mode != RecordMode::kNone) {
     VideoSessionOptions eval = video;
-    // On the evaluation's own thread, itself in the background.
+    // On the evaluation's own thread, itself in the background, with one
+    // encoder thread as the background session's (video_session.h).
     eval.background = false;
+    if (eval.encoder.threads == 0) eval.encoder.threads = 1;
     eval.rank = -1;  // Evaluations are rank 0's alone.
     eval.video_dir = options_.run_dir + "/videos/eval";
     eval.tiled_envs = 1;  // Evaluations run one env.
@@ -858,7 +861,11 @@ absl::Status Run::StartEvaluation(int64_t milestone) {
   auto job = std::make_unique<EvaluationJob>();
   job->milestone = milestone;
   job->seed = trainer_->options().seed;
-  if (can_checkpoint_) {
+  // Data-parallel: in line, the ranks waiting as they meet. A copy would
+  // be a one-process agent, which refuses a batch split over the ranks,
+  // and would normalize observations by the statistics the ranks last
+  // agreed on rather than rank 0's own, as its evaluations always have.
+  if (can_checkpoint_ && !DataParallel()) {
     absl::StatusOr<Checkpoint> checkpoint = trainer_->MakeCheckpoint();
     if (absl::IsUnimplemented(checkpoint.status())) {
       can_checkpoint_ = false;
