@@ -2,7 +2,14 @@
 // learns for a step budget; its hooks drive a VideoSession (env 0's
 // episodes, by default on the capped-cubic schedule) and, at every
 // evaluation milestone, the greedy policy plays --eval_episodes episodes of
-// which the first is recorded too. Everything goes into one run directory:
+// which the first is recorded too. The learner does not wait for either
+// (README, "Recording beside training"): an evaluation plays a copy of the
+// policy at its step on a thread of its own while training goes on (in
+// line for data-parallel runs and agents without a state), and the
+// training videos are rendered and encoded on the video session's thread
+// (VideoSessionOptions::background), both at background priority; the
+// training itself is the same with or without them, bit for bit.
+// Everything goes into one run directory:
 //
 //   RUN_DIR/config.json          flags, env kwargs, resolved hyper-parameters
 //   RUN_DIR/metrics.csv          one row per training episode
@@ -87,8 +94,9 @@ struct TrainingRunOptions {
   // that puts the old one back whole. A run directory holding a symbolic
   // link is refused.
   bool overwrite = false;
-  // Recording: video_dir is set to RUN_DIR/videos; record.mode kNone
-  // records nothing (evaluations neither).
+  // Recording: video_dir is set to RUN_DIR/videos, background to true (and
+  // encoder.threads 0 means 1, video_session.h); record.mode kNone records
+  // nothing (evaluations neither).
   VideoSessionOptions video;
   bool record_eval = true;  // Record the first episode of each evaluation.
   int64_t eval_every = 0;   // Env steps between evaluations; 0: steps / 5.
