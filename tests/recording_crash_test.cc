@@ -140,7 +140,7 @@ TEST(RecordingCrashTest, KilledTrainingRunLeavesPlayableVideos) {
   ASSERT_TRUE(child.killed_by_sigkill())
       << child.Describe() << ": " << child.message;
   int whole = 0, cut = 0;
-  for (const std::string dir :
+  for (const std::string& dir :
        {options.run_dir + "/videos", options.run_dir + "/videos/eval"}) {
     for (const std::string& video : GalleryVideos(dir)) {
       const std::string stem = video.substr(0, video.rfind('.'));
