@@ -481,8 +481,12 @@ absl::Status Run::CreateVideoSessions() {
         " runs ", trainer_->num_envs(), " lockstep env(s) here (n_envs)"));
   }
   // The learner only takes the pictures: rendering, encoding and the files
-  // are the session's thread's.
-  video.background = true;
+  // are the session's thread's. Not data-parallel: there every rank's
+  // learner holds a core (and waits for the others by busy-polling), so a
+  // background thread would get almost none, and rank 0 (all ranks with it)
+  // would wait for its starved recording; rank 0 records in its calls, as
+  // its evaluations play in line.
+  video.background = !DataParallel();
   RL_ASSIGN_OR_RETURN(train_videos_,
                       VideoSession::Create(video, env0.spec(), log));
   // Env 0's steps so far (a resumed run's earlier part included): a `steps`

@@ -7,7 +7,8 @@
 // policy at its step on a thread of its own while training goes on (in
 // line for data-parallel runs and agents without a state), and the
 // training videos are rendered and encoded on the video session's thread
-// (VideoSessionOptions::background), both at background priority; the
+// (VideoSessionOptions::background; not data-parallel runs), both at
+// background priority; the
 // training itself is the same with or without them, bit for bit.
 // Everything goes into one run directory:
 //
@@ -94,9 +95,10 @@ struct TrainingRunOptions {
   // that puts the old one back whole. A run directory holding a symbolic
   // link is refused.
   bool overwrite = false;
-  // Recording: video_dir is set to RUN_DIR/videos, background to true (and
-  // encoder.threads 0 means 1, video_session.h); record.mode kNone records
-  // nothing (evaluations neither).
+  // Recording: video_dir is set to RUN_DIR/videos, background to true
+  // unless data-parallel (and encoder.threads 0 means 1 then,
+  // video_session.h); record.mode kNone records nothing (evaluations
+  // neither).
   VideoSessionOptions video;
   bool record_eval = true;  // Record the first episode of each evaluation.
   int64_t eval_every = 0;   // Env steps between evaluations; 0: steps / 5.

@@ -163,7 +163,9 @@ absl::StatusOr<TrainingSummary> RunTrainingWorker(
       options.video.record.mode != RecordMode::kNone;
   if (records) {
     VideoSessionOptions video = options.video;
-    video.background = true;  // As rank 0's: the learner takes pictures only.
+    // In the calls, as rank 0's (training_run.cc: a background thread
+    // would starve beside ranks that busy-poll).
+    video.background = false;
     const std::string& env_id = trainer->options().env_id;
     video.video_dir = options.run_dir + "/" + subdir;
     video.agent = trainer->options().agent;
