@@ -157,6 +157,13 @@ class Run : public EpisodeObserver {
   absl::Status RecordEvaluation(int64_t milestone,
                                 const std::vector<double>& returns,
                                 const Checkpoint* checkpoint);
+  // The agent has no learning state (SaveState is Unimplemented): says so
+  // once, and no checkpoint is written from then on.
+  void NoCheckpoints() {
+    can_checkpoint_ = false;
+    Print(absl::StrCat("note: agent ", agent_,
+                       " has no learning state; no checkpoints written\n"));
+  }
   // Writes the run as it is now, or (if given) as `checkpoint` has it.
   absl::Status SaveCheckpoint(const std::string& path,
                               const Checkpoint* checkpoint = nullptr);
@@ -788,9 +795,7 @@ absl::Status Run::SaveCheckpoint(const std::string& path,
   if (checkpoint != nullptr) return WriteCheckpoint(path, *checkpoint);
   absl::Status status = trainer_->SaveCheckpoint(path);
   if (absl::IsUnimplemented(status)) {
-    can_checkpoint_ = false;
-    Print(absl::StrCat("note: agent ", agent_,
-                       " has no learning state; no checkpoints written\n"));
+    NoCheckpoints();
     return absl::OkStatus();
   }
   return status;
@@ -872,9 +877,7 @@ absl::Status Run::StartEvaluation(int64_t milestone) {
   if (can_checkpoint_ && !DataParallel()) {
     absl::StatusOr<Checkpoint> checkpoint = trainer_->MakeCheckpoint();
     if (absl::IsUnimplemented(checkpoint.status())) {
-      can_checkpoint_ = false;
-      Print(absl::StrCat("note: agent ", agent_,
-                         " has no learning state; no checkpoints written\n"));
+      NoCheckpoints();
     } else {
       RL_RETURN_IF_ERROR(checkpoint.status());
       RL_ASSIGN_OR_RETURN(
